@@ -1,0 +1,46 @@
+"""What every command shares: turning user errors into one coded line and exit status 2."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from typing import Callable
+
+import click
+
+from tenderlint.errors import TenderlintError
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+def fail(error: TenderlintError) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F821
+    click.echo(error.one_line(), err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def user_errors(command: Callable) -> Callable:
+    """Print TenderlintError (and any unexpected bug) as one line and exit 2, never a traceback.
+
+    Set TENDERLINT_DEBUG=1 to see the traceback of an unexpected error.
+    """
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except TenderlintError as error:
+            fail(error)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except Exception as error:  # a bug: still one line, with a way to see more
+            if os.environ.get("TENDERLINT_DEBUG"):
+                raise
+            fail(TenderlintError("internal", f"{type(error).__name__}: {error} (set TENDERLINT_DEBUG=1 for details)"))
+
+    return wrapper

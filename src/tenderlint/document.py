@@ -1,0 +1,122 @@
+"""The document model every later stage reads: a parsed file as ordered, located text blocks.
+
+A ``Document`` is what parsers produce and what rules, the classifier and reports consume.
+Every finding cites its location through a ``Block``: page, section trail and character
+offsets into ``Document.text`` (the blocks' texts joined by blank lines).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "list_item", "table_cell", "header_footer", "footnote"]
+BLOCK_KINDS: tuple[str, ...] = ("heading", "paragraph", "list_item", "table_cell", "header_footer", "footnote")
+
+# Joins block texts into the document's full text; offsets below are into that string.
+BLOCK_SEPARATOR = "\n\n"
+
+
+@dataclass(slots=True)
+class Block:
+    """One located piece of text: a heading, paragraph, list item, table cell, header/footer or footnote."""
+
+    text: str
+    kind: str = "paragraph"
+    page: int | None = None  # 1-based, where the format has pages
+    section: list[str] = field(default_factory=list)  # headings above this block, outermost first
+    start: int = 0  # character offset of the block in Document.text
+    end: int = 0
+    level: int | None = None  # heading level, for headings
+    table: int | None = None  # table index (0-based), for table cells
+    row: int | None = None
+    col: int | None = None
+
+    def as_dict(self) -> dict:
+        data = {
+            "text": self.text,
+            "kind": self.kind,
+            "page": self.page,
+            "section": list(self.section),
+            "start": self.start,
+            "end": self.end,
+        }
+        if self.level is not None:
+            data["level"] = self.level
+        if self.table is not None:
+            data.update(table=self.table, row=self.row, col=self.col)
+        return data
+
+
+@dataclass
+class Document:
+    """A parsed tender document: identity, format facts and located blocks."""
+
+    path: str
+    sha256: str
+    format: str  # pdf | docx | html | markdown | text
+    blocks: list[Block] = field(default_factory=list)
+    pages: int | None = None
+    language: str = "en"
+    language_confidence: float = 0.0
+    title: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if self.blocks and not self.text:
+            self.locate_blocks()
+
+    def locate_blocks(self) -> None:
+        """Join block texts into ``text`` and set each block's character span."""
+        parts: list[str] = []
+        offset = 0
+        for block in self.blocks:
+            if parts:
+                offset += len(BLOCK_SEPARATOR)
+            block.start = offset
+            block.end = offset + len(block.text)
+            parts.append(block.text)
+            offset = block.end
+        self.text = BLOCK_SEPARATOR.join(parts)
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    @property
+    def headings(self) -> list[Block]:
+        return [b for b in self.blocks if b.kind == "heading"]
+
+    @property
+    def is_english(self) -> bool:
+        return self.language == "en"
+
+    def block_at(self, offset: int) -> Block | None:
+        """The block containing character ``offset`` of ``text`` (binary search)."""
+        lo, hi = 0, len(self.blocks) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            block = self.blocks[mid]
+            if offset < block.start:
+                hi = mid - 1
+            elif offset > block.end:
+                lo = mid + 1
+            else:
+                return block
+        return None
+
+    def as_dict(self, with_blocks: bool = True) -> dict:
+        data = {
+            "path": self.path,
+            "sha256": self.sha256,
+            "format": self.format,
+            "pages": self.pages,
+            "words": self.words,
+            "language": self.language,
+            "title": self.title,
+            "warnings": list(self.warnings),
+        }
+        if with_blocks:
+            data["blocks"] = [b.as_dict() for b in self.blocks]
+        return data

@@ -1,0 +1,47 @@
+"""Errors a user can cause, each with a stable code and a one-line message.
+
+Tracebacks are for bugs. Anything a user can trigger with a file, an option or a
+configuration raises ``TenderlintError``; the CLI prints ``error[<code>]: <message>``
+and exits with status 2.
+"""
+
+from __future__ import annotations
+
+# Stable error codes. Never rename one: scripts and the audit store rely on them.
+ERROR_CODES: dict[str, str] = {
+    "not-found": "the file does not exist or cannot be read",
+    "empty": "the file is empty",
+    "too-large": "the file is over the configured size limit",
+    "unsupported-format": "the file is not a PDF, DOCX, HTML, Markdown or plain text document",
+    "corrupt": "the file is damaged or truncated and cannot be parsed",
+    "encrypted": "the PDF is encrypted and cannot be opened without a password",
+    "no-text-layer": "the PDF has pages but no text layer (it looks scanned and needs OCR)",
+    "decompression-limit": "the document expands beyond the decompression size limit",
+    "unsafe-xml": "the document contains XML constructs that are refused (entities, DTDs)",
+    "binary-text": "the text file contains binary content",
+    "timeout": "processing the document took longer than the time limit",
+    "rule-invalid": "a rule file is invalid",
+    "config-invalid": "the configuration is invalid",
+    "model-invalid": "the classifier model cannot be loaded",
+    "usage": "the command was used incorrectly",
+    "internal": "an unexpected internal error (a bug: please report it)",
+}
+
+
+class TenderlintError(Exception):
+    """A user-facing error with a stable code and a one-line message."""
+
+    def __init__(self, code: str, message: str):
+        if code not in ERROR_CODES:
+            raise ValueError(f"unknown error code {code!r}")
+        # One line only: messages end up in terminals, CSV cells and database rows.
+        message = " ".join(str(message).split())
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def one_line(self) -> str:
+        return f"error[{self.code}]: {self.message}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}

@@ -1,0 +1,136 @@
+"""What a check finds: located evidence, red flags, per-topic decisions and a document's result.
+
+These are the objects that flow from the decision stage into every report format, the
+audit store and the web page. They carry no rendering logic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Status = Literal["covered", "weak", "missing", "waived"]
+STATUSES: tuple[str, ...] = ("covered", "weak", "missing", "waived")
+SEVERITIES: tuple[str, ...] = ("high", "medium", "low")
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
+@dataclass
+class Evidence:
+    """A located passage that bears on a topic, and what found it."""
+
+    topic: str
+    quote: str
+    page: int | None
+    section: list[str]
+    start: int  # character span in Document.text
+    end: int
+    source: str  # "rule:<rule id>" or "model"
+    strength: Literal["substantive", "mention"] = "substantive"
+    score: float | None = None  # model probability, or the rule's confidence
+    block_kind: str = "paragraph"
+
+    def as_dict(self) -> dict:
+        return {
+            "quote": self.quote,
+            "page": self.page,
+            "section": " > ".join(self.section) if self.section else None,
+            "start": self.start,
+            "end": self.end,
+            "source": self.source,
+            "strength": self.strength,
+            "score": None if self.score is None else round(self.score, 3),
+        }
+
+
+@dataclass
+class RedFlag:
+    """A provision that addresses a topic against the buyer, with its evidence."""
+
+    id: str
+    topic: str
+    title: str
+    severity: str
+    evidence: Evidence
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "topic": self.topic,
+            "title": self.title,
+            "severity": self.severity,
+            "evidence": self.evidence.as_dict(),
+        }
+
+
+@dataclass
+class TopicResult:
+    """The decision for one topic in one document."""
+
+    id: str
+    name: str
+    status: Status
+    applies: bool  # whether the topic is expected for this document type
+    severity: str
+    evidence: list[Evidence] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+    suggestion: str = ""
+    sources: list[str] = field(default_factory=list)
+    reason: str = ""  # why this status (e.g. "only mentioned", "waived: <reason>")
+    waiver: str | None = None
+
+    @property
+    def is_gap(self) -> bool:
+        return self.applies and self.status in ("missing", "weak")
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "status": self.status,
+            "applies": self.applies,
+            "severity": self.severity,
+            "reason": self.reason,
+            "waiver": self.waiver,
+            "evidence": [e.as_dict() for e in self.evidence],
+            "questions": list(self.questions),
+            "suggestion": self.suggestion,
+            "sources": list(self.sources),
+        }
+
+
+@dataclass
+class DocumentResult:
+    """Everything a check found in one document, or the error that stopped it."""
+
+    path: str
+    sha256: str | None = None
+    format: str | None = None
+    doc_type: str | None = None  # rfp | contract
+    doc_type_reason: str = ""
+    pages: int | None = None
+    words: int | None = None
+    language: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    error: dict | None = None  # {"code", "message"} when the document could not be checked
+    topics: list[TopicResult] = field(default_factory=list)
+    red_flags: list[RedFlag] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def gaps(self) -> list[TopicResult]:
+        """Topics expected for this document type that are missing or only mentioned, worst first."""
+        gaps = [t for t in self.topics if t.is_gap]
+        return sorted(gaps, key=lambda t: (SEVERITY_RANK.get(t.severity, 9), t.status != "missing", t.id))
+
+    def counts(self) -> dict[str, int]:
+        counts = {s: 0 for s in STATUSES}
+        for topic in self.topics:
+            counts[topic.status] += 1
+        return counts
+
+    def topic(self, topic_id: str) -> TopicResult:
+        for topic in self.topics:
+            if topic.id == topic_id:
+                return topic
+        raise KeyError(topic_id)

@@ -1,0 +1,1 @@
+"""The rule engine: rule files (YAML data) → validated rules → located evidence in a Document."""

@@ -1,0 +1,135 @@
+"""The shape of a rule file, validated when the rule pack is loaded.
+
+A rule file (``rules/<topic-id>.yaml``) describes one guidance topic: what it checks and
+why, where the guidance says so, the questions to put to bidders, a suggested clause, the
+evidence patterns that find it, the red flags that go against the buyer, and example
+sentences that must and must not count as coverage. The file is both the check and its
+documentation.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+TOPIC_ID_PATTERN = r"^[a-z][a-z0-9-]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Strict):
+    """Where the guidance behind a rule says so: a taxonomy source code plus file and section."""
+
+    ref: str = Field(description="taxonomy source code, e.g. O15 (Buying AI file 15), E, U, K, W, A, S")
+    file: str | None = Field(default=None, description="file in the guidance, e.g. buying-ai/15-contract-clauses.md")
+    section: str | None = Field(default=None, description="section heading in that file")
+
+
+class CooccurrencePattern(_Strict):
+    """Evidence when one sentence contains a phrase from *every* group."""
+
+    name: str
+    all: list[list[str]] = Field(min_length=2)
+
+
+class TokenPattern(_Strict):
+    """A spaCy ``Matcher`` token pattern (list of token dicts). Keep these few and precise."""
+
+    name: str
+    pattern: list[dict] = Field(min_length=1)
+
+
+class EvidencePatterns(_Strict):
+    """How a topic is found in a sentence.
+
+    ``terms`` are specific to the topic: one in a sentence of requirement form is coverage.
+    ``cooccur`` demands a phrase from each group in the same sentence (for topics whose
+    single words are too common, e.g. "data" + "own"). ``patterns`` are token patterns.
+    ``mentions`` are broader words that only show the topic is mentioned (never coverage).
+    ``exclude`` phrases veto a hit in the sentence they appear in (known false friends).
+    Phrases are matched on lower-cased lemmas, so "audits", "Audited" and "audit" match "audit".
+    """
+
+    terms: list[str] = Field(default_factory=list)
+    cooccur: list[CooccurrencePattern] = Field(default_factory=list)
+    patterns: list[TokenPattern] = Field(default_factory=list)
+    mentions: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _has_some_evidence(self) -> "EvidencePatterns":
+        if not (self.terms or self.cooccur or self.patterns):
+            raise ValueError("evidence needs at least one of terms, cooccur or patterns")
+        return self
+
+
+class KnownMiss(_Strict):
+    """A sentence the rule gets wrong today, kept so the miss is visible (run as xfail)."""
+
+    text: str
+    expected: Literal["covered", "not_covered"]
+    reason: str
+
+
+class Examples(_Strict):
+    covered: list[str] = Field(min_length=1, description="sentences that must count as coverage")
+    not_covered: list[str] = Field(
+        min_length=1, description="sentences that must not: gaps, negations, mere mentions, false friends"
+    )
+    known_misses: list[KnownMiss] = Field(default_factory=list)
+
+
+class RedFlagExamples(_Strict):
+    flagged: list[str] = Field(min_length=1)
+    not_flagged: list[str] = Field(min_length=1)
+
+
+class RedFlagRule(_Strict):
+    """A provision that addresses the topic against the buyer (e.g. vendor trains on buyer data)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]*/[a-z0-9-]+$", description="<topic-id>/<short-name>")
+    title: str
+    severity: Literal["high", "medium", "low"] = "high"
+    description: str
+    cooccur: list[CooccurrencePattern] = Field(default_factory=list)
+    patterns: list[TokenPattern] = Field(default_factory=list)
+    examples: RedFlagExamples
+
+    @model_validator(mode="after")
+    def _has_some_evidence(self) -> "RedFlagRule":
+        if not (self.cooccur or self.patterns):
+            raise ValueError("a red flag needs cooccur or patterns")
+        return self
+
+
+class Rule(_Strict):
+    """One guidance topic and how to find it."""
+
+    id: str = Field(pattern=TOPIC_ID_PATTERN, description="the topic id from the taxonomy; never renamed")
+    title: str
+    severity: Literal["high", "medium", "low"]
+    applies_to: Literal["rfp", "contract", "both"]
+    ai_specific: bool = Field(
+        default=False, description="only AI/ML/automated-decision documents can cover it; elsewhere at most weak"
+    )
+    description: str = Field(min_length=20, description="what the rule checks, in our words")
+    rationale: str = Field(min_length=20, description="why it matters to the buyer")
+    sources: list[Source] = Field(min_length=1)
+    questions: list[str] = Field(min_length=1, description="the guidance's key questions, in our words")
+    suggestion: str = Field(min_length=20, description="suggested clause wording, in our words")
+    evidence: EvidencePatterns
+    red_flags: list[RedFlagRule] = Field(default_factory=list)
+    examples: Examples
+    aliases: list[str] = Field(default_factory=list, description="retired ids that still select this topic")
+
+    @field_validator("red_flags")
+    @classmethod
+    def _red_flags_belong_to_topic(cls, flags: list[RedFlagRule], info) -> list[RedFlagRule]:
+        topic = info.data.get("id")
+        for flag in flags:
+            if topic and not flag.id.startswith(topic + "/"):
+                raise ValueError(f"red flag {flag.id!r} must be named {topic}/<name>")
+        return flags
