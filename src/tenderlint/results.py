@@ -29,6 +29,7 @@ class Evidence:
     strength: Literal["substantive", "mention"] = "substantive"
     score: float | None = None  # model probability, or the rule's confidence
     block_kind: str = "paragraph"
+    why: str = ""  # why this strength: "obligation", "definition", "matched: …"
 
     def as_dict(self) -> dict:
         return {
@@ -40,6 +41,7 @@ class Evidence:
             "source": self.source,
             "strength": self.strength,
             "score": None if self.score is None else round(self.score, 3),
+            "why": self.why,
         }
 
 
@@ -78,10 +80,12 @@ class TopicResult:
     sources: list[str] = field(default_factory=list)
     reason: str = ""  # why this status (e.g. "only mentioned", "waived: <reason>")
     waiver: str | None = None
+    red_flag: bool = False  # a provision on this topic goes against the buyer (see DocumentResult.red_flags)
 
     @property
     def is_gap(self) -> bool:
-        return self.applies and self.status in ("missing", "weak")
+        """Expected here and not protected: missing, only mentioned, or addressed against the buyer."""
+        return self.applies and (self.status in ("missing", "weak") or (self.red_flag and self.status != "waived"))
 
     def as_dict(self) -> dict:
         return {
@@ -92,6 +96,7 @@ class TopicResult:
             "severity": self.severity,
             "reason": self.reason,
             "waiver": self.waiver,
+            "red_flag": self.red_flag,
             "evidence": [e.as_dict() for e in self.evidence],
             "questions": list(self.questions),
             "suggestion": self.suggestion,

@@ -1,0 +1,111 @@
+"""The check of one document, start to finish: file → Document → evidence → decisions.
+
+``Checker`` loads the rule pack, compiles its matchers and loads the classifier once, then
+checks any number of files; the CLI, the batch audit and the web page all use it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tenderlint.decide import Selection, decide
+from tenderlint.document import Document
+from tenderlint.doctype import detect_doc_type
+from tenderlint.errors import TenderlintError
+from tenderlint.results import DocumentResult
+from tenderlint.rules.engine import compile_rules
+from tenderlint.rules.loader import load_rule_pack
+
+DOC_TYPES = ("auto", "rfp", "contract")
+
+
+@dataclass
+class CheckOptions:
+    doc_type: str = "auto"
+    rules_dirs: tuple[str, ...] = ()
+    selection: Selection = field(default_factory=Selection)
+    use_model: bool = True
+    pdf_backend: str = "auto"
+    max_bytes: int | None = None
+
+
+class Checker:
+    """Checks documents with one loaded rule pack (and classifier, unless disabled)."""
+
+    def __init__(self, options: CheckOptions | None = None):
+        self.options = options or CheckOptions()
+        if self.options.doc_type not in DOC_TYPES:
+            raise TenderlintError("usage", f"--type must be one of {', '.join(DOC_TYPES)}")
+        self.pack = load_rule_pack(tuple(self.options.rules_dirs))
+        for name in (self.options.selection.select or set()) | self.options.selection.ignore | set(
+            self.options.selection.waivers
+        ):
+            try:
+                self.pack.resolve(name)
+            except KeyError:
+                raise TenderlintError("usage", f"unknown topic {name!r} (see `tenderlint rules`)") from None
+        self.rules = compile_rules(self.pack)
+        self.model = None
+        if self.options.use_model:
+            from tenderlint.classify.model import load_shipped_model
+
+            self.model = load_shipped_model()
+
+    @property
+    def versions(self) -> dict[str, str]:
+        from tenderlint import __version__
+        from tenderlint.rules.fingerprint import rules_fingerprint
+
+        return {
+            "tool": __version__,
+            "rules": rules_fingerprint(self.pack),
+            "model": self.model.fingerprint if self.model is not None else "none",
+        }
+
+    def check_file(self, path: str | Path) -> DocumentResult:
+        """Check one file; a user error becomes the result's ``error`` (the batch goes on)."""
+        from tenderlint.parsers import parse
+
+        started = time.perf_counter()
+        try:
+            kwargs = {"pdf_backend": self.options.pdf_backend}
+            if self.options.max_bytes is not None:
+                kwargs["max_bytes"] = self.options.max_bytes
+            document = parse(path, **kwargs)
+        except TenderlintError as error:
+            return DocumentResult(path=str(path), error=error.as_dict())
+        parsed = time.perf_counter()
+        result = self.check_document(document)
+        result.timings["parse"] = round(parsed - started, 4)
+        return result
+
+    def check_document(self, document: Document) -> DocumentResult:
+        started = time.perf_counter()
+        if self.options.doc_type == "auto":
+            doc_type, reason = detect_doc_type(document)
+        else:
+            doc_type, reason = self.options.doc_type, "set with --type"
+        findings = self.rules.find(document)
+        matched = time.perf_counter()
+        model_evidence, demoted = {}, {}
+        if self.model is not None:
+            model_evidence, demoted = self.model.evidence(document, findings)
+        topics, red_flags = decide(self.pack, findings, doc_type, self.options.selection, model_evidence, demoted)
+        finished = time.perf_counter()
+        warnings = list(document.warnings)
+        return DocumentResult(
+            path=document.path,
+            sha256=document.sha256,
+            format=document.format,
+            doc_type=doc_type,
+            doc_type_reason=reason,
+            pages=document.pages,
+            words=document.words,
+            language=document.language,
+            warnings=warnings,
+            topics=topics,
+            red_flags=red_flags,
+            timings={"rules": round(matched - started, 4), "decide": round(finished - matched, 4)},
+        )

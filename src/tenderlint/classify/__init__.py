@@ -1,0 +1,1 @@
+"""The topic classifier: features, training, and loading the shipped model from ``models/``."""

@@ -1,0 +1,131 @@
+"""Turn evidence into a decision per topic: covered, weak, missing or waived.
+
+- **covered**: at least one substantive provision (rule evidence in requirement form, or a
+  model passage above its threshold). For AI-specific topics (bias, oversight, …) only in a
+  document that is about AI; elsewhere such evidence counts as a mention (COVERAGE.md).
+- **weak**: the topic is only mentioned.
+- **missing**: nothing.
+- **waived**: declared out of scope in the configuration, with the written reason.
+
+Red flags do not make a protection covered: a topic addressed against the buyer keeps the
+status its provisions earn (it *is* addressed) but is marked ``red_flag`` and listed among
+the gaps, so the report asks for it to be renegotiated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tenderlint.results import Evidence, RedFlag, TopicResult
+from tenderlint.rules.engine import Findings
+from tenderlint.rules.loader import RulePack
+
+MAX_EVIDENCE = 5
+
+
+@dataclass
+class Selection:
+    """Which topics are expected, how severe their gaps are, and which are waived."""
+
+    select: set[str] | None = None  # None = all
+    ignore: set[str] = field(default_factory=set)
+    severities: dict[str, str] = field(default_factory=dict)
+    waivers: dict[str, str] = field(default_factory=dict)  # topic id -> written reason
+
+
+def decide(
+    pack: RulePack,
+    findings: Findings,
+    doc_type: str,
+    selection: Selection | None = None,
+    model_evidence: dict[str, list[Evidence]] | None = None,
+    demoted: dict[str, set[tuple[int, int]]] | None = None,
+) -> tuple[list[TopicResult], list[RedFlag]]:
+    """One TopicResult per topic in the pack (taxonomy order) and the red flags found."""
+    selection = selection or Selection()
+    model_evidence = model_evidence or {}
+    demoted = demoted or {}
+    flagged_topics = {flag.topic for flag in findings.red_flags}
+    results = []
+    for topic in pack.topics:
+        rule = pack.rules[topic.id]
+        evidence = list(findings.evidence.get(topic.id, []))
+        # The model may say a rule hit is boilerplate: keep it, but only as a mention.
+        for i, ev in enumerate(evidence):
+            if ev.strength == "substantive" and (ev.start, ev.end) in demoted.get(topic.id, set()):
+                evidence[i] = _as_mention(ev, "the classifier judged it boilerplate")
+        evidence += model_evidence.get(topic.id, [])
+        if rule.ai_specific and not findings.is_ai_document:
+            evidence = [_as_mention(ev, "the document is not about AI") if ev.strength == "substantive" else ev
+                        for ev in evidence]
+        substantive = [ev for ev in evidence if ev.strength == "substantive"]
+        if substantive:
+            status, reason = "covered", _covered_reason(substantive)
+        elif evidence:
+            status, reason = "weak", f"only mentioned ({evidence[0].why or 'no requirement found'})"
+        else:
+            status, reason = "missing", "nothing in the document concerns this topic"
+        applies = rule.applies_to in ("both", doc_type)
+        if selection.select is not None and topic.id not in selection.select:
+            applies, reason = False, reason + "; not selected"
+        if topic.id in selection.ignore:
+            applies, reason = False, reason + "; ignored"
+        waiver = selection.waivers.get(topic.id)
+        if waiver:
+            status, reason = "waived", f"waived: {waiver}"
+        red_flag = topic.id in flagged_topics
+        if red_flag and status != "waived":
+            reason += "; a provision goes against the buyer (red flag)"
+        results.append(
+            TopicResult(
+                id=topic.id,
+                name=rule.title,
+                status=status,
+                applies=applies,
+                severity=selection.severities.get(topic.id, rule.severity),
+                evidence=_strongest(evidence),
+                questions=list(rule.questions),
+                suggestion=rule.suggestion.strip(),
+                sources=[_source_text(s) for s in rule.sources],
+                reason=reason,
+                waiver=waiver,
+                red_flag=red_flag,
+            )
+        )
+    return results, findings.red_flags
+
+
+def _as_mention(ev: Evidence, why: str) -> Evidence:
+    return Evidence(**{**ev.__dict__, "strength": "mention", "why": f"{ev.why}; {why}" if ev.why else why})
+
+
+def _covered_reason(substantive: list[Evidence]) -> str:
+    sources = sorted({"model" if ev.source == "model" else "rules" for ev in substantive})
+    n = len(substantive)
+    return f"{n} substantive provision{'s' if n != 1 else ''} found by {' and '.join(sources)}"
+
+
+def _strongest(evidence: list[Evidence]) -> list[Evidence]:
+    """Substantive first (rules before model, then by model score), then mentions; document order within."""
+    def key(ev: Evidence):
+        return (ev.strength != "substantive", -(ev.score or 0.0) if ev.source == "model" else -1.0, ev.start)
+
+    seen: set[tuple[int, int]] = set()
+    best = []
+    for ev in sorted(evidence, key=key):
+        if (ev.start, ev.end) in seen:
+            continue
+        seen.add((ev.start, ev.end))
+        best.append(ev)
+        if len(best) == MAX_EVIDENCE:
+            break
+    return best
+
+
+def _source_text(source) -> str:
+    parts = [source.ref]
+    if source.file:
+        parts.append(source.file)
+    if source.section:
+        parts.append(source.section)
+    return " — ".join(parts)

@@ -1,0 +1,102 @@
+"""Sentence-form cues: is a sentence a requirement, question or criterion, or only a mention?
+
+COVERAGE.md: a topic is *covered* by a substantive provision — a requirement, obligation,
+permission or prohibition, deliverable, evaluation criterion or question bidders must answer —
+and only *mentioned* by background, definitions, headings, tables of contents, postponements
+or provisions declaring the topic out of scope. These cues decide which a sentence is.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Lower-cased lemmas (token.norm_) that put a sentence in requirement form on their own.
+OBLIGATION_NORMS = frozenset({
+    "shall", "must", "require", "agree", "oblige", "obligate", "undertake", "warrant", "covenant",
+    "prohibit", "forbid", "responsible", "entitle", "mandatory", "mandate", "commit", "guarantee",
+    "acknowledge", "indemnify", "liable", "grant", "retain", "reserve",
+})
+# Modal verbs that need a party (or a proposal) in the sentence to count.
+PARTY_MODALS = frozenset({"will", "may", "should", "can", "cannot", "wo", "ca"})
+PARTY_NORMS = frozenset({
+    "contractor", "vendor", "supplier", "offeror", "proposer", "respondent", "provider", "licensor",
+    "licensee", "bidder", "consultant", "company", "customer", "client", "agency", "department",
+    "government", "authority", "county", "city", "state", "ministry", "council", "we", "you", "party",
+    "subcontractor", "awardee", "seller", "buyer", "purchaser", "subscriber", "user", "proposal",
+    "response", "offer", "quote", "quotation", "tender", "tenderer", "solution", "system", "service",
+    "team", "staff", "owner", "operator", "processor", "controller", "commonwealth", "province",
+    "municipality", "board", "commission", "office", "division", "organisation", "organization",
+})
+# Sentence-initial imperatives that make a question/instruction to bidders.
+IMPERATIVE_NORMS = frozenset({
+    "describe", "explain", "provide", "identify", "demonstrate", "detail", "list", "submit", "propose",
+    "specify", "outline", "indicate", "confirm", "state", "discuss", "include", "ensure", "maintain",
+    "deliver", "implement", "document", "report", "notify", "establish", "perform", "conduct",
+    "develop", "supply", "furnish", "address", "attach", "certify", "disclose", "share", "comply",
+    "support", "define", "prepare", "present", "show", "summarize", "summarise", "elaborate",
+})
+EVALUATION_NORMS = frozenset({"evaluate", "evaluation", "score", "scoring", "criterion", "weight", "weighting",
+                              "point", "factor", "rate", "rating", "assess", "award", "subfactor"})
+EVALUATION_SECTION = re.compile(r"evaluat|criteri|award|scor|selection|basis for", re.I)
+
+_LIST_MARKER = re.compile(r"^\s*(?:[\(\[]?(?:[0-9]{1,3}|[a-z]|[ivxlc]{1,5})[\)\].:]|[•\-–*●▪o]\s|\d+(?:\.\d+)+\.?)\s*", re.I)
+
+NEGATED_SCOPE = re.compile(
+    r"\b(?:not|n't|never)\s+(?:be\s+|been\s+|being\s+)?(?:required|obligated|obliged|responsible for providing|"
+    r"expected|necessary|included|applicable|in scope|within (?:the )?scope|part of (?:the|this) (?:scope|contract|work|effort))\b"
+    r"|\bno (?:obligation|requirement|responsibility|duty)\b"
+    r"|\bout(?:side)? (?:of )?(?:the )?scope\b|\bexcluded from (?:the )?(?:scope|this)\b|\bneed not\b"
+    r"|\bdoes not (?:include|cover|require)\b|\bis not (?:included|covered)\b"
+    r"|\b(?:to be determined|tbd)\b"
+    r"|\bwill be (?:discussed|addressed|determined|decided|agreed|defined)\b[^.]{0,40}\b(?:later|after award|future|subsequent|post-award)\b"
+    r"|\b(?:at a later (?:date|stage|time)|in a (?:future|later) phase)\b",
+    re.I,
+)
+DEFINITION = re.compile(
+    r"^\W*[\"“'‘]?[A-Z][\w\s\-/()&,]{0,70}?[\"”'’]?\s*(?:\([A-Za-z\"“”]{1,12}\)\s*)?"
+    r"(?:means|shall mean|refers to|is defined as|has the meaning|:\s*(?:a|an|the)\s)\b",
+)
+DEFINITION_SECTION = re.compile(r"definition|glossary|acronym|abbreviation|terminology", re.I)
+TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|(?:\s\.){4,}|_{4,})\s*\d+\s*$|^\s*(?:table of )?contents\s*$", re.I)
+TOC_SECTION = re.compile(r"^\s*(?:table of contents|contents)\s*$", re.I)
+
+
+def strip_list_marker(text: str) -> str:
+    return _LIST_MARKER.sub("", text, count=1)
+
+
+def is_toc(text: str, section: list[str]) -> bool:
+    return bool(TOC_LINE.search(text)) or any(TOC_SECTION.match(s) for s in section[-2:])
+
+
+def is_definition(text: str, section: list[str]) -> bool:
+    return bool(DEFINITION.match(strip_list_marker(text))) or any(DEFINITION_SECTION.search(s) for s in section[-2:])
+
+
+def is_negated_scope(text: str) -> bool:
+    return bool(NEGATED_SCOPE.search(text))
+
+
+def requirement_form(norms: list[str], text: str, section: list[str]) -> str | None:
+    """Why the sentence is a substantive provision ("obligation", "question", "criterion"), or None."""
+    norm_set = set(norms)
+    if norm_set & OBLIGATION_NORMS:
+        return "obligation"
+    if norm_set & PARTY_MODALS and norm_set & PARTY_NORMS:
+        return "obligation"
+    stripped = text.rstrip()
+    if stripped.endswith("?"):
+        return "question"
+    first = _first_word_norm(norms)
+    if first in IMPERATIVE_NORMS:
+        return "question"
+    if norm_set & EVALUATION_NORMS and (any(EVALUATION_SECTION.search(s) for s in section) or norm_set & PARTY_NORMS):
+        return "criterion"
+    return None
+
+
+def _first_word_norm(norms: list[str]) -> str | None:
+    for norm in norms[:6]:
+        if norm.isalpha() and len(norm) > 1 and norm not in {"the", "a", "an", "and", "or", "please"}:
+            return norm
+    return None

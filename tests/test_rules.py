@@ -1,0 +1,85 @@
+"""Every rule file: valid, complete, in step with the taxonomy, and every example behaves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tenderlint.resources import rules_dir
+from tenderlint.rules.engine import CompiledRules, judge_text
+from tenderlint.rules.loader import RulePack, load_rule_file, load_taxonomy
+
+SHARED_TAXONOMY = Path(__file__).resolve().parents[1].parent / "shared" / "taxonomy.yaml"
+RULE_FILES = sorted(p for p in rules_dir().glob("*.yaml") if p.name != "taxonomy.yaml")
+RULES = {p.stem: load_rule_file(p) for p in RULE_FILES}
+
+
+@pytest.fixture(scope="module")
+def compiled() -> CompiledRules:
+    topics = [t for t in load_taxonomy() if t.id in RULES]
+    return CompiledRules(RulePack(topics=topics, rules=RULES))
+
+
+def test_rules_taxonomy_matches_shared_taxonomy():
+    if not SHARED_TAXONOMY.exists():
+        pytest.skip("../shared/taxonomy.yaml is absent (only present in the development workspace)")
+    shared = [t["id"] for t in yaml.safe_load(SHARED_TAXONOMY.read_text())["topics"]]
+    assert [t.id for t in load_taxonomy()] == shared
+
+
+def test_rules_one_file_per_taxonomy_topic():
+    ids = [t.id for t in load_taxonomy()]
+    assert len(ids) == 27
+    assert sorted(RULES) == sorted(ids), "every taxonomy topic needs rules/<id>.yaml and nothing else"
+    for stem, rule in RULES.items():
+        assert rule.id == stem, f"rules/{stem}.yaml declares id {rule.id}"
+
+
+def test_rules_applies_to_matches_taxonomy():
+    for topic in load_taxonomy():
+        if topic.id in RULES:
+            assert RULES[topic.id].applies_to == topic.applies_to, topic.id
+
+
+@pytest.mark.parametrize("topic", sorted(RULES))
+def test_rule_is_documented(topic):
+    rule = RULES[topic]
+    assert len(rule.description) >= 20 and len(rule.rationale) >= 20
+    assert rule.sources and all(s.ref for s in rule.sources)
+    assert any(s.file for s in rule.sources), "cite at least one guidance file"
+    assert rule.questions and rule.suggestion
+    assert rule.examples.covered and rule.examples.not_covered
+
+
+def _cases():
+    for topic, rule in sorted(RULES.items()):
+        for i, text in enumerate(rule.examples.covered):
+            yield pytest.param(topic, text, True, id=f"{topic}-covered-{i}")
+        for i, text in enumerate(rule.examples.not_covered):
+            yield pytest.param(topic, text, False, id=f"{topic}-not-covered-{i}")
+        for i, miss in enumerate(rule.examples.known_misses):
+            yield pytest.param(topic, miss.text, miss.expected == "covered", id=f"{topic}-known-miss-{i}",
+                               marks=pytest.mark.xfail(reason=miss.reason, strict=True))
+
+
+@pytest.mark.parametrize("topic,text,expected", list(_cases()))
+def test_rule_example(compiled, topic, text, expected):
+    covered, _mentioned, _flags = judge_text(compiled, text)
+    assert (topic in covered) == expected, f"{topic}: {'should' if expected else 'should not'} cover: {text}"
+
+
+def _flag_cases():
+    for topic, rule in sorted(RULES.items()):
+        for flag in rule.red_flags:
+            for i, text in enumerate(flag.examples.flagged):
+                yield pytest.param(flag.id, text, True, id=f"{flag.id}-flagged-{i}")
+            for i, text in enumerate(flag.examples.not_flagged):
+                yield pytest.param(flag.id, text, False, id=f"{flag.id}-not-flagged-{i}")
+
+
+@pytest.mark.parametrize("flag_id,text,expected", list(_flag_cases()))
+def test_red_flag_example(compiled, flag_id, text, expected):
+    _covered, _mentioned, flags = judge_text(compiled, text)
+    assert (flag_id in flags) == expected, f"{flag_id}: {'should' if expected else 'should not'} flag: {text}"
