@@ -87,7 +87,7 @@ class Checker:
             doc_type, reason = detect_doc_type(document)
         else:
             doc_type, reason = self.options.doc_type, "set with --type"
-        findings = self.rules.find(document)
+        findings = self.rules.find(document, keep_sentences=self.model is not None)
         matched = time.perf_counter()
         model_evidence, demoted = {}, {}
         if self.model is not None:

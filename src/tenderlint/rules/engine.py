@@ -49,12 +49,25 @@ class SentenceHit:
 
 
 @dataclass
+class Sentence:
+    """A located sentence and its form, kept for the classifier."""
+
+    text: str
+    start: int
+    end: int
+    block: Block
+    substantive: bool
+    why: str
+
+
+@dataclass
 class Findings:
     """Everything the rules found in one document."""
 
     evidence: dict[str, list[Evidence]]  # topic id -> evidence in document order
     red_flags: list[RedFlag]
     ai_sentences: int
+    sentences: list[Sentence] = field(default_factory=list)  # every sentence, when asked for
 
     @property
     def is_ai_document(self) -> bool:
@@ -156,9 +169,11 @@ class CompiledRules:
 
     # -- the document -------------------------------------------------------------------------
 
-    def find(self, document: Document) -> Findings:
+    def find(self, document: Document, keep_sentences: bool = False) -> Findings:
+        """Evidence and red flags in ``document``; with ``keep_sentences`` every sentence too."""
         evidence: dict[str, list[Evidence]] = defaultdict(list)
         red_flags: list[RedFlag] = []
+        sentences: list[Sentence] = []
         ai_sentences = 0
         blocks = [b for b in document.blocks if b.kind != "header_footer" and b.text.strip()]
         lead_in = False  # a "The Contractor shall:" paragraph makes the list items after it obligations
@@ -169,6 +184,13 @@ class CompiledRules:
                 inherited = False
             hits = self._sentence_hits(doc)
             sents = list(doc.sents)
+            if keep_sentences:
+                for sent in sents:
+                    if len(sent) < 4:
+                        continue
+                    form, why = self._form(sent, block, inherited)
+                    sentences.append(Sentence(sent.text.strip(), block.start + sent.start_char,
+                                              block.start + sent.end_char, block, form == "substantive", why))
             for si, hit in hits.items():
                 sent = sents[si]
                 ai_sentences += hit.ai
@@ -190,7 +212,7 @@ class CompiledRules:
             if block.kind in ("paragraph", "heading"):
                 text = block.text.rstrip()
                 lead_in = text.endswith(":") and self._form(sents[-1], block, False)[0] == "substantive" if sents else False
-        return Findings(dict(evidence), red_flags, ai_sentences)
+        return Findings(dict(evidence), red_flags, ai_sentences, sentences)
 
     def _form(self, sent, block: Block, inherited: bool) -> tuple[str, str]:
         """("substantive" | "mention", why) for a sentence in its block."""

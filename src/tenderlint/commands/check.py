@@ -1,0 +1,92 @@
+"""``tenderlint check``: the gap check of draft RFPs and contracts, and its report."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from tenderlint.commands._common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, user_errors
+from tenderlint.errors import TenderlintError
+
+SEVERITY_ORDER = ("high", "medium", "low")
+
+
+def _topic_list(values: tuple[str, ...]) -> list[str]:
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+@click.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--type", "doc_type", type=click.Choice(["auto", "rfp", "contract"]), default=None,
+              help="Document type; auto detects solicitation vs contract and shows why.  [default: auto]")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "json"]), default="text",
+              show_default=True, help="Report format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report to this file instead of standard output.")
+@click.option("--select", multiple=True, metavar="TOPICS", help="Only expect these topics (comma-separated).")
+@click.option("--ignore", multiple=True, metavar="TOPICS", help="Never expect these topics (comma-separated).")
+@click.option("--fail-on", type=click.Choice(SEVERITY_ORDER), default=None,
+              help="Lowest gap severity that makes the exit status 1.  [default: low]")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when gaps are found (errors still exit 2).")
+@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="An extra folder of rule files (repeatable).")
+@click.option("--no-model", is_flag=True, help="Use the rules alone, without the classifier.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A tenderlint.toml or pyproject.toml (default: the nearest one found).")
+@click.option("--pdf-backend", type=click.Choice(["auto", "pdfium", "pypdf"]), default="auto", show_default=True,
+              help="PDF text extraction backend.")
+@click.option("--max-size-mb", type=click.FloatRange(min=0.001), default=None,
+              help="Refuse files larger than this.  [default: 100]")
+@click.option("--color/--no-color", default=None, help="Colour in the text report (default: when a terminal).")
+@user_errors
+def check(files, doc_type, fmt, output, select, ignore, fail_on, exit_zero, rules_dirs, no_model, config_path,
+          pdf_backend, max_size_mb, color) -> None:
+    """Check FILES (PDF, DOCX, HTML, Markdown or text) for gaps against the 27 guidance topics.
+
+    Exit status: 0 no gaps at or above --fail-on, 1 gaps found, 2 usage error or unreadable input
+    (the other files are still reported)."""
+    from tenderlint.check import Checker, CheckOptions
+    from tenderlint.config import load_config
+    from tenderlint.decide import Selection
+    from tenderlint.report import render
+
+    config = load_config(config_path, discover=True) if config_path else load_config()
+    selected = _topic_list(select) or config.select
+    selection = Selection(
+        select=set(selected) if selected else None,
+        ignore=set(_topic_list(ignore)) | set(config.ignore),
+        severities=dict(config.severity),
+        waivers=dict(config.waivers),
+    )
+    options = CheckOptions(
+        doc_type=doc_type or config.doc_type or "auto",
+        rules_dirs=tuple(config.rules) + tuple(str(d) for d in rules_dirs),
+        selection=selection,
+        use_model=not no_model,
+        pdf_backend=pdf_backend,
+        max_bytes=int(max_size_mb * 1024 * 1024) if max_size_mb else None,
+    )
+    checker = Checker(options)
+    results = [checker.check_file(path) for path in files]
+
+    if output is not None:
+        text = render(results, fmt, color=False)
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise TenderlintError("usage", f"{output}: cannot write the report ({error.strerror})") from None
+    else:
+        text = render(results, fmt, color=color)
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+    errors = [r for r in results if r.error]
+    for result in errors:
+        click.echo(f"error[{result.error['code']}]: {result.path}: {result.error['message']}", err=True)
+    if errors:
+        sys.exit(EXIT_ERROR)
+    threshold = SEVERITY_ORDER.index(fail_on or config.fail_on or "low")
+    failing = [g for r in results for g in r.gaps if SEVERITY_ORDER.index(g.severity) <= threshold]
+    sys.exit(EXIT_OK if exit_zero or not failing else EXIT_FINDINGS)
