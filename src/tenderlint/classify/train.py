@@ -44,7 +44,7 @@ def build_pipeline(seed: int = 13):
                                   sublinear_tf=True, strip_accents="unicode", dtype=np.float32)),
     ])
     classifier = OneVsRestClassifier(
-        LogisticRegression(C=8.0, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=seed)
+        LogisticRegression(C=8.0, class_weight="balanced", solver="lbfgs", max_iter=1000, random_state=seed)
     )
     return Pipeline([("features", features), ("classifier", classifier)])
 
@@ -136,7 +136,7 @@ def train(topics: list[str], passages: list[Passage], seed: int = 13, folds: int
                       "numpy": np.__version__, "scipy": scipy.__version__},
         "cross_validation": figures,
         "cross_validation_macro_f1": round(float(np.mean([f["f1"] for f in figures.values()])), 3),
-        "pipeline": "word 1-2gram + char_wb 3-5gram TF-IDF -> one-vs-rest logistic regression (liblinear, balanced)",
+        "pipeline": "word 1-2gram + char_wb 3-5gram TF-IDF -> one-vs-rest logistic regression (lbfgs, balanced classes)",
     }
     return TrainingResult(pipeline, card)
 

@@ -15,6 +15,8 @@ OBLIGATION_NORMS = frozenset({
     "shall", "must", "require", "agree", "oblige", "obligate", "undertake", "warrant", "covenant",
     "prohibit", "forbid", "responsible", "entitle", "mandatory", "mandate", "commit", "guarantee",
     "acknowledge", "indemnify", "liable", "grant", "retain", "reserve",
+    # A disclaimer is an operative term of a contract even without a modal verb.
+    "disclaim",
 })
 # Modal verbs that need a party (or a proposal) in the sentence to count.
 PARTY_MODALS = frozenset({"will", "may", "should", "can", "cannot", "wo", "ca"})
@@ -26,6 +28,12 @@ PARTY_NORMS = frozenset({
     "response", "offer", "quote", "quotation", "tender", "tenderer", "solution", "system", "service",
     "team", "staff", "owner", "operator", "processor", "controller", "commonwealth", "province",
     "municipality", "board", "commission", "office", "division", "organisation", "organization",
+    # The lookup lemmatizer has no entry for this plural, common in US solicitations.
+    "offerors",
+    # Roles that commercial contracts use as parties.
+    "distributor", "reseller", "franchisee", "franchisor", "manufacturer", "licensor", "sponsor",
+    "agent", "partner", "lessee", "lessor", "recipient", "member", "servicer", "custodian", "trustee",
+    "auditor", "representative", "university", "institute", "employer",
 })
 # Sentence-initial imperatives that make a question/instruction to bidders.
 IMPERATIVE_NORMS = frozenset({
@@ -57,6 +65,33 @@ DEFINITION = re.compile(
     r"(?:means|shall mean|refers to|is defined as|has the meaning|:\s*(?:a|an|the)\s)\b",
 )
 DEFINITION_SECTION = re.compile(r"definition|glossary|acronym|abbreviation|terminology", re.I)
+# Contract terms that disclaim warranties are written in the present tense, without a modal.
+# ("such data as is necessary" is not one: plain "as is" counts only quoted, in capitals or after "provided").
+DISCLAIMER = re.compile(
+    r"[\"“'‘](?:as[\s-]is|as available)[\"”'’]|\bAS[\s-]IS\b|\bAS AVAILABLE\b"
+    r"|\b(?i:provided|furnished|supplied|made available)\s+(?i:on\s+an?\s+)?(?i:as[\s-]is|as available)\b"
+    r"|\b(?i:without warrant(?:y|ies))\b"
+)
+# A solicitation states the outcome it wants as an objective or as what the buyer seeks
+# ("The Agency seeks to …", "The objectives of this project are …"): that is its requirement.
+OBJECTIVE = re.compile(
+    r"\b(?:seeks?|seeking)\b"
+    r"|\b(?:objectives?|goals?|purpose|aims?|intended outcomes?|desired outcomes?)\b[^.;:]{0,80}?\b(?:is|are|include|includes|will be)\b",
+    re.I,
+)
+# Contracts name their parties ("Acme may audit …"): a capitalised subject, possibly after a clause
+# number, directly followed by a modal makes the modal a party's provision.
+NAMED_SUBJECT_MODAL = re.compile(
+    r"^\W*(?:(?:\d+(?:\.\d+)*|\(?[a-z]{1,4}\))[.)]?\s+)?(?:The\s+)?"
+    r"(?!(?:It|This|That|These|Those|There|They|Such|Each|Any|All|No|Some|Other|AI|Results?|Costs?)\b)"
+    r"[A-Z][\w&\-]*(?:\s+[A-Z][\w&\-]*){0,3}(?:'s)?\s*,?\s+(?:may|will|can|should)\b"
+)
+# Passive provisions: "records will be kept and open to inspection", "will be made available".
+PASSIVE_PROVISION = re.compile(
+    r"\b(?:will|may)\s+(?:be|remain)\s+(?:made\s+)?"
+    r"(?:available|open|subject|kept|maintained|retained|provided|paid|permitted|allowed|entitled)\b",
+    re.I,
+)
 TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|(?:\s\.){4,}|_{4,})\s*\d+\s*$|^\s*(?:table of )?contents\s*$", re.I)
 TOC_SECTION = re.compile(r"^\s*(?:table of contents|contents)\s*$", re.I)
 
@@ -92,6 +127,12 @@ def requirement_form(norms: list[str], text: str, section: list[str]) -> str | N
         return "question"
     if norm_set & EVALUATION_NORMS and (any(EVALUATION_SECTION.search(s) for s in section) or norm_set & PARTY_NORMS):
         return "criterion"
+    if NAMED_SUBJECT_MODAL.search(text) or PASSIVE_PROVISION.search(text):
+        return "obligation"
+    if DISCLAIMER.search(text):
+        return "disclaimer"
+    if OBJECTIVE.search(text):
+        return "objective"
     return None
 
 

@@ -1,0 +1,351 @@
+"""Batch audit: check many documents in parallel into the SQLite store, resumably.
+
+The parent process finds the inputs, hashes them, skips every document the store already
+holds for the same content and rule/model versions, and hands the rest to worker processes
+(each loads the rules and model once). A worker that exceeds the per-document time limit is
+killed and replaced, and the document is recorded with error ``timeout``. Results are written
+by the parent only, one transaction per document, as each finishes — so ``kill -9`` at any
+moment loses at most the documents in flight, and the next run does exactly those.
+
+With ``scheduler`` the same per-document work runs on a Dask distributed cluster instead;
+the client still writes the store, so results are identical to a local run.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import hashlib
+import io
+import multiprocessing
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from pathlib import Path
+from typing import Callable, Iterable
+
+from tenderlint.check import CheckOptions
+from tenderlint.errors import TenderlintError
+from tenderlint.results import DocumentResult
+from tenderlint.store import ResultStore, document_key
+
+DOCUMENT_SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".xhtml", ".md", ".markdown", ".txt", ".text"}
+DEFAULT_TIMEOUT = 300.0
+CSV_FIXED_COLUMNS = ["path", "sha256", "format", "doc_type", "pages", "words", "error"]
+
+
+@dataclass
+class AuditInput:
+    path: str
+    sha256: str | None
+    metadata: dict = field(default_factory=dict)
+
+
+@dataclass
+class AuditSummary:
+    run_id: int
+    seen: int = 0
+    checked: int = 0
+    skipped: int = 0
+    failures: list[tuple[str, str, str]] = field(default_factory=list)  # path, code, message
+    document_ids: list[int] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+# -- inputs -------------------------------------------------------------------------------------
+
+def discover(paths: Iterable[str], manifest: Path | None = None) -> list[AuditInput]:
+    """Files named, found in folders (recursively) or matched by globs, plus the manifest's rows."""
+    found: dict[str, dict] = {}
+    for raw in paths:
+        matches = sorted(glob.glob(raw, recursive=True)) if glob.has_magic(raw) else [raw]
+        if not matches:
+            raise TenderlintError("usage", f"{raw}: no file matches")
+        for match in matches:
+            path = Path(match)
+            if path.is_dir():
+                for child in sorted(path.rglob("*")):
+                    if child.is_file() and child.suffix.lower() in DOCUMENT_SUFFIXES and not _hidden(child, path):
+                        found.setdefault(str(child), {})
+            else:
+                found.setdefault(str(path), {})  # a missing file is recorded as a failure, not an abort
+    if manifest is not None:
+        for path, metadata in read_manifest(manifest).items():
+            found.setdefault(path, {}).update(metadata)
+    if not found:
+        raise TenderlintError("usage", "no documents to audit (folders are searched for "
+                                       + ", ".join(sorted(DOCUMENT_SUFFIXES)) + ")")
+    return [AuditInput(path, _sha256(path), metadata) for path, metadata in found.items()]
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def read_manifest(manifest: Path) -> dict[str, dict]:
+    """path -> metadata from a CSV with a ``path`` column (relative paths are from the CSV's folder)."""
+    try:
+        text = manifest.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise TenderlintError("usage", f"{manifest}: cannot read the manifest ({error.strerror})") from None
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or "path" not in reader.fieldnames:
+        raise TenderlintError("usage", f"{manifest}: the manifest needs a 'path' column")
+    rows = {}
+    for row in reader:
+        raw = (row.pop("path") or "").strip()
+        if not raw:
+            continue
+        path = Path(raw)
+        if not path.is_absolute():
+            path = manifest.parent / path
+        rows[str(path)] = {k: v for k, v in row.items() if k and v not in (None, "")}
+    return rows
+
+
+def _sha256(path: str) -> str | None:
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def current_versions(options: CheckOptions) -> dict[str, str]:
+    """Tool, rules and model versions without compiling anything (cheap, for the parent)."""
+    from tenderlint import __version__
+    from tenderlint.classify.model import MODEL_FILE
+    from tenderlint.resources import models_dir
+    from tenderlint.rules.fingerprint import rules_fingerprint
+    from tenderlint.rules.loader import load_rule_pack
+
+    model = "none"
+    if options.use_model:
+        path = models_dir() / MODEL_FILE
+        if path.exists():
+            model = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    return {"tool": __version__, "rules": rules_fingerprint(load_rule_pack(tuple(options.rules_dirs))), "model": model}
+
+
+# -- workers ------------------------------------------------------------------------------------
+
+_WORKER_CHECKER = None
+
+
+def check_one(path: str, options: CheckOptions) -> tuple[DocumentResult, float]:
+    """Check one document in this process, loading the Checker once per process."""
+    global _WORKER_CHECKER
+    from tenderlint.check import Checker
+
+    if _WORKER_CHECKER is None or _WORKER_CHECKER.options != options:
+        _WORKER_CHECKER = Checker(options)
+    started = time.perf_counter()
+    try:
+        result = _WORKER_CHECKER.check_file(path)
+    except TenderlintError as error:
+        result = DocumentResult(path=path, error=error.as_dict())
+    except Exception as error:  # a bug on one file must not stop the batch
+        result = DocumentResult(path=path, error={"code": "internal", "message": f"{type(error).__name__}: {error}"})
+    return result, time.perf_counter() - started
+
+
+def _worker_main(conn, options: CheckOptions) -> None:
+    try:
+        while True:
+            path = conn.recv()
+            if path is None:
+                return
+            conn.send(check_one(path, options))
+    except (EOFError, KeyboardInterrupt, BrokenPipeError):
+        return
+
+
+class _Worker:
+    def __init__(self, context, options: CheckOptions):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, options), daemon=True)
+        self.process.start()
+        child.close()
+        self.job: AuditInput | None = None
+        self.started = 0.0
+
+    def give(self, job: AuditInput) -> None:
+        self.job, self.started = job, time.monotonic()
+        self.conn.send(job.path)
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+        self.conn.close()
+
+
+def run_local(jobs_todo: list[AuditInput], options: CheckOptions, workers: int, timeout: float,
+              on_result: Callable[[AuditInput, DocumentResult, float], None]) -> None:
+    """Check ``jobs_todo`` in ``workers`` processes, calling ``on_result`` in this process."""
+    if not jobs_todo:
+        return
+    context = multiprocessing.get_context("spawn" if sys.platform != "linux" else "forkserver")
+    pending = list(reversed(jobs_todo))
+    pool = [_Worker(context, options) for _ in range(max(1, min(workers, len(jobs_todo))))]
+    try:
+        for worker in pool:
+            if pending:
+                worker.give(pending.pop())
+        while any(w.job for w in pool):
+            busy = [w for w in pool if w.job]
+            now = time.monotonic()
+            wait_for = max(0.05, min(timeout - (now - w.started) for w in busy))
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=wait_for)
+            for worker in list(busy):
+                job = worker.job
+                if worker.conn in ready:
+                    try:
+                        result, seconds = worker.conn.recv()
+                    except (EOFError, OSError):
+                        result, seconds = _crashed(job), time.monotonic() - worker.started
+                        pool[pool.index(worker)] = worker = _replace(worker, context, options)
+                elif worker.process.sentinel in ready or not worker.process.is_alive():
+                    result, seconds = _crashed(job), time.monotonic() - worker.started
+                    pool[pool.index(worker)] = worker = _replace(worker, context, options)
+                elif time.monotonic() - worker.started > timeout:
+                    result = DocumentResult(path=job.path, sha256=job.sha256, error={
+                        "code": "timeout", "message": f"stopped after {timeout:g} s (per-document time limit)"})
+                    seconds = timeout
+                    pool[pool.index(worker)] = worker = _replace(worker, context, options, kill=True)
+                else:
+                    continue
+                worker.job = None
+                on_result(job, result, seconds)
+                if pending:
+                    worker.give(pending.pop())
+    finally:
+        for worker in pool:
+            worker.stop(kill=worker.job is not None)
+
+
+def _replace(worker: _Worker, context, options: CheckOptions, kill: bool = True) -> _Worker:
+    worker.stop(kill=kill)
+    return _Worker(context, options)
+
+
+def _crashed(job: AuditInput) -> DocumentResult:
+    return DocumentResult(path=job.path, sha256=job.sha256,
+                          error={"code": "internal", "message": "the worker process died while checking this file"})
+
+
+def run_dask(jobs_todo: list[AuditInput], options: CheckOptions, scheduler,
+             on_result: Callable[[AuditInput, DocumentResult, float], None]) -> None:
+    """Check ``jobs_todo`` on a Dask cluster (an address or a Client); results come back here."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise TenderlintError("usage", "--scheduler needs Dask: pip install 'tenderlint[dask]'") from None
+    if not jobs_todo:
+        return
+    client = scheduler if isinstance(scheduler, Client) else None
+    owned = client is None
+    if owned:
+        try:
+            client = Client(scheduler, timeout="20s")
+        except (OSError, TimeoutError) as error:
+            raise TenderlintError("usage", f"cannot reach the Dask scheduler at {scheduler} ({error})") from None
+    try:
+        futures = {client.submit(check_one, job.path, options, pure=False): job for job in jobs_todo}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                result, seconds = future.result()
+            except Exception as error:
+                result, seconds = DocumentResult(path=job.path, sha256=job.sha256, error={
+                    "code": "internal", "message": f"the cluster failed on this file ({type(error).__name__})"}), 0.0
+            on_result(job, result, seconds)
+    finally:
+        if owned:
+            client.close()
+
+
+# -- the audit ----------------------------------------------------------------------------------
+
+def audit(inputs: list[AuditInput], store: ResultStore, options: CheckOptions, jobs: int | None = None,
+          timeout: float = DEFAULT_TIMEOUT, scheduler=None,
+          progress: Callable[[int, int, AuditInput, DocumentResult | None, float], None] | None = None,
+          ) -> AuditSummary:
+    """Check every input not yet in the store; returns what was done."""
+    versions = current_versions(options)
+    jobs = jobs or os.cpu_count() or 1
+    run_id = store.start_run(versions, jobs, str(scheduler) if scheduler is not None else None)
+    summary = AuditSummary(run_id=run_id, seen=len(inputs))
+    started = time.perf_counter()
+    todo: list[AuditInput] = []
+    duplicates: list[AuditInput] = []  # the same content twice in this run: checked once, both paths kept
+    queued: set[str] = set()
+    for item in inputs:
+        key = document_key(item.sha256, item.path, versions)
+        existing = store.find(key)
+        if existing is not None:
+            store.add_path(existing, item.path)
+            summary.skipped += 1
+            summary.document_ids.append(existing)
+            if progress:
+                progress(summary.skipped + summary.checked, len(inputs), item, None, 0.0)
+        elif key in queued:
+            summary.skipped += 1
+            duplicates.append(item)
+        else:
+            queued.add(key)
+            todo.append(item)
+
+    def on_result(item: AuditInput, result: DocumentResult, seconds: float) -> None:
+        result.path = item.path
+        if result.sha256 is None:
+            result.sha256 = item.sha256
+        key = document_key(item.sha256, item.path, versions)
+        doc_id = store.save(result, key, versions, item.metadata, run_id, round(seconds, 3))
+        summary.document_ids.append(doc_id)
+        summary.checked += 1
+        if result.error:
+            summary.failures.append((item.path, result.error["code"], result.error["message"]))
+        if progress:
+            progress(summary.skipped + summary.checked, len(inputs), item, result, seconds)
+
+    if scheduler is not None:
+        run_dask(todo, options, scheduler, on_result)
+    else:
+        run_local(todo, options, jobs, timeout, on_result)
+    for item in duplicates:
+        doc_id = store.find(document_key(item.sha256, item.path, versions))
+        if doc_id is not None:
+            store.add_path(doc_id, item.path)
+    summary.seconds = time.perf_counter() - started
+    store.finish_run(run_id, summary.seen, summary.checked, summary.skipped, len(summary.failures))
+    summary.document_ids = sorted(set(summary.document_ids))
+    return summary
+
+
+def write_csv(store: ResultStore, document_ids: list[int], topic_ids: list[str], out) -> None:
+    """One row per document: the fixed columns, then one status column per topic (no timings)."""
+    statuses = store.topic_statuses()
+    wanted = set(document_ids)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_FIXED_COLUMNS + topic_ids)
+    for row in store.documents():
+        if row["id"] not in wanted:
+            continue
+        error = f"{row['error_code']}: {row['error_message']}" if row["error_code"] else ""
+        topics = statuses.get(row["id"], {})
+        writer.writerow([row["path"], row["sha256"] or "", row["format"] or "", row["doc_type"] or "",
+                         "" if row["pages"] is None else row["pages"], "" if row["words"] is None else row["words"],
+                         error] + [topics.get(t, "") for t in topic_ids])

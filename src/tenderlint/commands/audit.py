@@ -1,0 +1,136 @@
+"""``tenderlint audit``: batch-audit folders of past tenders into SQLite, a CSV and a summary."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from tenderlint.commands._common import EXIT_ERROR, user_errors
+from tenderlint.errors import TenderlintError
+
+
+@click.command("audit")
+@click.argument("paths", nargs=-1)
+@click.option("--manifest", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="CSV with a 'path' column plus metadata columns (issuer, year, ocid, title, …).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=Path("audit.sqlite"),
+              show_default=True, help="The SQLite results store (created if missing; reruns resume).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes.  [default: number of cores]")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the HTML summary report here.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write one row per document (fixed columns, then one status column per topic).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run the checks on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=300, show_default=True,
+              help="Seconds one document may take before it is stopped and recorded as a failure.")
+@click.option("--type", "doc_type", type=click.Choice(["auto", "rfp", "contract"]), default="auto", show_default=True)
+@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="An extra folder of rule files (repeatable).")
+@click.option("--no-model", is_flag=True, help="Use the rules alone, without the classifier.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@user_errors
+def audit(paths, manifest, db_path, jobs, report_path, csv_path, scheduler, timeout, doc_type, rules_dirs, no_model,
+          quiet) -> None:
+    """Check every document under PATHS (files, folders, globs) into the results store.
+
+    Documents already in the store with the same content and rule/model versions are not
+    checked again, so an interrupted run simply continues. With no PATHS and no --manifest,
+    the --report and --csv are written from the existing store."""
+    from tenderlint.audit import audit as run_audit
+    from tenderlint.audit import current_versions, discover, write_csv
+    from tenderlint.check import CheckOptions
+    from tenderlint.report.audit_summary import render_summary
+    from tenderlint.rules.loader import load_rule_pack
+    from tenderlint.store import ResultStore
+
+    options = CheckOptions(doc_type=doc_type, rules_dirs=tuple(str(d) for d in rules_dirs), use_model=not no_model)
+    pack = load_rule_pack(options.rules_dirs)
+    topic_ids = pack.topic_ids
+    names = {t.id: t.name for t in pack.topics}
+    failures = []
+    with ResultStore(db_path) as store:
+        if paths or manifest:
+            inputs = discover(paths, manifest)
+            progress = None if quiet else _progress_printer(len(inputs))
+            try:
+                summary = run_audit(inputs, store, options, jobs=jobs, timeout=timeout, scheduler=scheduler,
+                                    progress=progress.update if progress else None)
+            finally:
+                if progress:
+                    progress.close()
+            document_ids = summary.document_ids
+            failures = summary.failures
+            if not quiet:
+                click.echo(f"{summary.seen} documents: {summary.checked} checked, {summary.skipped} already in "
+                           f"{db_path}, {len(failures)} failed ({summary.seconds:.1f} s)", err=True)
+        else:
+            if not db_path.exists():
+                raise TenderlintError("usage", f"{db_path}: no store to report from (give PATHS to audit)")
+            versions = current_versions(options)
+            document_ids = [r["id"] for r in store.documents()
+                            if (r["rules_version"], r["model_version"]) == (versions["rules"], versions["model"])]
+            if not document_ids:
+                raise TenderlintError("usage", f"{db_path}: holds no results for the current rules and model")
+        if csv_path:
+            with _open_output(csv_path) as handle:
+                write_csv(store, document_ids, topic_ids, handle)
+        if report_path:
+            html = render_summary(store, document_ids, topic_ids, names, title=f"Audit summary: {db_path.name}")
+            with _open_output(report_path) as handle:
+                handle.write(html)
+    for path, code, message in failures:
+        click.echo(f"error[{code}]: {path}: {message}", err=True)
+    if failures:
+        sys.exit(EXIT_ERROR)
+
+
+def _open_output(path: Path):
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path.open("w", encoding="utf-8", newline="")
+    except OSError as error:
+        raise TenderlintError("usage", f"{path}: cannot write ({error.strerror})") from None
+
+
+class _progress_printer:
+    """A rich progress bar (documents/s, ETA) on a terminal; one plain line per document otherwise."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.bar = None
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn)
+
+            self.bar = Progress(TextColumn("[bold]audit"), BarColumn(), MofNCompleteColumn(),
+                                TextColumn("{task.fields[rate]} docs/s"), TimeRemainingColumn(),
+                                console=Console(stderr=True), transient=False)
+            self.task = self.bar.add_task("audit", total=total, rate="0.0")
+            self.bar.start()
+            import time
+
+            self.started = time.monotonic()
+
+    def update(self, done: int, total: int, item, result, seconds: float) -> None:
+        if self.bar is not None:
+            import time
+
+            rate = done / max(1e-6, time.monotonic() - self.started)
+            self.bar.update(self.task, completed=done, rate=f"{rate:.1f}")
+            return
+        if result is None:
+            state = "already in store"
+        elif result.error:
+            state = f"error[{result.error['code']}]"
+        else:
+            counts = result.counts()
+            state = f"covered {counts['covered']}, weak {counts['weak']}, missing {counts['missing']}"
+        click.echo(f"[{done}/{total}] {item.path}: {state} ({seconds:.1f} s)", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()

@@ -1,0 +1,32 @@
+"""``tenderlint serve``: the local upload page for people who never open a terminal."""
+
+from __future__ import annotations
+
+import click
+
+from tenderlint.commands._common import user_errors
+from tenderlint.errors import TenderlintError
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--max-upload-mb", type=click.FloatRange(min=0.01), default=25, show_default=True,
+              help="Largest upload accepted; larger ones get 413.")
+@click.option("--workers", type=click.IntRange(0, 64), default=2, show_default=True,
+              help="Worker processes that run the checks (0 = threads in the server process).")
+@click.option("--no-model", is_flag=True, help="Use the rules alone, without the classifier.")
+@user_errors
+def serve(host: str, port: int, max_upload_mb: float, workers: int, no_model: bool) -> None:
+    """Serve the upload page at http://HOST:PORT/ (Ctrl+C stops it)."""
+    try:
+        import uvicorn
+
+        from tenderlint.web.app import create_app
+    except ImportError:
+        raise TenderlintError("usage", "the web page needs its extras: pip install 'tenderlint[web]'") from None
+    from tenderlint.check import CheckOptions
+
+    app = create_app(max_upload_mb=max_upload_mb, workers=workers, options=CheckOptions(use_model=not no_model))
+    click.echo(f"tenderlint is serving on http://{host}:{port}/ (uploads are never kept)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -1,0 +1,113 @@
+"""Turn a file into a ``Document``: guard the input, detect the format from its bytes, run its parser.
+
+``parse`` is the one entry point every later stage uses. Each format has its own module
+(``pdf``, ``docx``, ``html``, ``markdown``) producing located ``Block``s; this module adds what
+every format shares: size and existence checks, the SHA-256, the language guess and its
+warning, and character offsets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from tenderlint.document import Block, Document
+from tenderlint.errors import TenderlintError
+from tenderlint.language import guess_language, language_warning
+from tenderlint.parsers.sniff import FORMATS, detect_format
+
+__all__ = ["DEFAULT_MAX_BYTES", "PDF_BACKENDS", "FORMATS", "parse", "detect_format", "read_bytes"]
+
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+PDF_BACKENDS: tuple[str, ...] = ("auto", "pdfium", "pypdf")
+
+
+def read_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The file's bytes, after checking it exists, is a file, is not empty and is not over ``max_bytes``."""
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise TenderlintError("not-found", f"{path} does not exist")
+    except OSError as error:
+        raise TenderlintError("not-found", f"{path} cannot be read ({error.strerror or error})")
+    if path.is_dir():
+        raise TenderlintError("not-found", f"{path} is a directory, not a document")
+    if stat.st_size > max_bytes:
+        raise TenderlintError(
+            "too-large", f"{path.name} is {stat.st_size / 1048576:.1f} MiB, over the {max_bytes / 1048576:.1f} MiB limit"
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise TenderlintError("not-found", f"{path} cannot be read ({error.strerror or error})")
+    if not data.strip():
+        raise TenderlintError("empty", f"{path.name} is empty")
+    if len(data) > max_bytes:  # the file grew between stat and read
+        raise TenderlintError("too-large", f"{path.name} is over the {max_bytes / 1048576:.1f} MiB limit")
+    return data
+
+
+def parse(path: str | Path, *, pdf_backend: str = "auto", max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Parse the document at ``path`` into located blocks.
+
+    ``pdf_backend`` is "auto" (pypdfium2, falling back to pypdf), "pdfium" or "pypdf".
+    Raises ``TenderlintError`` for anything wrong with the file itself.
+    """
+    if pdf_backend not in PDF_BACKENDS:
+        raise TenderlintError("usage", f"unknown PDF backend {pdf_backend!r}; choose one of {', '.join(PDF_BACKENDS)}")
+    path = Path(path)
+    data = read_bytes(path, max_bytes=max_bytes)
+    fmt = detect_format(path, data)
+    if fmt == "pdf":
+        from tenderlint.parsers.pdf import parse_pdf
+
+        parsed = parse_pdf(data, path.name, backend=pdf_backend)
+    elif fmt == "docx":
+        from tenderlint.parsers.docx import parse_docx
+
+        parsed = parse_docx(data, path.name)
+    elif fmt == "html":
+        from tenderlint.parsers.html import parse_html
+
+        parsed = parse_html(data, path.name)
+    else:
+        from tenderlint.parsers.markdown import parse_markdown, parse_plain_text
+
+        parsed = parse_markdown(data, path.name) if fmt == "markdown" else parse_plain_text(data, path.name)
+    return finish_document(path, data, fmt, parsed)
+
+
+class ParsedContent:
+    """What a format parser hands back before the shared finishing steps."""
+
+    __slots__ = ("blocks", "pages", "title", "warnings")
+
+    def __init__(self, blocks: list[Block], *, pages: int | None = None, title: str | None = None, warnings: list[str] | None = None):
+        self.blocks = blocks
+        self.pages = pages
+        self.title = title
+        self.warnings = warnings or []
+
+
+def finish_document(path: Path, data: bytes, fmt: str, parsed: ParsedContent) -> Document:
+    """Build the ``Document``: drop empty blocks, guess the language, set offsets."""
+    blocks = [block for block in parsed.blocks if block.text.strip()]
+    warnings = list(parsed.warnings)
+    if not blocks:
+        raise TenderlintError("empty", f"{path.name} contains no text")
+    document = Document(path=str(path), sha256=hashlib.sha256(data).hexdigest(), format=fmt, blocks=blocks, pages=parsed.pages)
+    body = [block.text for block in blocks if block.kind != "header_footer"]
+    code, confidence = guess_language("\n".join(body))
+    document.language, document.language_confidence = code, confidence
+    warning = language_warning(code, confidence)
+    if warning:
+        warnings.append(warning)
+    title = (parsed.title or "").strip()
+    if not title:
+        first_heading = next((block.text for block in blocks if block.kind == "heading"), None)
+        title = first_heading or ""
+    document.title = title[:200] or None
+    document.warnings = warnings
+    document.locate_blocks()
+    return document

@@ -1,0 +1,145 @@
+"""HTML → blocks with lxml: h1–h6 headings, paragraphs, list items and table cells; never fetches anything.
+
+Scripts, styles, navigation, templates and the like are dropped before reading. Text that
+sits directly in a container (a ``div`` with no ``p``) still becomes a paragraph.
+"""
+
+from __future__ import annotations
+
+import lxml.html
+from lxml import etree
+
+from tenderlint.document import Block
+from tenderlint.errors import TenderlintError
+from tenderlint.parsers.headings import SectionTrail
+from tenderlint.parsers.text import clean_block, decode_text
+
+DROPPED = {"script", "style", "nav", "template", "noscript", "head", "svg", "math", "iframe", "object", "embed", "canvas", "button", "select", "form"}
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+# Elements whose content is one block of their own kind.
+BLOCK_KINDS = {"p": "paragraph", "li": "list_item", "dt": "paragraph", "dd": "paragraph", "pre": "paragraph",
+               "blockquote": "paragraph", "figcaption": "paragraph", "caption": "paragraph", "address": "paragraph",
+               "td": "table_cell", "th": "table_cell", "summary": "paragraph"}
+# Containers: they break the flow of text but are not blocks themselves.
+CONTAINERS = {"div", "section", "article", "main", "header", "footer", "aside", "body", "html", "ul", "ol", "dl",
+              "table", "thead", "tbody", "tfoot", "tr", "figure", "details", "hr", "br", "center", "fieldset"}
+
+
+def parse_html(data: bytes, name: str):
+    """Parse HTML bytes into ``ParsedContent``."""
+    from tenderlint.parsers import ParsedContent
+
+    # Decode ourselves (BOMs, UTF-8, cp1252) so that lxml never guesses Latin-1 for UTF-8 bytes.
+    text = decode_text(data, name=name)
+    parser = lxml.html.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True, recover=True)
+    try:
+        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
+    except (etree.ParserError, ValueError) as error:
+        raise TenderlintError("corrupt", f"{name} cannot be parsed as HTML ({error})")
+    title_el = root.find(".//title")
+    title = clean_block(title_el.text_content()) if title_el is not None else None
+    for element in list(root.iter()):
+        if isinstance(element.tag, str) and element.tag.lower() in DROPPED:
+            element.drop_tree()
+    reader = HtmlReader()
+    body = root.find("body")
+    reader.walk(body if body is not None else root)
+    reader.flush()
+    return ParsedContent(reader.blocks, pages=None, title=title)
+
+
+class HtmlReader:
+    """Accumulates inline text and emits a block whenever a block-level element ends."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.trail = SectionTrail()
+        self.buffer: list[str] = []
+        self.kind = "paragraph"
+        self.table_index = -1
+        self.cell: tuple[int, int, int] | None = None
+        self._rows: list[int] = []
+        self._cols: list[int] = []
+
+    def flush(self, kind: str | None = None, level: int | None = None) -> None:
+        text = clean_block("".join(self.buffer))
+        self.buffer = []
+        if not text:
+            return
+        kind = kind or "paragraph"
+        if kind == "heading":
+            above = self.trail.enter(text, level or 1)
+            self.blocks.append(Block(text=text, kind="heading", section=above, level=level))
+        elif kind == "table_cell" and self.cell is not None:
+            table, row, col = self.cell
+            self.blocks.append(Block(text=text, kind="table_cell", section=self.trail.trail, table=table, row=row, col=col))
+        else:
+            self.blocks.append(Block(text=text, kind=kind, section=self.trail.trail))
+
+    def walk(self, element, kind: str = "paragraph") -> None:
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if tag == "table":
+            self.flush(kind)
+            self.table_index += 1
+            self._rows.append(-1)
+        elif tag == "tr" and self._rows:
+            self._rows[-1] += 1
+            self._cols.append(0)
+        if tag in HEADINGS:
+            self.flush(kind)
+            self.buffer.append(element.text or "")
+            for child in element:
+                self._inline(child)
+            self.flush("heading", HEADINGS[tag])
+        elif tag in BLOCK_KINDS:
+            self.flush(kind)
+            own_kind = BLOCK_KINDS[tag]
+            if tag == "p" and kind in ("list_item", "table_cell"):
+                own_kind = kind  # a paragraph inside a list item or cell keeps its container's kind
+            if own_kind == "table_cell" and self._rows:
+                col = self._cols[-1] if self._cols else 0
+                self.cell = (self.table_index, max(self._rows[-1], 0), col)
+                if self._cols:
+                    self._cols[-1] += int(element.get("colspan", "1") or 1) if str(element.get("colspan", "1")).isdigit() else 1
+            self.buffer.append(element.text or "")
+            for child in element:
+                self._child(child, own_kind)
+            self.flush(own_kind)
+        else:
+            if tag in CONTAINERS:
+                self.flush(kind)
+            self.buffer.append(element.text or "")
+            for child in element:
+                self._child(child, kind)
+            if tag in CONTAINERS:
+                self.flush(kind)
+        if tag == "tr" and self._cols:
+            self._cols.pop()
+        if tag == "table" and self._rows:
+            self._rows.pop()
+        if isinstance(element.tag, str) and element.tail and tag not in ("tr",):
+            self.buffer.append(element.tail)
+
+    def _child(self, child, kind: str) -> None:
+        tag = child.tag.lower() if isinstance(child.tag, str) else ""
+        if tag in HEADINGS or tag in BLOCK_KINDS or tag in CONTAINERS:
+            if tag == "br":
+                self.buffer.append("\n")
+                self.buffer.append(child.tail or "")
+                return
+            self.walk(child, kind)
+        else:
+            self._inline(child, kind)
+
+    def _inline(self, element, kind: str = "paragraph") -> None:
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if tag in BLOCK_KINDS or tag in CONTAINERS and tag != "br":
+            self.walk(element, kind)
+            return
+        if tag == "br":
+            self.buffer.append(" ")
+        elif isinstance(element.tag, str):
+            self.buffer.append(element.text or "")
+            for child in element:
+                self._inline(child, kind)
+        self.buffer.append(element.tail or "")

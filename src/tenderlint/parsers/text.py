@@ -1,0 +1,105 @@
+"""Text clean-up and decoding shared by every parser: ligatures, odd spaces, encodings, binary checks."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from tenderlint.errors import TenderlintError
+
+# Typographic ligatures PDF fonts emit as single code points; rules match plain letters.
+LIGATURES = {
+    "\ufb00": "ff",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+    "\ufb05": "st",
+    "\ufb06": "st",
+}
+
+_TRANSLATE = str.maketrans(
+    {
+        **LIGATURES,
+        "\u00a0": " ",  # no-break space
+        "\u2007": " ",
+        "\u202f": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u2009": " ",
+        "\u200b": "",  # zero-width space
+        "\u00ad": "",  # soft hyphen inside a word
+        "\ufeff": "",
+        "\ufffe": "-",  # pdfium's marker for a hyphen it treated as soft
+        "\u0002": "-",
+        "\u2011": "-",  # non-breaking hyphen
+        "\t": " ",
+        "\x0b": " ",
+        "\x0c": " ",
+    }
+)
+
+_PDFIUM_SOFT_HYPHEN = re.compile(r"(?<=[a-z\u00df-\u00ff])[\ufffe\u0002](?=[a-z\u00df-\u00ff])")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_SPACES = re.compile(r"[ ]{2,}")
+
+
+def clean_line(text: str) -> str:
+    """One line of text with ligatures expanded, odd spaces normalised and controls removed."""
+    if "\ufffe" in text or "\u0002" in text:
+        # pdfium joins a word hyphenated across lines with this marker: between lower-case
+        # letters it was a line-end hyphen ("docu-/mentation"); elsewhere ("AI-/systeem") keep a hyphen.
+        text = _PDFIUM_SOFT_HYPHEN.sub("", text)
+    text = _CONTROL.sub("", text.translate(_TRANSLATE))
+    return _SPACES.sub(" ", text).strip()
+
+
+def clean_block(text: str) -> str:
+    """A block's text on one logical line: inner newlines become spaces."""
+    return clean_line(text.replace("\r", " ").replace("\n", " "))
+
+
+# Share of control characters above which "text" is really binary data.
+MAX_CONTROL_SHARE = 0.05
+_SNIFF_BYTES = 65536
+
+
+def looks_binary(data: bytes) -> bool:
+    """True when ``data`` (undecoded, without a UTF-16 BOM) has NUL bytes or many control bytes."""
+    head = data[:_SNIFF_BYTES]
+    if b"\x00" in head:
+        return True
+    if not head:
+        return False
+    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
+    return controls / len(head) > MAX_CONTROL_SHARE
+
+
+def decode_text(data: bytes, *, name: str = "the file") -> str:
+    """Decode text bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252.
+
+    Raises ``binary-text`` for content that is not text at all.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise TenderlintError("binary-text", f"{name} has a UTF-16 byte-order mark but is not valid UTF-16 ({error.reason})")
+        if "\x00" in text or _control_share(text) > MAX_CONTROL_SHARE:
+            raise TenderlintError("binary-text", f"{name} contains binary content, not text")
+        return text
+    if looks_binary(data):
+        raise TenderlintError("binary-text", f"{name} contains binary content (NUL or control bytes), not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # cp1252 leaves five byte values undefined; replacing them beats refusing the file.
+        return data.decode("cp1252", errors="replace")
+
+
+def _control_share(text: str) -> float:
+    head = text[:_SNIFF_BYTES]
+    if not head:
+        return 0.0
+    controls = sum(1 for ch in head if ord(ch) < 32 and ch not in "\t\n\r\f")
+    return controls / len(head)

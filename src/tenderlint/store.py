@@ -1,0 +1,250 @@
+"""The SQLite results store of a batch audit (standard-library ``sqlite3``, WAL mode).
+
+Schema (documented in docs/audit-store.md):
+
+- ``runs``: one row per ``tenderlint audit`` run — versions of tool, rules and model, timings.
+- ``documents``: one row per document *content* (sha256) and rule/model versions: format,
+  type, pages, words, language, manifest metadata (JSON), error code and message.
+- ``document_paths``: every path seen with that content (the same file in two folders).
+- ``topic_results``: status per topic per document, with the reason.
+- ``evidence``: the located evidence kept for each topic (quote, page, section, span, source).
+- ``red_flags``: provisions against the buyer, located.
+
+Each document is written in one transaction as it finishes, so a run killed at any moment
+leaves every stored document complete and the next run only does the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+from tenderlint.results import DocumentResult, Evidence, RedFlag, TopicResult
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    started_at REAL NOT NULL,
+    finished_at REAL,
+    tool_version TEXT NOT NULL,
+    rules_version TEXT NOT NULL,
+    model_version TEXT NOT NULL,
+    jobs INTEGER,
+    scheduler TEXT,
+    documents_seen INTEGER DEFAULT 0,
+    documents_checked INTEGER DEFAULT 0,
+    documents_skipped INTEGER DEFAULT 0,
+    failures INTEGER DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,            -- sha256 (or path when unreadable) + versions
+    path TEXT NOT NULL,                  -- the first path this content was found at
+    sha256 TEXT,
+    format TEXT,
+    doc_type TEXT,
+    doc_type_reason TEXT,
+    pages INTEGER,
+    words INTEGER,
+    language TEXT,
+    warnings TEXT,                       -- JSON list
+    metadata TEXT,                       -- JSON object from the manifest
+    error_code TEXT,
+    error_message TEXT,
+    tool_version TEXT NOT NULL,
+    rules_version TEXT NOT NULL,
+    model_version TEXT NOT NULL,
+    run_id INTEGER REFERENCES runs(id),
+    seconds REAL
+);
+CREATE TABLE IF NOT EXISTS document_paths (
+    path TEXT NOT NULL,
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    PRIMARY KEY (path, document_id)
+);
+CREATE TABLE IF NOT EXISTS topic_results (
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    topic TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('covered', 'weak', 'missing', 'waived')),
+    applies INTEGER NOT NULL,
+    severity TEXT NOT NULL,
+    red_flag INTEGER NOT NULL DEFAULT 0,
+    reason TEXT,
+    PRIMARY KEY (document_id, topic)
+);
+CREATE TABLE IF NOT EXISTS evidence (
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    topic TEXT NOT NULL,
+    rank INTEGER NOT NULL,
+    quote TEXT NOT NULL,
+    page INTEGER,
+    section TEXT,
+    start INTEGER,
+    "end" INTEGER,
+    source TEXT,
+    strength TEXT,
+    score REAL,
+    PRIMARY KEY (document_id, topic, rank)
+);
+CREATE TABLE IF NOT EXISTS red_flags (
+    document_id INTEGER NOT NULL REFERENCES documents(id),
+    flag TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    title TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    quote TEXT NOT NULL,
+    page INTEGER,
+    section TEXT,
+    start INTEGER,
+    "end" INTEGER
+);
+CREATE INDEX IF NOT EXISTS red_flags_document ON red_flags(document_id);
+"""
+
+
+def document_key(sha256: str | None, path: str, versions: dict[str, str]) -> str:
+    identity = sha256 or f"path:{path}"
+    return f"{identity}|{versions['tool']}|{versions['rules']}|{versions['model']}"
+
+
+class ResultStore:
+    """An open audit database."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.executescript(SCHEMA)
+        self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "ResultStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- runs ---------------------------------------------------------------------------------
+
+    def start_run(self, versions: dict[str, str], jobs: int, scheduler: str | None) -> int:
+        cur = self.db.execute(
+            "INSERT INTO runs (started_at, tool_version, rules_version, model_version, jobs, scheduler) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (time.time(), versions["tool"], versions["rules"], versions["model"], jobs, scheduler),
+        )
+        return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, seen: int, checked: int, skipped: int, failures: int) -> None:
+        self.db.execute(
+            "UPDATE runs SET finished_at=?, documents_seen=?, documents_checked=?, documents_skipped=?, failures=? "
+            "WHERE id=?",
+            (time.time(), seen, checked, skipped, failures, run_id),
+        )
+
+    # -- documents ----------------------------------------------------------------------------
+
+    def find(self, key: str) -> int | None:
+        row = self.db.execute("SELECT id FROM documents WHERE key=?", (key,)).fetchone()
+        return None if row is None else int(row["id"])
+
+    def add_path(self, document_id: int, path: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO document_paths VALUES (?, ?)", (path, document_id))
+
+    def save(self, result: DocumentResult, key: str, versions: dict[str, str], metadata: dict | None,
+             run_id: int | None, seconds: float | None = None) -> int:
+        """Write one document and everything found in it, atomically."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            existing = db.execute("SELECT id FROM documents WHERE key=?", (key,)).fetchone()
+            if existing is not None:  # another writer finished it first: keep the stored one
+                db.execute("INSERT OR IGNORE INTO document_paths VALUES (?, ?)", (result.path, existing["id"]))
+                db.execute("COMMIT")
+                return int(existing["id"])
+            error = result.error or {}
+            cur = db.execute(
+                "INSERT INTO documents (key, path, sha256, format, doc_type, doc_type_reason, pages, words, language, "
+                "warnings, metadata, error_code, error_message, tool_version, rules_version, model_version, run_id, "
+                "seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (key, result.path, result.sha256, result.format, result.doc_type, result.doc_type_reason,
+                 result.pages, result.words, result.language, json.dumps(result.warnings),
+                 json.dumps(metadata or {}, sort_keys=True), error.get("code"), error.get("message"),
+                 versions["tool"], versions["rules"], versions["model"], run_id, seconds),
+            )
+            doc_id = int(cur.lastrowid)
+            db.execute("INSERT OR IGNORE INTO document_paths VALUES (?, ?)", (result.path, doc_id))
+            for topic in result.topics:
+                db.execute(
+                    "INSERT INTO topic_results VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (doc_id, topic.id, topic.status, int(topic.applies), topic.severity, int(topic.red_flag),
+                     topic.reason),
+                )
+                for rank, ev in enumerate(topic.evidence):
+                    db.execute(
+                        'INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+                        (doc_id, topic.id, rank, ev.quote, ev.page, " > ".join(ev.section), ev.start, ev.end,
+                         ev.source, ev.strength, ev.score),
+                    )
+            for flag in result.red_flags:
+                ev = flag.evidence
+                db.execute(
+                    "INSERT INTO red_flags VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (doc_id, flag.id, flag.topic, flag.title, flag.severity, ev.quote, ev.page,
+                     " > ".join(ev.section), ev.start, ev.end),
+                )
+            db.execute("COMMIT")
+            return doc_id
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    # -- reading back ---------------------------------------------------------------------------
+
+    def documents(self) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM documents ORDER BY path, id").fetchall()
+
+    def topic_statuses(self) -> dict[int, dict[str, str]]:
+        statuses: dict[int, dict[str, str]] = {}
+        for row in self.db.execute("SELECT document_id, topic, status FROM topic_results"):
+            statuses.setdefault(row["document_id"], {})[row["topic"]] = row["status"]
+        return statuses
+
+    def load_result(self, document_id: int) -> DocumentResult:
+        """Rebuild a DocumentResult from the store (for reports from an existing database)."""
+        row = self.db.execute("SELECT * FROM documents WHERE id=?", (document_id,)).fetchone()
+        error = {"code": row["error_code"], "message": row["error_message"]} if row["error_code"] else None
+        evidence: dict[str, list[Evidence]] = {}
+        for ev in self.db.execute('SELECT * FROM evidence WHERE document_id=? ORDER BY topic, rank', (document_id,)):
+            evidence.setdefault(ev["topic"], []).append(Evidence(
+                topic=ev["topic"], quote=ev["quote"], page=ev["page"],
+                section=ev["section"].split(" > ") if ev["section"] else [], start=ev["start"], end=ev["end"],
+                source=ev["source"], strength=ev["strength"], score=ev["score"]))
+        topics = [
+            TopicResult(id=t["topic"], name=t["topic"], status=t["status"], applies=bool(t["applies"]),
+                        severity=t["severity"], evidence=evidence.get(t["topic"], []), reason=t["reason"] or "",
+                        red_flag=bool(t["red_flag"]))
+            for t in self.db.execute("SELECT * FROM topic_results WHERE document_id=? ORDER BY rowid", (document_id,))
+        ]
+        flags = [
+            RedFlag(f["flag"], f["topic"], f["title"], f["severity"], Evidence(
+                topic=f["topic"], quote=f["quote"], page=f["page"],
+                section=f["section"].split(" > ") if f["section"] else [], start=f["start"], end=f["end"],
+                source=f"red-flag:{f['flag']}"))
+            for f in self.db.execute("SELECT * FROM red_flags WHERE document_id=? ORDER BY rowid", (document_id,))
+        ]
+        return DocumentResult(
+            path=row["path"], sha256=row["sha256"], format=row["format"], doc_type=row["doc_type"],
+            doc_type_reason=row["doc_type_reason"] or "", pages=row["pages"], words=row["words"],
+            language=row["language"], warnings=json.loads(row["warnings"] or "[]"), error=error,
+            topics=topics, red_flags=flags,
+        )

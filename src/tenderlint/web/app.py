@@ -1,0 +1,292 @@
+"""The FastAPI application behind ``tenderlint serve``.
+
+- ``GET /``: the upload form.
+- ``POST /check``: multipart field ``file`` (and ``doc_type``) → the HTML gap report, with the
+  same result as JSON and Markdown downloads embedded in the page.
+- ``POST /api/check``: the JSON report (the schema of ``check --format json``).
+
+Confidential drafts: an upload is written to a private temporary folder only for the time of
+the check and removed when the request ends, also on errors; document text is never logged.
+The analysis runs in worker processes (each loads the rules and model once), off the event
+loop, so several uploads are served at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import copy
+import logging
+import re
+import shutil
+import tempfile
+import threading
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from tenderlint import __version__
+from tenderlint.check import CheckOptions
+from tenderlint.errors import TenderlintError
+from tenderlint.results import DocumentResult
+
+CHUNK = 1 << 20
+CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; "
+       "base-uri 'none'; frame-ancestors 'none'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+_env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                   autoescape=select_autoescape(default=True, default_for_string=True))
+
+# -- the work, in a worker process --------------------------------------------------------------
+
+# One Checker per options and document type per process: loading the rules and the model is the
+# slow part, so a type override shares them with the base Checker instead of loading them again.
+_CHECKERS: dict[tuple[str, str], object] = {}
+_CHECKERS_LOCK = threading.Lock()
+_MAX_CACHED_CHECKERS = 12
+
+
+def _init_worker(options: CheckOptions) -> None:
+    _checker_for(options.doc_type, options)
+
+
+def _checker_for(doc_type: str, options: CheckOptions):
+    from tenderlint.check import Checker
+
+    # Keyed by the options' text: a worker process receives a fresh copy of them with every task.
+    options_key = repr(options)
+    with _CHECKERS_LOCK:  # threads (workers=0) must not load the rule pack twice at once
+        checker = _CHECKERS.get((options_key, doc_type))
+        if checker is not None:
+            return checker
+        if len(_CHECKERS) >= _MAX_CACHED_CHECKERS:
+            _CHECKERS.clear()
+        base = _CHECKERS.get((options_key, options.doc_type))
+        if base is None:
+            base = _CHECKERS[(options_key, options.doc_type)] = Checker(options)
+        checker = base
+        if doc_type != options.doc_type:
+            checker = copy.copy(base)
+            checker.options = replace(base.options, doc_type=doc_type)
+            _CHECKERS[(options_key, doc_type)] = checker
+        return checker
+
+
+def _check(path: str, doc_type: str, options: CheckOptions):
+    """Check one uploaded file with this worker's Checker (``doc_type`` may override auto)."""
+    return _checker_for(doc_type, options).check_file(path)
+
+
+logger = logging.getLogger(__name__)
+
+
+class UploadTooLarge(Exception):
+    """The request body grew past the upload limit while it was being received."""
+
+
+def create_app(max_upload_mb: float = 25, workers: int = 2, options: CheckOptions | None = None,
+               executor: Executor | None = None) -> FastAPI:
+    """The application; ``workers=0`` checks in threads of this process (handy for tests)."""
+    options = options or CheckOptions()
+    limit = int(max_upload_mb * 1024 * 1024)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        own = executor is None
+        if executor is not None:
+            app.state.executor = executor
+        elif workers > 0:
+            app.state.executor = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                                     initargs=(options,))
+        else:
+            app.state.executor = ThreadPoolExecutor(max_workers=2)
+        try:
+            yield
+        finally:
+            if own:
+                app.state.executor.shutdown(wait=False, cancel_futures=True)
+
+    app = FastAPI(title="tenderlint", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url=None)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        return response
+
+    @app.get("/", response_class=HTMLResponse)
+    async def form() -> HTMLResponse:
+        return _page("form.html.j2", max_upload_mb=max_upload_mb)
+
+    @app.post("/check", response_class=HTMLResponse)
+    async def check_html(request: Request) -> Response:
+        outcome = await _run_upload(request, limit, options)
+        if isinstance(outcome, Response):
+            return outcome if outcome.status_code != 413 else _page(
+                "problem.html.j2", status=413, title="The file is too large",
+                message=f"Uploads are limited to {max_upload_mb:g} MB. Split the document or ask the "
+                        "administrator to raise the limit (tenderlint serve --max-upload-mb).", code="too-large")
+        result, name = outcome
+        if result.error:
+            return _problem(result.error["code"], result.error["message"], name)
+        from tenderlint.report import render
+
+        html = render([result], "html")
+        downloads = _downloads(result, name)
+        return HTMLResponse(_insert_downloads(html, downloads))
+
+    @app.post("/api/check")
+    async def check_json(request: Request) -> Response:
+        outcome = await _run_upload(request, limit, options, api=True)
+        if isinstance(outcome, Response):
+            return outcome
+        result, _name = outcome
+        from tenderlint.report import render
+
+        status = 200 if not result.error else 500 if result.error["code"] == "internal" else 422
+        return Response(render([result], "json"), status_code=status, media_type="application/json")
+
+    return app
+
+
+async def _run_upload(request: Request, limit: int, options: CheckOptions, api: bool = False):
+    """Receive the upload into a private temporary folder, check it, always remove it."""
+    length = request.headers.get("content-length")
+    allowance = limit + 64 * 1024  # the multipart envelope around the file
+    if length and length.isdigit() and int(length) > allowance:
+        return _too_large(api, limit)
+    received = 0
+
+    async def limited_receive():
+        # Counts the body as it streams in, so a chunked upload without Content-Length is stopped too.
+        nonlocal received
+        message = await request.receive()
+        received += len(message.get("body", b""))
+        if received > allowance:
+            raise UploadTooLarge()
+        return message
+
+    limited = Request(request.scope, receive=limited_receive)
+    folder = tempfile.mkdtemp(prefix="tenderlint-upload-")
+    form = None
+    try:
+        try:
+            form = await limited.form(max_files=1, max_fields=10)
+        except UploadTooLarge:
+            return _too_large(api, limit)
+        except Exception:  # a malformed multipart body
+            return _bad_request(api, "usage", "the request is not a multipart form upload with a 'file' field")
+        upload = form.get("file")
+        doc_type = str(form.get("doc_type") or options.doc_type or "auto")
+        if doc_type not in ("auto", "rfp", "contract"):
+            doc_type = "auto"
+        if upload is None or not hasattr(upload, "read"):
+            return _bad_request(api, "usage", "choose a document to upload (form field 'file')")
+        name = _safe_name(upload.filename or "document")
+        target = Path(folder) / name
+        size = 0
+        with target.open("wb") as handle:
+            while chunk := await upload.read(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    return _too_large(api, limit)
+                handle.write(chunk)
+        loop = asyncio.get_running_loop()
+        try:
+            result = await loop.run_in_executor(request.app.state.executor, _check, str(target), doc_type, options)
+        except TenderlintError as error:  # e.g. an invalid rule pack: the same coded message as the CLI
+            result = DocumentResult(path=name, error=error.as_dict())
+        except Exception as error:
+            # A bug, or a worker process that died. Only the exception's type is logged: its
+            # message could quote the confidential document.
+            logger.error("an upload could not be checked: internal error %s", type(error).__name__)
+            result = DocumentResult(path=name, error=TenderlintError(
+                "internal", "an unexpected internal error stopped the check (a bug: please report it)").as_dict())
+        result.path = name  # never show the server's temporary path
+        _hide_folder(result, folder)
+        return result, name
+    finally:
+        if form is not None:
+            await form.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _hide_folder(result: DocumentResult, folder: str) -> None:
+    """Remove the private temporary folder from messages: the user only knows their file's name."""
+    prefix = str(Path(folder)) + "/"
+    if result.error:
+        result.error = {**result.error, "message": result.error.get("message", "").replace(prefix, "")}
+    result.warnings = [warning.replace(prefix, "") for warning in result.warnings]
+
+
+def _safe_name(filename: str) -> str:
+    name = Path(filename.replace("\\", "/")).name
+    name = re.sub(r"[^\w.\- ]+", "_", name).strip(" .") or "document"
+    return name[:120]
+
+
+def _page(template: str, status: int = 200, **context) -> HTMLResponse:
+    return HTMLResponse(_env.get_template(template).render(version=__version__, **context), status_code=status)
+
+
+def _problem(code: str, message: str, name: str) -> HTMLResponse:
+    titles = {
+        "unsupported-format": "This file type is not supported",
+        "corrupt": "The file is damaged",
+        "encrypted": "The PDF is password-protected",
+        "no-text-layer": "The PDF has no text layer",
+        "empty": "The file is empty",
+        "too-large": "The file is too large",
+        "decompression-limit": "The document expands too much",
+        "unsafe-xml": "The document contains refused XML",
+        "binary-text": "The text file contains binary data",
+    }
+    status = 500 if code == "internal" else 422
+    return _page("problem.html.j2", status=status, title=titles.get(code, "The document could not be checked"),
+                 message=message, code=code, name=name)
+
+
+def _too_large(api: bool, limit: int) -> Response:
+    message = f"uploads are limited to {limit / (1024 * 1024):.3g} MB"
+    if api:
+        return JSONResponse({"error": {"code": "too-large", "message": message}}, status_code=413)
+    return Response(status_code=413)
+
+
+def _bad_request(api: bool, code: str, message: str) -> Response:
+    if api:
+        return JSONResponse({"error": {"code": code, "message": message}}, status_code=400)
+    return _page("problem.html.j2", status=400, title="Nothing to check", message=message, code=code)
+
+
+def _downloads(result, name: str) -> list[tuple[str, str, str]]:
+    from tenderlint.report import render
+
+    stem = Path(name).stem or "report"
+    links = []
+    for label, fmt, suffix, mime in (("JSON", "json", "json", "application/json"),
+                                     ("Markdown", "markdown", "md", "text/markdown")):
+        data = base64.b64encode(render([result], fmt).encode("utf-8")).decode("ascii")
+        links.append((label, f"data:{mime};charset=utf-8;base64,{data}", f"{stem}.tenderlint.{suffix}"))
+    return links
+
+
+def _insert_downloads(html: str, downloads: list[tuple[str, str, str]]) -> str:
+    bar = _env.get_template("downloads.html.j2").render(downloads=downloads)
+    match = re.search(r"<body[^>]*>", html)
+    if not match:
+        return bar + html
+    return html[: match.end()] + bar + html[match.end():]

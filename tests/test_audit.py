@@ -1,0 +1,170 @@
+"""Batch audit: stored results, bad files recorded, exact CSV, idempotent reruns, crash resume, Dask."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tenderlint.audit import CSV_FIXED_COLUMNS, audit, discover, write_csv
+from tenderlint.check import CheckOptions
+from tenderlint.rules.loader import load_rule_pack
+from tenderlint.store import ResultStore
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+OPTIONS = CheckOptions(use_model=False)
+
+DOCS = {
+    "2019/rfp-chatbot.md": "# Request for Proposals\n\n## 4 Data\n\nThe Contractor shall store all personal data "
+                           "of residents in the State and shall notify the City of any breach of personal "
+                           "information within 48 hours.\n",
+    "2020/rfp-portal.md": "# Request for Quotations\n\nOfferors must describe how the portal meets WCAG 2.1 AA.\n\n"
+                          "The Contractor shall provide a transition-out plan and return all Government data "
+                          "in an open format at the end of the contract.\n",
+    "2021/contract.txt": "MASTER SERVICES AGREEMENT\n\nThis Agreement is made between the parties. The Supplier "
+                         "shall maintain insurance of not less than $5,000,000 and shall indemnify the Customer.\n",
+}
+
+
+def _corpus(tmp_path: Path) -> Path:
+    root = tmp_path / "tenders"
+    for name, text in DOCS.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    (root / "2021" / "broken.pdf").write_bytes(b"%PDF-1.7\n" + os.urandom(300))
+    (root / "2021" / "empty.docx").write_bytes(b"")
+    (root / "notes.csv").write_text("not,a,document\n")  # not a document suffix: not picked up
+    return root
+
+
+def _csv(store: ResultStore, ids: list[int]) -> str:
+    out = io.StringIO()
+    write_csv(store, ids, load_rule_pack().topic_ids, out)
+    return out.getvalue()
+
+
+@pytest.mark.slow
+def test_audit_stores_results_records_failures_and_reruns_idempotently(tmp_path):
+    root = _corpus(tmp_path)
+    inputs = discover([str(root)])
+    assert sorted(Path(i.path).name for i in inputs) == ["broken.pdf", "contract.txt", "empty.docx",
+                                                          "rfp-chatbot.md", "rfp-portal.md"]
+    with ResultStore(tmp_path / "audit.sqlite") as store:
+        first = audit(inputs, store, OPTIONS, jobs=2)
+        assert (first.checked, first.skipped) == (5, 0)
+        assert sorted(code for _path, code, _msg in first.failures) == ["corrupt", "empty"]
+        table = _csv(store, first.document_ids)
+        rows = list(csv.reader(io.StringIO(table)))
+        assert rows[0] == CSV_FIXED_COLUMNS + load_rule_pack().topic_ids
+        assert len(rows) == 6
+        by_name = {Path(r[0]).name: dict(zip(rows[0], r)) for r in rows[1:]}
+        assert by_name["rfp-chatbot.md"]["privacy"] == "covered"
+        assert by_name["rfp-portal.md"]["accessibility"] == "covered"
+        assert by_name["broken.pdf"]["error"].startswith("corrupt:")
+        assert all(by_name["contract.txt"][t] in ("covered", "weak", "missing") for t in load_rule_pack().topic_ids)
+
+        second = audit(discover([str(root)]), store, OPTIONS, jobs=2)
+        assert (second.checked, second.skipped) == (0, 5)
+        assert _csv(store, second.document_ids) == table
+        count = store.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        assert count == 5
+
+
+def test_audit_manifest_metadata_reaches_store_and_summary(tmp_path):
+    root = _corpus(tmp_path)
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("path,issuer,year\n"
+                        f"{root / '2019/rfp-chatbot.md'},City of Aldermoor,2019\n"
+                        f"{root / '2020/rfp-portal.md'},Harbour County,2020\n")
+    with ResultStore(tmp_path / "audit.sqlite") as store:
+        summary = audit(discover([], manifest), store, OPTIONS, jobs=1)
+        assert summary.checked == 2 and not summary.failures
+        metadata = [r["metadata"] for r in store.documents()]
+        assert any('"issuer": "City of Aldermoor"' in m for m in metadata)
+        from tenderlint.report.audit_summary import collect, render_summary
+
+        pack = load_rule_pack()
+        data = collect(store, summary.document_ids, pack.topic_ids, {})
+        assert set(data["trends"]["year"]) == {"2019", "2020"}
+        assert set(data["trends"]["issuer"]) == {"City of Aldermoor", "Harbour County"}
+        html = render_summary(store, summary.document_ids, pack.topic_ids, {t.id: t.name for t in pack.topics})
+        assert "Harbour County" in html and "data:image/png;base64," in html
+        assert "http://" not in html and "https://" not in html
+
+
+def _run_cli(args: list[str], **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "tenderlint", "audit", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, **kwargs)
+
+
+@pytest.mark.slow
+def test_audit_resumes_after_kill_9_with_each_document_once(tmp_path):
+    root = _corpus(tmp_path)
+    for i in range(8):  # enough work that the kill lands mid-run
+        (root / f"extra-{i}.md").write_text(f"# RFP {i}\n\nThe Contractor shall encrypt data at rest. " * 40)
+    db = tmp_path / "killed.sqlite"
+    proc = _run_cli([str(root), "--db", str(db), "--jobs", "1", "--no-model", "-q"])
+    deadline = time.monotonic() + 120
+    done = 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        if db.exists():
+            try:
+                with sqlite3.connect(db) as con:
+                    done = con.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+            except sqlite3.OperationalError:
+                done = 0
+            if done >= 2:
+                break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert done >= 2, "the first run should have stored some documents before the kill"
+    resumed = _run_cli([str(root), "--db", str(db), "--jobs", "2", "--no-model", "-q",
+                        "--csv", str(tmp_path / "resumed.csv")])
+    resumed.wait(timeout=300)
+    clean = _run_cli([str(root), "--db", str(tmp_path / "clean.sqlite"), "--jobs", "2", "--no-model", "-q",
+                      "--csv", str(tmp_path / "clean.csv")])
+    clean.wait(timeout=300)
+    assert resumed.returncode == clean.returncode == 2  # two bad files, recorded, batch finished
+    with sqlite3.connect(db) as con:
+        keys = [r[0] for r in con.execute("SELECT key FROM documents")]
+    assert len(keys) == len(set(keys)) == 15
+    assert (tmp_path / "resumed.csv").read_text() == (tmp_path / "clean.csv").read_text()
+
+
+@pytest.mark.slow
+def test_audit_timeout_stops_a_slow_document_and_goes_on(tmp_path):
+    big = SHARED / "documents" / "tenders" / "gsa-fpds-ng-solicitation.pdf"
+    if not big.exists():
+        pytest.skip("../shared is absent: no large real document to time out on")
+    small = tmp_path / "small.md"
+    small.write_text("# RFP\n\nThe Contractor shall encrypt data at rest.\n")
+    with ResultStore(tmp_path / "audit.sqlite") as store:
+        summary = audit(discover([str(big), str(small)]), store, OPTIONS, jobs=1, timeout=1.0)
+    codes = {Path(p).name: c for p, c, _m in summary.failures}
+    assert codes == {"gsa-fpds-ng-solicitation.pdf": "timeout"}
+    assert summary.checked == 2
+
+
+@pytest.mark.slow
+def test_audit_on_dask_local_cluster_equals_local_run(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    root = _corpus(tmp_path)
+    with ResultStore(tmp_path / "local.sqlite") as store:
+        local = audit(discover([str(root)]), store, OPTIONS, jobs=1)
+        local_csv = _csv(store, local.document_ids)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        with ResultStore(tmp_path / "dask.sqlite") as store:
+            remote = audit(discover([str(root)]), store, OPTIONS, scheduler=client)
+            assert remote.checked == 5
+            assert _csv(store, remote.document_ids) == local_csv

@@ -1,0 +1,29 @@
+"""Solicitation vs contract detection, with a reason a reviewer can read."""
+
+from __future__ import annotations
+
+from tenderlint.document import Block, Document
+from tenderlint.doctype import detect_doc_type
+
+
+def _doc(*paragraphs: str) -> Document:
+    return Document(path="x", sha256="", format="text", blocks=[Block(text=p) for p in paragraphs])
+
+
+def test_doctype_request_for_proposals_is_rfp():
+    kind, reason = detect_doc_type(_doc(
+        "Request for Proposals 2031-07: Resident Enquiry Assistant",
+        "Offerors shall submit proposals by 3 March. Proposals will be evaluated on the evaluation criteria below.",
+    ))
+    assert kind == "rfp"
+    assert "solicitation" in reason and "offeror" in reason
+
+
+def test_doctype_terms_of_service_is_contract():
+    kind, reason = detect_doc_type(_doc(
+        "Cloud Services Agreement",
+        "This Agreement is entered into by the parties on the Effective Date. Customer agrees to pay the fees.",
+        "You may terminate this Agreement on notice. We may suspend the service. Governing law: Ontario.",
+    ))
+    assert kind == "contract"
+    assert "contract cues" in reason

@@ -1,0 +1,253 @@
+"""Parser behaviour per format on small documents generated at test time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pdfgen import write_pdf
+from tenderlint.language import guess_language, language_warning
+from tenderlint.parsers import detect_format, parse
+from tenderlint.parsers.headings import guess_heading
+from tenderlint.parsers.text import clean_line
+
+# Our own sample wording, written for these tests.
+CLAUSE_LINES = [
+    "The supplier shall protect personal data and report",
+    "every breach within 24 hours. The supplier must keep logs of model",
+    "changes for audit purposes.",
+]
+
+
+def _tender_pages() -> list[list]:
+    pages = []
+    for number, topic in enumerate(["Scope of work", "Data and privacy", "Contract terms", "Evaluation"], start=1):
+        pages.append([
+            (f"{number} {topic}", 16),
+            "",
+            f"{number}.1 Requirements for part {number}",
+            *CLAUSE_LINES,
+            "",
+            f"- The buyer may audit item {number}.",
+            f"- The buyer owns output {number}.",
+        ])
+    return pages
+
+
+@pytest.fixture
+def tender_pdf(tmp_path: Path) -> Path:
+    return write_pdf(tmp_path / "tender.pdf", _tender_pages(), header="Agency tender 2025 draft", footer="Buyer Agency", page_numbers=True)
+
+
+@pytest.mark.parametrize("backend", ["auto", "pdfium", "pypdf"])
+def test_pdf_pages_headings_and_paragraphs(tender_pdf: Path, backend: str):
+    doc = parse(tender_pdf, pdf_backend=backend)
+    assert doc.format == "pdf" and doc.pages == 4
+    paragraphs = [b for b in doc.blocks if b.kind == "paragraph"]
+    # Wrapped lines are rebuilt into one paragraph per page.
+    assert any(b.text.startswith("The supplier shall protect") and b.text.endswith("audit purposes.") for b in paragraphs)
+    assert [b.page for b in paragraphs] == [1, 2, 3, 4]
+    headings = [b.text for b in doc.headings]
+    assert "3.1 Requirements for part 3" in headings
+    clause = next(b for b in paragraphs if b.page == 3)
+    assert clause.section[-1] == "3.1 Requirements for part 3"
+
+
+def test_pdf_running_header_footer_and_page_numbers_are_stripped(tender_pdf: Path):
+    doc = parse(tender_pdf)
+    furniture = [b for b in doc.blocks if b.kind == "header_footer"]
+    assert [b.text for b in furniture].count("Agency tender 2025 draft") == 1
+    body = " ".join(b.text for b in doc.blocks if b.kind != "header_footer")
+    assert "Page 2 of 4" not in body and "Agency tender" not in body
+
+
+def test_pdf_section_trail_nests_numbered_headings(tender_pdf: Path):
+    doc = parse(tender_pdf)
+    sub = next(b for b in doc.headings if b.text.startswith("2.1"))
+    assert sub.level == 2 and sub.section == ["2 Data and privacy"]
+    item = next(b for b in doc.blocks if b.kind == "list_item" and b.page == 2)
+    assert item.section == ["2 Data and privacy", "2.1 Requirements for part 2"]
+    assert item.text == "The buyer may audit item 2."
+
+
+def test_pdf_hyphenation_and_toc_lines(tmp_path: Path):
+    pages = [
+        ["Contents", "1 Introduction ........................ 2", "2 Obligations ........................ 3"],
+        ["1 Introduction", "", "The contractor shall provide docu-", "mentation for every model release.", "", "2 Obligations", "",
+         "The contractor shall notify the buyer."],
+    ]
+    path = write_pdf(tmp_path / "toc.pdf", pages)
+    doc = parse(path)
+    assert any("documentation for every model release." in b.text for b in doc.blocks)
+    toc_entries = [b for b in doc.blocks if b.page == 1 and "Introduction" in b.text]
+    assert toc_entries and all(b.kind == "paragraph" for b in toc_entries)
+    assert [b.text for b in doc.headings if b.page == 2] == ["1 Introduction", "2 Obligations"]
+
+
+def test_pdf_blocks_have_offsets_into_text(tender_pdf: Path):
+    doc = parse(tender_pdf)
+    for block in doc.blocks:
+        assert doc.text[block.start:block.end] == block.text
+
+
+def _make_docx(path: Path) -> Path:
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.core_properties.title = "Draft tender for an AI assistant"
+    document.sections[0].header.paragraphs[0].text = "Agency X - draft tender"
+    document.sections[0].footer.paragraphs[0].text = "Confidential until award"
+    document.add_heading("5 Contract terms", level=1)
+    document.add_heading("5.3 Data", level=2)
+    document.add_paragraph("The supplier shall not use buyer data to train models.")
+    document.add_paragraph("Deliver a model card.", style="List Number")
+    document.add_paragraph("Deliver an impact assessment.", style="List Number")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "Deliverable"
+    table.cell(0, 1).text = "Due"
+    table.cell(1, 0).text = "Model card"
+    table.cell(1, 1).text = "Month 2"
+    merged = document.add_table(rows=1, cols=3)
+    merged.cell(0, 0).merge(merged.cell(0, 1)).text = "Merged heading cell"
+    merged.cell(0, 2).text = "Last"
+    document.add_heading("6 Evaluation", level=1)
+    document.add_paragraph("Offers are scored on quality and price.")
+    document.save(path)
+    return path
+
+
+def test_docx_headings_lists_tables_and_furniture(tmp_path: Path):
+    doc = parse(_make_docx(tmp_path / "tender.docx"))
+    assert doc.format == "docx" and doc.pages is None
+    assert doc.title == "Draft tender for an AI assistant"
+    assert [(b.text, b.level) for b in doc.headings] == [("5 Contract terms", 1), ("5.3 Data", 2), ("6 Evaluation", 1)]
+    paragraph = next(b for b in doc.blocks if b.text.startswith("The supplier shall not"))
+    assert paragraph.section == ["5 Contract terms", "5.3 Data"]
+    items = [b.text for b in doc.blocks if b.kind == "list_item"]
+    assert items == ["Deliver a model card.", "Deliver an impact assessment."]
+    cells = [(b.table, b.row, b.col, b.text) for b in doc.blocks if b.kind == "table_cell"]
+    assert (0, 1, 1, "Month 2") in cells
+    # A merged cell is read once, and the next cell keeps its grid column.
+    assert [c for c in cells if c[0] == 1] == [(1, 0, 0, "Merged heading cell"), (1, 0, 2, "Last")]
+    furniture = [b.text for b in doc.blocks if b.kind == "header_footer"]
+    assert furniture == ["Agency X - draft tender", "Confidential until award"]
+    # Body order: the table sits between the list and the next heading.
+    kinds = [b.kind for b in doc.blocks]
+    assert kinds.index("table_cell") < kinds.index("heading", kinds.index("list_item"))
+
+
+def test_docx_without_heading_styles_infers_bold_headings(tmp_path: Path):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    for title, body in [("Scope of Work:", "The vendor shall host the service."), ("Acceptance Criteria", "Each deliverable is reviewed.")]:
+        document.add_paragraph().add_run(title).bold = True
+        document.add_paragraph(body)
+    path = tmp_path / "plain.docx"
+    document.save(path)
+    doc = parse(path)
+    assert [b.text for b in doc.headings] == ["Scope of Work:", "Acceptance Criteria"]
+    assert next(b for b in doc.blocks if b.text.startswith("Each")).section == ["Acceptance Criteria"]
+
+
+def test_html_drops_scripts_styles_nav_and_reads_blocks(tmp_path: Path):
+    path = tmp_path / "page.txt"  # the name must not matter
+    path.write_text(
+        "<!DOCTYPE html><html><head><title>Tender page</title><style>p{color:red}</style></head><body>"
+        "<nav>Home | About</nav><script>alert('x')</script><noscript>enable js</noscript>"
+        "<h1>Tender</h1><h2>Data terms</h2><p>The supplier shall <b>delete</b> data on exit.</p>"
+        "<ul><li>First item</li><li>Second item</li></ul>"
+        "<table><tr><th>Lot</th><th>Value</th></tr><tr><td>1</td><td>High</td></tr></table>"
+        "<div>Loose text in a div</div><template><p>hidden</p></template></body></html>",
+        encoding="utf-8",
+    )
+    assert detect_format(path) == "html"
+    doc = parse(path)
+    texts = [b.text for b in doc.blocks]
+    assert "The supplier shall delete data on exit." in texts
+    assert not any(word in doc.text for word in ("alert", "color", "Home | About", "enable js", "hidden"))
+    assert doc.title == "Tender page"
+    assert [b.text for b in doc.blocks if b.kind == "list_item"] == ["First item", "Second item"]
+    assert (0, 1, 1, "High") in [(b.table, b.row, b.col, b.text) for b in doc.blocks if b.kind == "table_cell"]
+    assert next(b for b in doc.blocks if b.text.startswith("The supplier")).section == ["Tender", "Data terms"]
+    assert "Loose text in a div" in texts
+
+
+def test_markdown_headings_lists_tables(tmp_path: Path):
+    path = tmp_path / "tender.md"
+    path.write_text(
+        "---\ntitle: Sample tender\n---\n# Tender\n\nIntro with a [link](https://example.org) and **bold** text.\n\n"
+        "Data terms\n----------\n\n- Keep logs\n- Report incidents\n  within a day\n\n"
+        "| Item | Due |\n|---|---|\n| Model card | Month 2 |\n\n### Notes\n\n> [!NOTE]\n> Quoted note.\n",
+        encoding="utf-8",
+    )
+    doc = parse(path)
+    assert doc.format == "markdown" and doc.title == "Sample tender"
+    assert [(b.text, b.level) for b in doc.headings] == [("Tender", 1), ("Data terms", 2), ("Notes", 3)]
+    assert "Intro with a link and bold text." in [b.text for b in doc.blocks]
+    assert [b.text for b in doc.blocks if b.kind == "list_item"] == ["Keep logs", "Report incidents within a day"]
+    assert (0, 1, 0, "Model card") in [(b.table, b.row, b.col, b.text) for b in doc.blocks if b.kind == "table_cell"]
+    assert doc.blocks[-1].text == "Quoted note." and doc.blocks[-1].section == ["Tender", "Data terms", "Notes"]
+
+
+def test_plain_text_numbered_headings_and_encodings(tmp_path: Path):
+    text = "1 Scope\n\nThe supplier delivers the caf\u00e9 system.\n\n1.1 Hosting\n\nHosting stays in the EU.\n"
+    for encoding, prefix in [("utf-8-sig", b""), ("utf-16", b""), ("cp1252", b"")]:
+        path = tmp_path / f"tender-{encoding}.txt"
+        path.write_bytes(prefix + text.encode(encoding))
+        doc = parse(path)
+        assert doc.format == "text", encoding
+        assert [b.text for b in doc.headings] == ["1 Scope", "1.1 Hosting"], encoding
+        assert "caf\u00e9" in doc.text, encoding
+        assert doc.blocks[-1].section == ["1 Scope", "1.1 Hosting"]
+
+
+def test_detect_format_uses_bytes_not_suffix(tmp_path: Path, tender_pdf: Path):
+    renamed = tmp_path / "looks-like.docx"
+    renamed.write_bytes(tender_pdf.read_bytes())
+    assert detect_format(renamed) == "pdf"
+    md = tmp_path / "notes.txt"
+    md.write_text("# Title\n\nSome text with a [link](https://example.org).\n", encoding="utf-8")
+    assert detect_format(md) == "markdown"
+    tie = tmp_path / "list.md"
+    tie.write_text("Things:\n\n- one\n- two\n", encoding="utf-8")
+    assert detect_format(tie) == "markdown"
+    assert detect_format(tie.rename(tmp_path / "list.txt")) == "text"
+
+
+@pytest.mark.parametrize(
+    ("line", "level"),
+    [("5.3 Data protection", 2), ("Section C", 1), ("C.1 Scope", 2), ("ARTICLE IV", 1), ("PART 2 Terms", 1), ("1.0 Overview", 1), ("SCOPE OF WORK", 0)],
+)
+def test_guess_heading_recognises_numbering(line: str, level: int):
+    guess = guess_heading(line)
+    assert guess is not None and guess.level == level
+
+
+@pytest.mark.parametrize("line", ["2003 was the year the system went live", "the supplier shall comply.", "1 Introduction ........ 4", "12 Main Street, Springfield, MA 01803"])
+def test_guess_heading_rejects_sentences_and_toc_lines(line: str):
+    assert guess_heading(line) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("The supplier shall deliver the system and it will be tested by the buyer before any payment is made to the supplier.", "en"),
+        ("De leverancier moet het systeem leveren en het wordt door de opdrachtgever getest voordat er een betaling aan de leverancier wordt gedaan.", "nl"),
+        ("Der Lieferant muss das System liefern und es wird von dem Auftraggeber getestet, bevor eine Zahlung an den Lieferanten erfolgt.", "de"),
+        ("Le fournisseur doit livrer le système et il est testé par l'acheteur avant que le paiement ne soit fait au fournisseur dans les délais.", "fr"),
+        ("El proveedor debe entregar el sistema y este será probado por el comprador antes de que se realice el pago al proveedor en el plazo.", "es"),
+    ],
+)
+def test_guess_language_profiles(text: str, code: str):
+    guessed, confidence = guess_language(text * 3)
+    assert guessed == code and confidence > 0.3
+    assert (language_warning(guessed, confidence) is None) == (code == "en")
+
+
+def test_guess_language_without_evidence_is_english_with_zero_confidence():
+    assert guess_language("AI ML API") == ("en", 0.0)
+
+
+def test_clean_line_expands_ligatures_and_odd_spaces():
+    assert clean_line("e\ufb03cient \ufb01les\u00a0and  \ufb02ows") == "efficient files and flows"
+    assert clean_line("docu\ufffementation AI\ufffesysteem") == "documentation AI-systeem"
