@@ -130,8 +130,17 @@ def parse_source(path: Path) -> SourceDocument:
 
 
 def _column_shares(rows: list[list[str]]) -> list[float]:
-    """Relative column widths from how much text each column holds."""
-    return [float(max(6, min(60, max(len(row[col]) for row in rows)))) for col in range(len(rows[0]))]
+    """Relative column widths from how much text each column holds.
+
+    A column is never narrower than its longest word (plus a margin), so a short header
+    such as "Weight" is not split across lines.
+    """
+    shares = []
+    for col in range(len(rows[0])):
+        cells = [row[col] for row in rows]
+        longest_word = max(len(word) for cell in cells for word in cell.split() or [""])
+        shares.append(float(max(longest_word + 3, min(60, max(len(cell) for cell in cells)))))
+    return shares
 
 
 # -- DOCX ------------------------------------------------------------------------------------

@@ -130,6 +130,23 @@ def _rule_op(x1: float, y: float, x2: float, width: float = 0.5, gray: float = 0
     )
 
 
+def _column_widths(rows: list[list[str]], shares: list[float], total: float, size: float, padding: float) -> list[float]:
+    """Split ``total`` points between columns by ``shares``, never narrower than a column's longest word."""
+    floors = [
+        max(text_width(word, BOLD, size) for row in rows for word in row[col].split() or [""]) + 2 * padding
+        for col in range(len(shares))
+    ]
+    fixed: set[int] = set()
+    while True:
+        free = total - sum(floors[c] for c in fixed)
+        free_share = sum(share for c, share in enumerate(shares) if c not in fixed)
+        widths = [floors[c] if c in fixed else free * shares[c] / free_share for c in range(len(shares))]
+        narrow = {c for c, w in enumerate(widths) if c not in fixed and w < floors[c]}
+        if not narrow:
+            return widths
+        fixed |= narrow
+
+
 @dataclass
 class _Page:
     ops: list[bytes] = field(default_factory=list)
@@ -228,8 +245,10 @@ class PdfDocument:
         lines = wrap(text, style.font, style.size, self._text_width)
         if self._y < self._top:
             self._y -= style.space_before
-        # Headings must not be stranded at the foot of a page without the text they introduce.
-        self._ensure(len(lines) * style.leading + keep_with_next)
+        # Headings and captions must not be stranded at the foot of a page without the text
+        # they introduce; a paragraph may break across pages, but not after its first line.
+        needed = len(lines) if keep_with_next else min(len(lines), 2)
+        self._ensure(needed * style.leading + keep_with_next)
         self._lines(lines, style, self.margin)
         self._y -= style.space_after
 
@@ -262,9 +281,8 @@ class PdfDocument:
         repeated at the top of every page the table continues onto.
         """
         style = STYLES["table"]
-        padding = 3.0
-        total = sum(column_shares)
-        widths = [self._text_width * share / total for share in column_shares]
+        padding = 5.0
+        widths = _column_widths(rows, column_shares, self._text_width, style.size, padding)
         header, body = rows[0], rows[1:]
 
         def wrapped(row: list[str], font: str) -> list[list[str]]:

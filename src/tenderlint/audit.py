@@ -156,6 +156,12 @@ def check_one(path: str, options: CheckOptions) -> tuple[DocumentResult, float]:
 
 def _worker_main(conn, options: CheckOptions) -> None:
     try:
+        # Load the rules and model before taking work, so the time limit counts checking only.
+        global _WORKER_CHECKER
+        from tenderlint.check import Checker
+
+        _WORKER_CHECKER = Checker(options)
+        conn.send("ready")
         while True:
             path = conn.recv()
             if path is None:
@@ -173,6 +179,7 @@ class _Worker:
         child.close()
         self.job: AuditInput | None = None
         self.started = 0.0
+        self.ready = False
 
     def give(self, job: AuditInput) -> None:
         self.job, self.started = job, time.monotonic()
@@ -200,40 +207,56 @@ def run_local(jobs_todo: list[AuditInput], options: CheckOptions, workers: int, 
     context = multiprocessing.get_context("spawn" if sys.platform != "linux" else "forkserver")
     pending = list(reversed(jobs_todo))
     pool = [_Worker(context, options) for _ in range(max(1, min(workers, len(jobs_todo))))]
+    startup_limit = max(120.0, timeout)
+    launched = time.monotonic()
     try:
-        for worker in pool:
-            if pending:
-                worker.give(pending.pop())
-        while any(w.job for w in pool):
-            busy = [w for w in pool if w.job]
+        while pending or any(w.job for w in pool):
+            for worker in pool:
+                if worker.ready and worker.job is None and pending:
+                    worker.give(pending.pop())
+            waiting = [w for w in pool if w.job or (not w.ready and pending)]
+            if not waiting:
+                break
             now = time.monotonic()
-            wait_for = max(0.05, min(timeout - (now - w.started) for w in busy))
-            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout=wait_for)
-            for worker in list(busy):
+            limits = [timeout - (now - w.started) for w in waiting if w.job]
+            wait_for = max(0.05, min(limits)) if limits else 1.0
+            ready = wait([w.conn for w in waiting] + [w.process.sentinel for w in waiting], timeout=wait_for)
+            for worker in waiting:
+                i = pool.index(worker)
+                if not worker.ready:
+                    if worker.conn in ready:
+                        try:
+                            worker.ready = worker.conn.recv() == "ready"
+                        except (EOFError, OSError):
+                            worker.ready = False
+                    if not worker.ready and (worker.process.sentinel in ready or not worker.process.is_alive()
+                                             or time.monotonic() - launched > startup_limit):
+                        raise TenderlintError("internal", "a worker process could not start (see the traceback "
+                                                          "with TENDERLINT_DEBUG=1 and --jobs 1)")
+                    continue
                 job = worker.job
                 if worker.conn in ready:
                     try:
                         result, seconds = worker.conn.recv()
                     except (EOFError, OSError):
                         result, seconds = _crashed(job), time.monotonic() - worker.started
-                        pool[pool.index(worker)] = worker = _replace(worker, context, options)
+                        pool[i] = _replace(worker, context, options)
                 elif worker.process.sentinel in ready or not worker.process.is_alive():
                     result, seconds = _crashed(job), time.monotonic() - worker.started
-                    pool[pool.index(worker)] = worker = _replace(worker, context, options)
+                    pool[i] = _replace(worker, context, options)
                 elif time.monotonic() - worker.started > timeout:
                     result = DocumentResult(path=job.path, sha256=job.sha256, error={
                         "code": "timeout", "message": f"stopped after {timeout:g} s (per-document time limit)"})
                     seconds = timeout
-                    pool[pool.index(worker)] = worker = _replace(worker, context, options, kill=True)
+                    pool[i] = _replace(worker, context, options, kill=True)
                 else:
                     continue
                 worker.job = None
+                launched = time.monotonic()
                 on_result(job, result, seconds)
-                if pending:
-                    worker.give(pending.pop())
     finally:
         for worker in pool:
-            worker.stop(kill=worker.job is not None)
+            worker.stop(kill=worker.job is not None or not worker.ready)
 
 
 def _replace(worker: _Worker, context, options: CheckOptions, kill: bool = True) -> _Worker:

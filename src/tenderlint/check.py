@@ -29,6 +29,8 @@ class CheckOptions:
     use_model: bool = True
     pdf_backend: str = "auto"
     max_bytes: int | None = None
+    # Which evidence may make a topic covered: the ablation in docs/accuracy.md scores each alone.
+    evidence_from: tuple[str, ...] = ("rules", "model")
 
 
 class Checker:
@@ -90,8 +92,10 @@ class Checker:
         findings = self.rules.find(document, keep_sentences=self.model is not None)
         matched = time.perf_counter()
         model_evidence, demoted = {}, {}
-        if self.model is not None:
+        if self.model is not None and "model" in self.options.evidence_from:
             model_evidence, demoted = self.model.evidence(document, findings)
+        if "rules" not in self.options.evidence_from:
+            demoted = {topic: {(e.start, e.end) for e in evs} for topic, evs in findings.evidence.items()}
         topics, red_flags = decide(self.pack, findings, doc_type, self.options.selection, model_evidence, demoted)
         finished = time.perf_counter()
         warnings = list(document.warnings)

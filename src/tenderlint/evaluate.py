@@ -65,6 +65,20 @@ def tender_labels(shared: Path) -> list[LabelledDocument]:
     return docs
 
 
+def own_labels(shared: Path, labels_csv: Path | None = None) -> list[LabelledDocument]:
+    """The project's own stand-off labels (corpus/labels/tenders.csv) for more shared tenders."""
+    if labels_csv is None:
+        from tenderlint.classify.corpus import corpus_dir
+
+        labels_csv = corpus_dir() / "labels" / "tenders.csv"
+    docs: dict[str, LabelledDocument] = {}
+    for row in csv.DictReader(labels_csv.open(encoding="utf-8")):
+        doc = docs.setdefault(row["file"], LabelledDocument(shared / "documents" / "tenders" / row["file"],
+                                                            row.get("doc_type"), {}))
+        doc.labels[row["topic"]] = row["status"] in POSITIVE_LABELS
+    return list(docs.values())
+
+
 def cuad_labels(shared: Path, limit: int | None = None) -> list[LabelledDocument]:
     folder = shared / "documents" / "cuad-dev"
     docs = []
@@ -129,10 +143,13 @@ def format_table(title: str, scores: dict[str, TopicScore], show_errors: bool = 
     return "\n".join(lines)
 
 
-def run(shared: Path, use_model: bool = True, cuad_limit: int | None = None, show_errors: bool = False) -> str:
-    checker = Checker(CheckOptions(use_model=use_model))
+def run(shared: Path, use_model: bool = True, cuad_limit: int | None = None, show_errors: bool = False,
+        evidence_from: tuple[str, ...] = ("rules", "model")) -> str:
+    checker = Checker(CheckOptions(use_model=use_model, evidence_from=evidence_from))
     out = [format_table("CUAD dev contracts (audit-logging, liability, ip-licensing)",
                         score(checker, cuad_labels(shared, cuad_limit)), show_errors)]
-    out.append(format_table("Shared tenders with stand-off labels (all topics)",
+    out.append(format_table("Shared tenders, reviewer labels (10 documents, all topics)",
                             score(checker, tender_labels(shared)), show_errors))
+    out.append(format_table("Shared tenders, our own stand-off labels (corpus/labels, 6 documents)",
+                            score(checker, own_labels(shared)), show_errors))
     return "\n".join(out)

@@ -38,6 +38,11 @@ def user_errors(command: Callable) -> Callable:
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`tenderlint extract x.pdf | head`): stop quietly, like other tools.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(0)
         except Exception as error:  # a bug: still one line, with a way to see more
             if os.environ.get("TENDERLINT_DEBUG"):
                 raise

@@ -16,15 +16,20 @@ from tenderlint.errors import TenderlintError
 @click.option("--no-model", is_flag=True, help="Score the rules alone.")
 @click.option("--cuad-limit", type=int, default=None, help="Only the first N CUAD contracts.")
 @click.option("--errors", "show_errors", is_flag=True, help="List the false positives and negatives.")
+@click.option("--evidence", "evidence_from", type=click.Choice(["combined", "rules", "model"]), default="combined",
+              show_default=True, help="Which evidence may make a topic covered (for the ablation table).")
 @user_errors
-def evaluate(shared_dir: Path | None, no_model: bool, cuad_limit: int | None, show_errors: bool) -> None:
+def evaluate(shared_dir: Path | None, no_model: bool, cuad_limit: int | None, show_errors: bool,
+             evidence_from: str) -> None:
     """Score document-level topic detection against labelled documents (CUAD and the shared tenders)."""
     from tenderlint.evaluate import run
 
     shared = shared_dir or _default_shared()
     if not (shared / "documents").is_dir():
         raise TenderlintError("usage", f"{shared}: no documents/ folder with labels here (use --shared)")
-    click.echo(run(shared, use_model=not no_model, cuad_limit=cuad_limit, show_errors=show_errors))
+    sources = {"combined": ("rules", "model"), "rules": ("rules",), "model": ("model",)}[evidence_from]
+    click.echo(run(shared, use_model=not no_model, cuad_limit=cuad_limit, show_errors=show_errors,
+                   evidence_from=sources))
 
 
 def _default_shared() -> Path:

@@ -30,6 +30,11 @@ def _w(tag: str) -> str:
 P, TBL, TR, TC, SDT, SDT_CONTENT = _w("p"), _w("tbl"), _w("tr"), _w("tc"), _w("sdt"), _w("sdtContent")
 T, TAB, BR, CR, NO_BREAK_HYPHEN = _w("t"), _w("tab"), _w("br"), _w("cr"), _w("noBreakHyphen")
 VAL = _w("val")
+CHECKBOX, CHECKED, DEFAULT = _w("checkBox"), _w("checked"), _w("default")
+BOX_CHECKED, BOX_EMPTY = "\u2612", "\u2610"  # ☒ ☐
+# An option after an empty box does not apply ("☐ Required ☒ Not required"): keep only the box,
+# so the rules never read an unselected option as a requirement.
+_UNSELECTED_OPTION = re.compile(BOX_EMPTY + r"[^" + BOX_EMPTY + BOX_CHECKED + r"\n]*")
 # Subtrees whose text is not part of what the reader sees.
 _SKIPPED = {_w("del"), _w("moveFrom"), f"{{{MC}}}Fallback", _w("pPr"), _w("rPr"), _w("instrText"), _w("delText"), _w("txbxContent")}
 _HEADING_STYLE = re.compile(r"^heading\s*(\d)$", re.IGNORECASE)
@@ -159,7 +164,10 @@ class DocxReader:
     def paragraph_text(self, p) -> str:
         parts: list[str] = []
         _collect_text(p, parts)
-        return clean_block("".join(parts))
+        text = "".join(parts)
+        if BOX_EMPTY in text:
+            text = _UNSELECTED_OPTION.sub(BOX_EMPTY + " (not selected) ", text)
+        return clean_block(text)
 
     def _all_bold(self, p) -> bool:
         style = self._style(p)
@@ -299,11 +307,22 @@ def _collect_text(element, parts: list[str]) -> None:
             parts.append("\n")
         elif tag == NO_BREAK_HYPHEN:
             parts.append("-")
+        elif tag == CHECKBOX:
+            parts.append((BOX_CHECKED if _box_checked(child) else BOX_EMPTY) + " ")
         elif tag in (P, TBL):
             # A nested paragraph (inside a text box shape) is read on its own.
             continue
         else:
             _collect_text(child, parts)
+
+
+def _box_checked(checkbox) -> bool:
+    """A legacy form-field check box: ``w:checked`` wins over ``w:default``."""
+    for tag in (CHECKED, DEFAULT):
+        node = checkbox.find(tag)
+        if node is not None:
+            return node.get(VAL, "1").lower() not in _FALSE
+    return False
 
 
 def _iter_textboxes(p):

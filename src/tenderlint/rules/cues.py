@@ -42,6 +42,10 @@ IMPERATIVE_NORMS = frozenset({
     "deliver", "implement", "document", "report", "notify", "establish", "perform", "conduct",
     "develop", "supply", "furnish", "address", "attach", "certify", "disclose", "share", "comply",
     "support", "define", "prepare", "present", "show", "summarize", "summarise", "elaborate",
+    # Task lists in statements of work and RFIs open with the verb of the task.
+    "assist", "coordinate", "manage", "create", "design", "build", "operate", "migrate", "monitor",
+    "analyze", "analyse", "evaluate", "validate", "verify", "configure", "install", "integrate",
+    "facilitate", "recommend", "produce", "collaborate", "participate", "respond", "resolve",
 })
 EVALUATION_NORMS = frozenset({"evaluate", "evaluation", "score", "scoring", "criterion", "weight", "weighting",
                               "point", "factor", "rate", "rating", "assess", "award", "subfactor"})
@@ -86,6 +90,12 @@ NAMED_SUBJECT_MODAL = re.compile(
     r"(?!(?:It|This|That|These|Those|There|They|Such|Each|Any|All|No|Some|Other|AI|Results?|Costs?)\b)"
     r"[A-Z][\w&\-]*(?:\s+[A-Z][\w&\-]*){0,3}(?:'s)?\s*,?\s+(?:may|will|can|should)\b"
 )
+# Terms incorporated by reference: "response times are as set forth in Attachment 1".
+BY_REFERENCE = re.compile(
+    r"\b(?:is|are|will be|shall be)\s+(?:as\s+)?(?:set forth|set out|specified|stated|defined|described|listed|detailed)"
+    r"\s+in\s+(?:the\s+)?(?:attachment|exhibit|schedule|appendix|annex|section|table)\b",
+    re.I,
+)
 # Passive provisions: "records will be kept and open to inspection", "will be made available".
 PASSIVE_PROVISION = re.compile(
     r"\b(?:will|may)\s+(?:be|remain)\s+(?:made\s+)?"
@@ -101,7 +111,12 @@ def strip_list_marker(text: str) -> str:
 
 
 def is_toc(text: str, section: list[str]) -> bool:
-    return bool(TOC_LINE.search(text)) or any(TOC_SECTION.match(s) for s in section[-2:])
+    if TOC_LINE.search(text):
+        return True
+    # When a parser finds no heading after "Contents", the whole body sits under it; a long,
+    # punctuated sentence there is body text, not a contents entry.
+    under_contents = any(TOC_SECTION.match(s) for s in section[-2:])
+    return under_contents and not (len(text) > 120 and text.rstrip().endswith((".", ";", ":", "?")))
 
 
 def is_definition(text: str, section: list[str]) -> bool:
@@ -127,7 +142,7 @@ def requirement_form(norms: list[str], text: str, section: list[str]) -> str | N
         return "question"
     if norm_set & EVALUATION_NORMS and (any(EVALUATION_SECTION.search(s) for s in section) or norm_set & PARTY_NORMS):
         return "criterion"
-    if NAMED_SUBJECT_MODAL.search(text) or PASSIVE_PROVISION.search(text):
+    if NAMED_SUBJECT_MODAL.search(text) or PASSIVE_PROVISION.search(text) or BY_REFERENCE.search(text):
         return "obligation"
     if DISCLAIMER.search(text):
         return "disclaimer"
