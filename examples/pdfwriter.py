@@ -149,6 +149,8 @@ def _column_widths(rows: list[list[str]], shares: list[float], total: float, siz
 
 @dataclass
 class _Page:
+    """The drawing operators of one page's body, in the order they are drawn."""
+
     ops: list[bytes] = field(default_factory=list)
 
 

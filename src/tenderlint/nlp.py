@@ -21,13 +21,13 @@ _NORM_OVERRIDES = {"data": "data", "media": "media", "criteria": "criterion", "'
                    "ai": "ai", "gis": "gis", "terms": "term", "services": "service", "datum": "data"}
 
 
-@Language.factory("tenderlint_norm", requires=["token.lemma"], assigns=["token.norm"])
+@Language.factory("tenderlint_norm", assigns=["token.norm", "token.lemma"])
 def _make_norm_component(nlp: Language, name: str):
     return LemmaNorm(nlp)
 
 
 class LemmaNorm:
-    """Set ``token.norm_`` to the lower-cased lookup lemma of the lower-cased token."""
+    """Set ``token.norm_`` (and ``token.lemma_``) to the lookup lemma of the lower-cased token."""
 
     def __init__(self, nlp: Language):
         table = None
@@ -51,6 +51,7 @@ class LemmaNorm:
                 if len(cache) < 200_000:
                     cache[lower] = norm
             token.norm_ = norm
+            token.lemma_ = norm
         return doc
 
 
@@ -68,6 +69,10 @@ def get_pipeline(model: str | None = None) -> Language:
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
         nlp.initialize()
     nlp.add_pipe("tenderlint_norm", last=True)
+    if not model:
+        # The norm component reads the lemmatizer's lookup table itself and sets lemma and norm in
+        # one pass; running the lemmatizer as well would only do the lookup twice.
+        nlp.disable_pipe("lemmatizer")
     # Documents are processed block by block; a single block can still be long.
     nlp.max_length = 5_000_000
     return nlp

@@ -30,7 +30,7 @@ TRUSTED_TYPES = frozenset({
     "numpy.ndarray",
     "scipy.sparse._csr.csr_matrix",
     "sklearn.feature_extraction.text.TfidfTransformer",
-    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.feature_extraction.text.HashingVectorizer",
     "sklearn.linear_model._logistic.LogisticRegression",
     "sklearn.multiclass.OneVsRestClassifier",
     "sklearn.pipeline.FeatureUnion",
@@ -38,6 +38,10 @@ TRUSTED_TYPES = frozenset({
     "sklearn.preprocessing._label.LabelBinarizer",
 })
 ADD_EVIDENCE = True
+# Model evidence only where the rules saw the topic at least mentioned in the same sentence: the
+# classifier then judges a sentence the rules found too vague, rather than inventing a topic from
+# style alone (which cost precision on the CUAD contracts; see docs/accuracy.md).
+ADD_ONLY_ON_RULE_MENTION = True
 DEMOTE = False
 DEMOTE_BELOW = 0.02
 MAX_MODEL_EVIDENCE = 3
@@ -84,10 +88,14 @@ class TopicModel:
         candidates = [s for s in findings.sentences if s.substantive]
         probs = self.predict_proba([s.text for s in candidates])
         added: dict[str, list[Evidence]] = {}
+        mentioned = {(topic, ev.start, ev.end) for topic, evs in findings.evidence.items() for ev in evs}
         if ADD_EVIDENCE and len(candidates):
             above = probs >= self.thresholds
             for j, topic in enumerate(self.topics):
                 rows = np.nonzero(above[:, j])[0]
+                if ADD_ONLY_ON_RULE_MENTION:
+                    rows = np.array([i for i in rows if (topic, candidates[i].start, candidates[i].end) in mentioned],
+                                    dtype=int)
                 if not len(rows):
                     continue
                 best = rows[np.argsort(-probs[rows, j])][:MAX_MODEL_EVIDENCE]

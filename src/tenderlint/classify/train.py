@@ -1,7 +1,7 @@
 """Train the topic classifier from ``corpus/`` and write it to ``models/`` with its card.
 
-The model is a scikit-learn ``Pipeline``: word (1–2 gram) and character (3–5 gram) TF-IDF
-features → one-vs-rest logistic regression, one binary classifier per topic. Per-topic
+The model is a scikit-learn ``Pipeline``: hashed word (1–2 gram) and character (3–5 gram)
+TF-IDF features → one-vs-rest logistic regression, one binary classifier per topic. Per-topic
 decision thresholds are chosen on out-of-fold probabilities from k-fold cross-validation,
 favouring precision (F0.5), and the same folds give the card's per-topic figures. Training
 is deterministic for a fixed seed. The model is saved with skops, never pickle.
@@ -31,22 +31,46 @@ class TrainingResult:
     card: dict
 
 
+WORD_BUCKETS = 2**15
+CHAR_BUCKETS = 2**16
+
+
 def build_pipeline(seed: int = 13):
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    """Hashed word and character n-grams → TF-IDF → one logistic regression per topic.
+
+    Hashing keeps no vocabulary, so the saved model is a handful of numeric arrays that skops
+    loads in a fraction of a second (a 30,000-word vocabulary took seconds to load).
+    """
+    from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
     from sklearn.linear_model import LogisticRegression
     from sklearn.multiclass import OneVsRestClassifier
     from sklearn.pipeline import FeatureUnion, Pipeline
 
+    def hashed(**kwargs) -> Pipeline:
+        return Pipeline([
+            ("hash", HashingVectorizer(alternate_sign=False, norm=None, strip_accents="unicode", dtype=np.float32,
+                                       **kwargs)),
+            ("tfidf", TfidfTransformer(sublinear_tf=True)),
+        ])
+
     features = FeatureUnion([
-        ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=12000, sublinear_tf=True,
-                                  strip_accents="unicode", dtype=np.float32)),
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=3, max_features=20000,
-                                  sublinear_tf=True, strip_accents="unicode", dtype=np.float32)),
+        ("words", hashed(ngram_range=(1, 2), n_features=WORD_BUCKETS)),
+        ("chars", hashed(analyzer="char_wb", ngram_range=(3, 5), n_features=CHAR_BUCKETS)),
     ])
     classifier = OneVsRestClassifier(
         LogisticRegression(C=8.0, class_weight="balanced", solver="lbfgs", max_iter=1000, random_state=seed)
     )
     return Pipeline([("features", features), ("classifier", classifier)])
+
+
+def compact(pipeline) -> None:
+    """Store the fitted weights as float32: half the size, and no visible change in probabilities."""
+    for estimator in pipeline.named_steps["classifier"].estimators_:
+        estimator.coef_ = estimator.coef_.astype(np.float32)
+        estimator.intercept_ = estimator.intercept_.astype(np.float32)
+    for _name, branch in pipeline.named_steps["features"].transformer_list:
+        tfidf = branch.named_steps["tfidf"]
+        tfidf.idf_ = tfidf.idf_.astype(np.float32)
 
 
 def label_matrix(passages: list[Passage], topics: list[str]) -> np.ndarray:
@@ -118,6 +142,7 @@ def train(topics: list[str], passages: list[Passage], seed: int = 13, folds: int
                           "support": int(gold.sum())}
     pipeline = build_pipeline(seed)
     pipeline.fit(texts, _ensure_both_classes(y))
+    compact(pipeline)
     card = {
         "name": "tenderlint topic classifier",
         "model_file": MODEL_FILE,
@@ -136,7 +161,7 @@ def train(topics: list[str], passages: list[Passage], seed: int = 13, folds: int
                       "numpy": np.__version__, "scipy": scipy.__version__},
         "cross_validation": figures,
         "cross_validation_macro_f1": round(float(np.mean([f["f1"] for f in figures.values()])), 3),
-        "pipeline": "word 1-2gram + char_wb 3-5gram TF-IDF -> one-vs-rest logistic regression (lbfgs, balanced classes)",
+        "pipeline": f"hashed word 1-2grams ({WORD_BUCKETS}) + char_wb 3-5grams ({CHAR_BUCKETS}) -> TF-IDF -> one-vs-rest logistic regression (lbfgs, balanced classes, float32 weights)",
     }
     return TrainingResult(pipeline, card)
 

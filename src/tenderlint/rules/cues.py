@@ -43,7 +43,8 @@ IMPERATIVE_NORMS = frozenset({
     "develop", "supply", "furnish", "address", "attach", "certify", "disclose", "share", "comply",
     "support", "define", "prepare", "present", "show", "summarize", "summarise", "elaborate",
     # Task lists in statements of work and RFIs open with the verb of the task.
-    "assist", "coordinate", "manage", "create", "design", "build", "operate", "migrate", "monitor",
+    # ("manage", "monitor" stay out: capability lists of things to be assessed also open with them.)
+    "assist", "coordinate", "create", "design", "build", "migrate", "test",
     "analyze", "analyse", "evaluate", "validate", "verify", "configure", "install", "integrate",
     "facilitate", "recommend", "produce", "collaborate", "participate", "respond", "resolve",
 })
@@ -88,7 +89,8 @@ OBJECTIVE = re.compile(
 NAMED_SUBJECT_MODAL = re.compile(
     r"^\W*(?:(?:\d+(?:\.\d+)*|\(?[a-z]{1,4}\))[.)]?\s+)?(?:The\s+)?"
     r"(?!(?:It|This|That|These|Those|There|They|Such|Each|Any|All|No|Some|Other|AI|Results?|Costs?)\b)"
-    r"[A-Z][\w&\-]*(?:\s+[A-Z][\w&\-]*){0,3}(?:'s)?\s*,?\s+(?:may|will|can|should)\b"
+    # (a plural common noun — "Designers may not …" — is background, not a named party)
+    r"[A-Z][\w&\-]*(?<![a-z]s)(?:\s+[A-Z][\w&\-]*(?<![a-z]s)){0,3}(?:'s)?\s*,?\s+(?:may|will|can|should)\b"
 )
 # Terms incorporated by reference: "response times are as set forth in Attachment 1".
 BY_REFERENCE = re.compile(
@@ -99,9 +101,13 @@ BY_REFERENCE = re.compile(
 # Passive provisions: "records will be kept and open to inspection", "will be made available".
 PASSIVE_PROVISION = re.compile(
     r"\b(?:will|may)\s+(?:be|remain)\s+(?:made\s+)?"
-    r"(?:available|open|subject|kept|maintained|retained|provided|paid|permitted|allowed|entitled)\b",
+    r"(?:available|open|subject|kept|maintained|retained|provided|paid|made|permitted|allowed|entitled)\b"
+    # Ownership stated in the present tense is operative too: "data remains the property of the State".
+    r"|\b(?:remains?|is|are)\s+(?:and\s+(?:shall|will)\s+remain\s+)?the\s+(?:sole\s+|exclusive\s+)?property\s+of\b",
     re.I,
 )
+# A stated need is a requirement: "the business needs to provide a portal for applicants".
+STATED_NEED = re.compile(r"\bneeds?\s+to\s+(?:be\s+)?[a-z]+", re.I)
 TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|(?:\s\.){4,}|_{4,})\s*\d+\s*$|^\s*(?:table of )?contents\s*$", re.I)
 TOC_SECTION = re.compile(r"^\s*(?:table of contents|contents)\s*$", re.I)
 
@@ -142,7 +148,8 @@ def requirement_form(norms: list[str], text: str, section: list[str]) -> str | N
         return "question"
     if norm_set & EVALUATION_NORMS and (any(EVALUATION_SECTION.search(s) for s in section) or norm_set & PARTY_NORMS):
         return "criterion"
-    if NAMED_SUBJECT_MODAL.search(text) or PASSIVE_PROVISION.search(text) or BY_REFERENCE.search(text):
+    if (NAMED_SUBJECT_MODAL.search(text) or PASSIVE_PROVISION.search(text) or BY_REFERENCE.search(text)
+            or STATED_NEED.search(text)):
         return "obligation"
     if DISCLAIMER.search(text):
         return "disclaimer"

@@ -9,6 +9,7 @@ table-of-contents line, definition or out-of-scope statement, otherwise a *menti
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -86,6 +87,8 @@ class CompiledRules:
         self.cooccur_sizes: dict[str, int] = {}
         self.flag_sizes: dict[str, int] = {}
         self.flags = {f.id: (rule, f) for rule in pack.rules.values() for f in rule.red_flags}
+        # For each token pattern, the word sets a sentence must contain for it to match at all.
+        self.pattern_anchors: list[list[frozenset[str]]] = []
         pending: dict[str, list[str]] = defaultdict(list)
         for rule in pack.rules.values():
             ev = rule.evidence
@@ -98,6 +101,7 @@ class CompiledRules:
                     pending[f"C|{rule.id}|{co.name}|{gi}"] += group
             for tp in ev.patterns:
                 self.tokens.add(f"P|{rule.id}|{tp.name}", [tp.pattern])
+                self.pattern_anchors.append(_required_words(tp.pattern))
             for flag in rule.red_flags:
                 for co in flag.cooccur:
                     self.flag_sizes[f"{flag.id}|{co.name}"] = len(co.all)
@@ -105,6 +109,7 @@ class CompiledRules:
                         pending[f"RC|{flag.id}|{co.name}|{gi}"] += group
                 for tp in flag.patterns:
                     self.tokens.add(f"RP|{flag.id}|{tp.name}", [tp.pattern])
+                    self.pattern_anchors.append(_required_words(tp.pattern))
         pending["AI"] += AI_VOCABULARY
         all_phrases = sorted({p for phrases in pending.values() for p in phrases})
         docs = dict(zip(all_phrases, self.nlp.pipe(all_phrases)))
@@ -116,15 +121,16 @@ class CompiledRules:
 
     def _sentence_hits(self, doc) -> dict[int, SentenceHit]:
         """Matches in a processed block, grouped by the index of the sentence they start in."""
-        sent_of = {}
-        for si, sent in enumerate(doc.sents):
-            for i in range(sent.start, sent.end):
-                sent_of[i] = si
+        starts = [sent.start for sent in doc.sents]
+
+        def sent_index(token_i: int) -> int:
+            return bisect_right(starts, token_i) - 1
+
         hits: dict[int, SentenceHit] = defaultdict(SentenceHit)
         strings = self.nlp.vocab.strings
         for match_id, start, _end in self.phrases(doc):
             key = strings[match_id]
-            hit = hits[sent_of[start]]
+            hit = hits[sent_index(start)]
             kind, _, rest = key.partition("|")
             if kind == "T":
                 hit.terms.add(rest)
@@ -142,9 +148,9 @@ class CompiledRules:
                 hit.flag_groups[f"{flag}|{name}"].add(int(gi))
             elif kind == "AI":
                 hit.ai = True
-        for match_id, start, _end in (self.tokens(doc) if len(self.tokens) else ()):
+        for match_id, start, _end in self._token_matches(doc):
             kind, _, rest = strings[match_id].partition("|")
-            hit = hits[sent_of[start]]
+            hit = hits[sent_index(start)]
             if kind == "P":
                 topic = rest.split("|")[0]
                 hit.patterns.add(topic)
@@ -152,6 +158,22 @@ class CompiledRules:
             else:
                 hit.flag_patterns.add(rest.split("|")[0])
         return hits
+
+    def _token_matches(self, doc):
+        """Token-pattern matches, running the Matcher only on sentences that hold every word a
+        pattern requires: wildcard patterns are costly, and most sentences cannot match them."""
+        if not len(self.tokens):
+            return
+        block_words = {t.norm_ for t in doc} | {t.lower_ for t in doc} | {t.text for t in doc}
+        if not any(all(required & block_words for required in anchors) for anchors in self.pattern_anchors):
+            return
+        for sent in doc.sents:
+            words = set()
+            for token in sent:
+                words.update((token.norm_, token.lower_, token.text))
+            if any(all(required & words for required in anchors) for anchors in self.pattern_anchors):
+                for match_id, start, end in self.tokens(sent):
+                    yield match_id, sent.start + start, sent.start + end
 
     def _strong_topics(self, hit: SentenceHit) -> set[str]:
         topics = set(hit.terms) | set(hit.patterns)
@@ -253,6 +275,28 @@ class CompiledRules:
             block_kind=block.kind,
             why=why if not matched else f"{why}; matched: {matched}",
         )
+
+
+def _required_words(pattern: list[dict]) -> list[frozenset[str]]:
+    """The literal word sets of a token pattern's required tokens (an empty list: no pre-filter)."""
+    required = []
+    for spec in pattern:
+        if spec.get("OP") in ("?", "*") or str(spec.get("OP", "")).startswith("{0"):
+            continue
+        literal = [k for k in spec if k in ("NORM", "LOWER", "ORTH", "TEXT")]
+        if len(literal) != 1 or len(spec) - ("OP" in spec) != 1:
+            continue
+        value = spec[literal[0]]
+        if isinstance(value, str):
+            words = [value]
+        elif isinstance(value, dict) and set(value) == {"IN"}:
+            words = list(value["IN"])
+        else:
+            continue
+        if literal[0] in ("NORM", "LOWER"):
+            words = [w.lower() for w in words]
+        required.append(frozenset(words))
+    return required
 
 
 _COMPILED: dict[int, CompiledRules] = {}

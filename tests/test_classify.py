@@ -1,0 +1,120 @@
+"""The topic classifier: it learns, it is deterministic, the shipped one matches the code, loading is safe."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tenderlint.classify.corpus import corpus_dir, load_passages
+from tenderlint.classify.model import MODEL_FILE, load_shipped_model
+from tenderlint.classify.predict import TRUSTED_TYPES, TopicModel
+from tenderlint.classify.train import build_pipeline, label_matrix, precision_recall_f1
+from tenderlint.errors import TenderlintError
+from tenderlint.resources import models_dir
+from tenderlint.rules.loader import load_taxonomy
+
+TOPICS = [t.id for t in load_taxonomy()]
+
+
+def _slice(per_topic: int, boilerplate: int, seed: int = 7):
+    passages = load_passages(corpus_dir() / "passages", TOPICS)
+    rng = random.Random(seed)
+    chosen, taken = [], {t: 0 for t in TOPICS}
+    for p in rng.sample(passages, len(passages)):
+        if p.topics and any(taken[t] < per_topic for t in p.topics):
+            chosen.append(p)
+            for t in p.topics:
+                taken[t] += 1
+    chosen += rng.sample([p for p in passages if not p.topics], boilerplate)
+    return chosen
+
+
+@pytest.mark.slow
+def test_classifier_learns_on_a_small_slice_and_is_deterministic():
+    passages = _slice(per_topic=40, boilerplate=400)
+    rng = random.Random(3)
+    rng.shuffle(passages)
+    cut = int(len(passages) * 0.75)
+    train, test = passages[:cut], passages[cut:]
+    y_train, y_test = label_matrix(train, TOPICS), label_matrix(test, TOPICS)
+    model = build_pipeline(seed=13).fit([p.text for p in train], y_train)
+    probs = model.predict_proba([p.text for p in test])
+    _, _, f1 = precision_recall_f1(y_test.astype(bool), probs >= 0.5)
+    # Chance (guessing each topic at its prevalence) gives a micro-F1 of about 0.03 here.
+    prevalence = y_train.mean(axis=0)
+    chance = np.random.default_rng(0).random(y_test.shape) < prevalence
+    _, _, chance_f1 = precision_recall_f1(y_test.astype(bool), chance)
+    assert f1 >= 0.45 and f1 > 5 * chance_f1, (f1, chance_f1)
+    again = build_pipeline(seed=13).fit([p.text for p in train], y_train)
+    assert np.array_equal(again.predict_proba([p.text for p in test]), probs)
+
+
+def test_shipped_model_card_matches_the_code():
+    card = json.loads((models_dir() / "card.json").read_text())
+    assert card["topics"] == TOPICS
+    assert set(card["thresholds"]) == set(TOPICS)
+    assert all(0.5 <= v < 1 for v in card["thresholds"].values())
+    assert set(card["cross_validation"]) == set(TOPICS)
+    path = models_dir() / MODEL_FILE
+    assert path.stat().st_size <= 20 * 1024 * 1024
+    assert card["model_bytes"] == path.stat().st_size
+    assert set(card["untrusted_types"]) <= TRUSTED_TYPES
+    model = load_shipped_model()
+    assert model is not None and model.topics == TOPICS
+    probs = model.predict_proba(["The Contractor shall notify the City of any breach of personal data within 24 hours.",
+                                 "Proposals are due at 2 p.m. local time on the closing date."])
+    privacy = TOPICS.index("privacy")
+    assert probs[0, privacy] > 0.5 > probs[1, privacy]
+
+
+def test_shipped_model_card_records_the_corpus_it_was_trained_on():
+    from tenderlint.classify.corpus import corpus_hash
+
+    card = json.loads((models_dir() / "card.json").read_text())
+    passages = load_passages(corpus_dir() / "passages", TOPICS)
+    assert card["training_data"]["passages"] == len(passages)
+    assert card["training_data"]["sha256"] == corpus_hash(passages), "corpus changed: run `tenderlint train`"
+
+
+def test_model_loading_refuses_untrusted_types(tmp_path):
+    import skops.io as sio
+    from sklearn.preprocessing import FunctionTransformer
+
+    path = tmp_path / MODEL_FILE
+    sio.dump(FunctionTransformer(func=print), path)
+    (tmp_path / "card.json").write_text(json.dumps({"topics": ["privacy"], "thresholds": {"privacy": 0.5}}))
+    with pytest.raises(TenderlintError) as caught:
+        TopicModel.load(path)
+    assert caught.value.code == "model-invalid"
+    assert "untrusted" in caught.value.message
+
+
+def test_model_loading_refuses_a_damaged_file(tmp_path):
+    path = tmp_path / MODEL_FILE
+    path.write_bytes((models_dir() / MODEL_FILE).read_bytes()[:5000])
+    (tmp_path / "card.json").write_text((models_dir() / "card.json").read_text())
+    with pytest.raises(TenderlintError) as caught:
+        TopicModel.load(path)
+    assert caught.value.code == "model-invalid"
+
+
+def test_model_evidence_is_located_in_requirement_sentences():
+    from tenderlint.check import Checker, CheckOptions
+    from tenderlint.document import Block, Document
+
+    text = ("The Offeror shall describe how its solution lets caseworkers review, correct and reverse every "
+            "automated recommendation before it reaches a resident.")
+    document = Document(path="x", sha256="", format="text", blocks=[
+        Block(text="Background. The city has 40 libraries.", page=1, section=["1 Background"]),
+        Block(text=text, page=3, section=["4 Requirements"])])
+    result = Checker(CheckOptions(evidence_from=("model",))).check_document(document)
+    found = [e for t in result.topics for e in t.evidence if e.source == "model"]
+    assert found, "the classifier should find evidence in the requirement sentence"
+    for ev in found:
+        assert ev.page == 3 and ev.section == ["4 Requirements"]
+        assert document.text[ev.start:ev.end].strip() == ev.quote
+        assert 0.0 < ev.score <= 1.0

@@ -1,0 +1,128 @@
+"""The command line as a user meets it: help, rules, check on the bundled examples, exit codes, config."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tenderlint.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+DRAFT_RFP = EXAMPLES / "draft-rfp-ai-assistant.docx"
+VENDOR_TERMS = EXAMPLES / "vendor-contract-ai-saas.md"
+
+
+def run(*args: str, **kwargs):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False, **kwargs)
+
+
+def test_cli_help_and_version_answer_without_loading_heavy_libraries():
+    code = ("import sys, runpy; sys.argv=['tenderlint','--help'];\n"
+            "try:\n runpy.run_module('tenderlint', run_name='__main__')\nexcept SystemExit: pass\n"
+            "heavy=[m for m in ('spacy','sklearn','pypdfium2','docx') if m in sys.modules]; print('HEAVY', heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "check" in out and "audit" in out and "serve" in out and "extract" in out
+    assert "HEAVY []" in out
+    assert run("--version").output.strip().startswith("tenderlint, version ")
+
+
+def test_cli_rules_lists_all_27_topics_and_shows_one():
+    listing = run("rules")
+    assert listing.exit_code == 0
+    assert len(listing.output.strip().splitlines()) == 27
+    shown = run("rules", "privacy")
+    assert shown.exit_code == 0
+    assert "# privacy: Privacy and data protection" in shown.output
+    assert "## Questions to ask" in shown.output and "## Suggested clause" in shown.output
+
+
+def test_cli_rules_unknown_topic_is_exit_2_one_line():
+    result = CliRunner(mix_stderr=False).invoke(main, ["rules", "no-such-topic"]) if "mix_stderr" in \
+        CliRunner.__init__.__code__.co_varnames else CliRunner().invoke(main, ["rules", "no-such-topic"])
+    assert result.exit_code == 2
+    assert "error[usage]" in (getattr(result, "stderr", "") or result.output)
+
+
+def test_docs_rules_reference_is_in_sync_with_rule_files():
+    generated = run("rules", "--reference").output
+    committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert committed == generated, "docs/rules.md is stale: run `tenderlint rules --reference > docs/rules.md`"
+
+
+def test_cli_broken_rule_file_names_file_and_field(tmp_path):
+    (tmp_path / "privacy.yaml").write_text("id: privacy\ntitle: Privacy\nseverity: urgent\n")
+    proc = subprocess.run([sys.executable, "-m", "tenderlint", "rules", "--rules", str(tmp_path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error[rule-invalid]:")
+    assert "privacy.yaml" in lines[0] and "field" in lines[0]
+    assert "Traceback" not in proc.stderr
+
+
+def test_cli_check_draft_rfp_reports_gaps_with_exit_1_and_exit_zero():
+    result = run("check", DRAFT_RFP, "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    doc = report["documents"][0]
+    assert doc["doc_type"] == "rfp" and doc["error"] is None
+    assert len(doc["topics"]) == 27
+    statuses = {t["id"]: t["status"] for t in doc["topics"]}
+    assert statuses["privacy"] == "covered"
+    assert statuses["sustainability"] == "missing"
+    assert statuses["exit-transition"] != "covered"  # the draft says transition assistance is not required
+    assert {g["id"] for g in doc["gaps"]} >= {"sustainability", "exit-transition"}
+    assert run("check", DRAFT_RFP, "--exit-zero", "--format", "json").exit_code == 0
+
+
+def test_cli_check_vendor_terms_is_a_contract_with_red_flags():
+    report = json.loads(run("check", VENDOR_TERMS, "--format", "json").output)
+    doc = report["documents"][0]
+    assert doc["doc_type"] == "contract"
+    assert doc["red_flags"], "the vendor terms were written with red flags"
+    for flag in doc["red_flags"]:
+        assert flag["evidence"]["quote"] and flag["evidence"]["section"]
+
+
+def test_cli_check_bad_file_among_good_exits_2_and_still_reports(tmp_path):
+    missing = tmp_path / "nope.pdf"
+    proc = subprocess.run([sys.executable, "-m", "tenderlint", "check", str(DRAFT_RFP), str(missing),
+                           "--format", "json", "--no-model"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    report = json.loads(proc.stdout)
+    assert [d["error"] for d in report["documents"]][0] is None
+    assert report["documents"][1]["error"]["code"] == "not-found"
+    assert proc.stderr.strip().splitlines() == [line for line in proc.stderr.strip().splitlines()
+                                                 if line.startswith("error[not-found]")]
+
+
+def test_cli_check_fail_on_select_ignore_and_waivers(tmp_path):
+    config = tmp_path / "tenderlint.toml"
+    config.write_text('[waivers]\nsustainability = "Hosted in the council data centre under its energy policy."\n')
+    result = run("check", DRAFT_RFP, "--format", "json", "--config", config, "--no-model")
+    doc = json.loads(result.output)["documents"][0]
+    topic = next(t for t in doc["topics"] if t["id"] == "sustainability")
+    assert topic["status"] == "waived" and "energy policy" in topic["waiver"]
+    assert "sustainability" not in {g["id"] for g in doc["gaps"]}
+    only_privacy = run("check", DRAFT_RFP, "--select", "privacy", "--no-model")
+    assert only_privacy.exit_code == 0  # privacy is covered and nothing else is expected
+    ignored = json.loads(run("check", DRAFT_RFP, "--ignore", "sustainability,exit-transition", "--format", "json",
+                             "--no-model").output)["documents"][0]
+    assert not {"sustainability", "exit-transition"} & {g["id"] for g in ignored["gaps"]}
+    unknown = run("check", DRAFT_RFP, "--select", "nonsense")
+    assert unknown.exit_code == 2
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_cli_check_writes_every_format_to_a_file(tmp_path, fmt):
+    out = tmp_path / f"report.{fmt}"
+    result = run("check", DRAFT_RFP, "--format", fmt, "-o", out, "--exit-zero", "--no-model")
+    assert result.exit_code == 0 and out.exists()
+    text = out.read_text()
+    assert "privacy" in text.lower() and "\x1b[" not in text

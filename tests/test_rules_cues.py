@@ -1,0 +1,55 @@
+"""Sentence-form cues: which sentences read as provisions and which only as mentions."""
+
+from __future__ import annotations
+
+import pytest
+
+from tenderlint.nlp import get_pipeline
+from tenderlint.rules import cues
+
+
+def _form(text: str, section: list[str] | None = None) -> str | None:
+    norms = [token.norm_ for token in get_pipeline()(text)]
+    return cues.requirement_form(norms, text, section or [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a contract names its parties instead of saying "the Supplier"
+        "Northwind may, on thirty days' notice, have an accountant inspect the records of Fabrikam.",
+        "12.3 Contoso will pay the invoice within thirty days.",
+        # passive provisions and ownership stated in the present tense
+        "Such books will be open to inspection during normal business hours.",
+        "Final payment will be made upon acceptance of the last deliverable.",
+        "All data supplied by the County remains the property of the County.",
+        # terms incorporated by reference
+        "Initial response times for reported incidents are as set forth in Attachment 1.",
+        # warranty disclaimers are operative without a modal verb
+        'The Platform is provided "as is", without warranty of any kind.',
+        "Licensor disclaims any warranty as to the accuracy of the results.",
+        # a solicitation's statement of what it seeks, its objectives, or its needs
+        "The Department seeks to reduce the backlog of benefit claims by half.",
+        "The objectives of this project are to replace three legacy systems.",
+        "The business needs to provide applicants with an online eligibility check.",
+        # task lists that open with the verb of the task
+        "Assist the agency in drafting service levels for the hosted platform.",
+    ],
+)
+def test_requirement_form_recognises_provision(text):
+    assert _form(text) is not None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Designers may not realize how simple features help people who use screen readers.",
+        "Processing times may vary from week to week.",
+        "The data is collected such as is necessary for reporting.",
+        "The current system was installed in 2009.",
+        "Manage, monitor, and track user accounts.",
+        "This includes moving from the as-is state to the proposed design.",
+    ],
+)
+def test_requirement_form_leaves_background_as_mention(text):
+    assert _form(text) is None, text
