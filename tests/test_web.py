@@ -54,6 +54,8 @@ CANARY = "Quillfeather-Marrowgate"  # a made-up word that must never reach the l
 
 @pytest.fixture(scope="module")
 def client():
+    # Load the rules and the model once, here, rather than inside whichever test uploads first.
+    web_app._checker_for("auto", CheckOptions())
     with TestClient(create_app(workers=0)) as test_client:
         yield test_client
 
@@ -400,6 +402,26 @@ def test_unexpected_failure_gets_an_internal_error_page_not_a_traceback(client, 
     assert api.status_code == 500 and api.json()["documents"][0]["error"]["code"] == "internal"
     assert any("RuntimeError" in record.getMessage() for record in caplog.records)
     assert all(CANARY not in record.getMessage() for record in caplog.records)
+
+
+def end_worker_process(path, doc_type, options):
+    """Stands in for the check in a worker process and ends that process, as a native crash would."""
+    os._exit(70)
+
+
+def test_dead_worker_process_gets_an_error_page_and_fresh_workers(monkeypatch, caplog):
+    # The forked worker finds this test module already imported, so it can run end_worker_process.
+    with TestClient(create_app(workers=1)) as worker_client:
+        first_pool, real_check = worker_client.app.state.executor, web_app._check
+        monkeypatch.setattr(web_app, "_check", end_worker_process)
+        crashed = upload(worker_client, EXAMPLE_DOCX)
+        assert crashed.status_code == 500
+        assert "internal" in page_parts(crashed.text).visible_text and "Traceback" not in crashed.text
+        assert any("worker process died" in record.getMessage() for record in caplog.records)
+        monkeypatch.setattr(web_app, "_check", real_check)
+        assert worker_client.app.state.executor is not first_pool
+        recovered = upload(worker_client, EXAMPLE_DOCX, endpoint="/api/check")
+        assert recovered.status_code == 200 and len(recovered.json()["documents"][0]["topics"]) == 27
 
 
 # --- document text stays text, and stays out of the logs ----------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -67,7 +68,7 @@ class TopicModel:
             card = json.loads(card_path.read_text(encoding="utf-8"))
             data = path.read_bytes()
             needed = set(sio.get_untrusted_types(data=data))
-        except (OSError, ValueError, KeyError) as error:
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
             raise TenderlintError("model-invalid", f"{path}: cannot read the model or its card ({error})") from None
         unknown = needed - TRUSTED_TYPES
         if unknown:

@@ -125,8 +125,15 @@ def is_toc(text: str, section: list[str]) -> bool:
     return under_contents and not (len(text) > 120 and text.rstrip().endswith((".", ";", ":", "?")))
 
 
+# "That means you are responsible …" explains the sentence before it; it defines no term.
+_PRONOUN_MEANS = re.compile(r"^\W*(?:that|this|it|which|such|what)\s+(?:means|shall mean|refers to)\b", re.I)
+
+
 def is_definition(text: str, section: list[str]) -> bool:
-    return bool(DEFINITION.match(strip_list_marker(text))) or any(DEFINITION_SECTION.search(s) for s in section[-2:])
+    stripped = strip_list_marker(text)
+    if _PRONOUN_MEANS.match(stripped):
+        return False
+    return bool(DEFINITION.match(stripped)) or any(DEFINITION_SECTION.search(s) for s in section[-2:])
 
 
 def is_negated_scope(text: str) -> bool:

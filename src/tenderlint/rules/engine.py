@@ -13,6 +13,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from spacy.attrs import LOWER, NORM, ORTH
 from spacy.matcher import Matcher, PhraseMatcher
 
 from tenderlint.document import Block, Document
@@ -43,7 +44,7 @@ class SentenceHit:
     excluded: set[str] = field(default_factory=set)
     groups: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))  # "topic|name" -> groups
     patterns: set[str] = field(default_factory=set)  # topic ids with a token-pattern hit
-    names: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # topic -> what matched
+    names: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))  # topic -> token spans
     flag_groups: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))  # "flag|name" -> groups
     flag_patterns: set[str] = field(default_factory=set)
     ai: bool = False
@@ -87,6 +88,7 @@ class CompiledRules:
         self.cooccur_sizes: dict[str, int] = {}
         self.flag_sizes: dict[str, int] = {}
         self.flags = {f.id: (rule, f) for rule in pack.rules.values() for f in rule.red_flags}
+        self.match_keys: dict[int, tuple] = {}  # match id -> parsed key, filled as matches appear
         # For each token pattern, the word sets a sentence must contain for it to match at all.
         self.pattern_anchors: list[list[frozenset[str]]] = []
         pending: dict[str, list[str]] = defaultdict(list)
@@ -111,8 +113,13 @@ class CompiledRules:
                     self.tokens.add(f"RP|{flag.id}|{tp.name}", [tp.pattern])
                     self.pattern_anchors.append(_required_words(tp.pattern))
         pending["AI"] += AI_VOCABULARY
+        strings = vocab.strings
+        self.pattern_anchor_ids = [[frozenset(strings.add(w) for w in required) for required in anchors]
+                                   for anchors in self.pattern_anchors]
         all_phrases = sorted({p for phrases in pending.values() for p in phrases})
-        docs = dict(zip(all_phrases, self.nlp.pipe(all_phrases)))
+        # Phrases only need tokens and norms: skip the sentencizer.
+        norm = self.nlp.get_pipe("tenderlint_norm")
+        docs = {p: norm(self.nlp.make_doc(p)) for p in all_phrases}
         for key, phrases in pending.items():
             if phrases:
                 self.phrases.add(key, [docs[p] for p in dict.fromkeys(phrases)])
@@ -128,24 +135,25 @@ class CompiledRules:
 
         hits: dict[int, SentenceHit] = defaultdict(SentenceHit)
         strings = self.nlp.vocab.strings
+        keys = self.match_keys
         for match_id, start, _end in self.phrases(doc):
-            key = strings[match_id]
+            key = keys.get(match_id)
+            if key is None:
+                key = keys[match_id] = _parse_key(strings[match_id])
+            kind, a, b, gi = key
             hit = hits[sent_index(start)]
-            kind, _, rest = key.partition("|")
             if kind == "T":
-                hit.terms.add(rest)
-                hit.names[rest].append(doc[start:_end].text)
+                hit.terms.add(a)
+                hit.names[a].append((start, _end))
             elif kind == "M":
-                hit.mentions.add(rest)
+                hit.mentions.add(a)
             elif kind == "X":
-                hit.excluded.add(rest)
+                hit.excluded.add(a)
             elif kind == "C":
-                topic, name, gi = rest.split("|")
-                hit.groups[f"{topic}|{name}"].add(int(gi))
-                hit.names[topic].append(doc[start:_end].text)
+                hit.groups[b].add(gi)
+                hit.names[a].append((start, _end))
             elif kind == "RC":
-                flag, name, gi = rest.split("|")
-                hit.flag_groups[f"{flag}|{name}"].add(int(gi))
+                hit.flag_groups[b].add(gi)
             elif kind == "AI":
                 hit.ai = True
         for match_id, start, _end in self._token_matches(doc):
@@ -154,7 +162,7 @@ class CompiledRules:
             if kind == "P":
                 topic = rest.split("|")[0]
                 hit.patterns.add(topic)
-                hit.names[topic].append(doc[start:_end].text)
+                hit.names[topic].append((start, _end))
             else:
                 hit.flag_patterns.add(rest.split("|")[0])
         return hits
@@ -164,14 +172,14 @@ class CompiledRules:
         pattern requires: wildcard patterns are costly, and most sentences cannot match them."""
         if not len(self.tokens):
             return
-        block_words = {t.norm_ for t in doc} | {t.lower_ for t in doc} | {t.text for t in doc}
-        if not any(all(required & block_words for required in anchors) for anchors in self.pattern_anchors):
+        # Compare string hashes straight from the token array: building Token objects is the cost.
+        ids = doc.to_array([NORM, LOWER, ORTH])
+        block_words = set(ids.ravel().tolist())
+        if not any(all(required & block_words for required in anchors) for anchors in self.pattern_anchor_ids):
             return
         for sent in doc.sents:
-            words = set()
-            for token in sent:
-                words.update((token.norm_, token.lower_, token.text))
-            if any(all(required & words for required in anchors) for anchors in self.pattern_anchors):
+            words = set(ids[sent.start:sent.end].ravel().tolist())
+            if any(all(required & words for required in anchors) for anchors in self.pattern_anchor_ids):
                 for match_id, start, end in self.tokens(sent):
                     yield match_id, sent.start + start, sent.start + end
 
@@ -240,6 +248,9 @@ class CompiledRules:
         """("substantive" | "mention", why) for a sentence in its block."""
         text = sent.text
         if block.kind == "heading":
+            # Parsers sometimes lift a numbered question to bidders into a heading; it is still a question.
+            if text.rstrip().endswith("?") and len(sent) >= 6:
+                return "substantive", "question"
             return "mention", "heading"
         if cues.is_toc(text, block.section):
             return "mention", "table of contents"
@@ -261,7 +272,8 @@ class CompiledRules:
         quote = sent.text.strip()
         if len(quote) > MAX_QUOTE:
             quote = quote[: MAX_QUOTE - 1].rstrip() + "…"
-        matched = ", ".join(dict.fromkeys(hit.names.get(topic, [])))
+        doc = sent.doc
+        matched = ", ".join(dict.fromkeys(doc[a:b].text for a, b in hit.names.get(topic, [])))
         return Evidence(
             topic=topic,
             quote=quote,
@@ -275,6 +287,15 @@ class CompiledRules:
             block_kind=block.kind,
             why=why if not matched else f"{why}; matched: {matched}",
         )
+
+
+def _parse_key(key: str) -> tuple[str, str, str, int]:
+    """(kind, topic or flag, group key, group index) from a matcher key such as "C|privacy|name|1"."""
+    kind, _, rest = key.partition("|")
+    if kind in ("C", "RC"):
+        owner, name, gi = rest.split("|")
+        return kind, owner, f"{owner}|{name}", int(gi)
+    return kind, rest, "", 0
 
 
 def _required_words(pattern: list[dict]) -> list[frozenset[str]]:

@@ -17,6 +17,8 @@ from tenderlint.resources import rules_dir
 from tenderlint.rules.schema import Rule
 
 TAXONOMY_FILE = "taxonomy.yaml"
+# libyaml's safe loader when PyYAML was built with it: several times faster on the rule pack.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def load_taxonomy(path: Path | None = None) -> list[Topic]:
 
 def _read_yaml(path: Path) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
     except OSError as error:
         raise TenderlintError("rule-invalid", f"{path}: cannot be read ({error.strerror})") from None
     except yaml.YAMLError as error:

@@ -8,7 +8,7 @@
 Confidential drafts: an upload is written to a private temporary folder only for the time of
 the check and removed when the request ends, also on errors; document text is never logged.
 The analysis runs in worker processes (each loads the rules and model once), off the event
-loop, so several uploads are served at once.
+loop, so several uploads are served at once; if a worker dies, the pool is started afresh.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import shutil
 import tempfile
 import threading
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -104,11 +105,15 @@ def create_app(max_upload_mb: float = 25, workers: int = 2, options: CheckOption
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         own = executor is None
+        app.state.new_worker_pool = None
         if executor is not None:
             app.state.executor = executor
         elif workers > 0:
-            app.state.executor = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                                     initargs=(options,))
+            def new_worker_pool() -> ProcessPoolExecutor:
+                return ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(options,))
+
+            app.state.new_worker_pool = new_worker_pool
+            app.state.executor = new_worker_pool()
         else:
             app.state.executor = ThreadPoolExecutor(max_workers=2)
         try:
@@ -205,10 +210,18 @@ async def _run_upload(request: Request, limit: int, options: CheckOptions, api: 
                     return _too_large(api, limit)
                 handle.write(chunk)
         loop = asyncio.get_running_loop()
+        executor = request.app.state.executor
         try:
-            result = await loop.run_in_executor(request.app.state.executor, _check, str(target), doc_type, options)
+            result = await loop.run_in_executor(executor, _check, str(target), doc_type, options)
         except TenderlintError as error:  # e.g. an invalid rule pack: the same coded message as the CLI
             result = DocumentResult(path=name, error=error.as_dict())
+        except BrokenProcessPool:
+            # A worker died (a crash in a native parser, or killed for memory). The pool is
+            # unusable from then on, so later uploads get a fresh one instead of this error.
+            logger.error("a worker process died while checking an upload; starting new workers")
+            _replace_broken_pool(request.app, executor)
+            result = DocumentResult(path=name, error=TenderlintError(
+                "internal", "the check stopped unexpectedly (a bug: please report it); try again").as_dict())
         except Exception as error:
             # A bug, or a worker process that died. Only the exception's type is logged: its
             # message could quote the confidential document.
@@ -222,6 +235,13 @@ async def _run_upload(request: Request, limit: int, options: CheckOptions, api: 
         if form is not None:
             await form.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _replace_broken_pool(app: FastAPI, broken: Executor) -> None:
+    # Requests that failed together all land here; only the first replaces the pool.
+    if app.state.new_worker_pool is not None and app.state.executor is broken:
+        app.state.executor = app.state.new_worker_pool()
+        broken.shutdown(wait=False, cancel_futures=True)
 
 
 def _hide_folder(result: DocumentResult, folder: str) -> None:
