@@ -47,6 +47,7 @@ class SentenceHit:
     names: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))  # topic -> token spans
     flag_groups: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))  # "flag|name" -> groups
     flag_patterns: set[str] = field(default_factory=set)
+    flag_excluded: set[str] = field(default_factory=set)
     ai: bool = False
 
 
@@ -105,6 +106,7 @@ class CompiledRules:
                 self.tokens.add(f"P|{rule.id}|{tp.name}", [tp.pattern])
                 self.pattern_anchors.append(_required_words(tp.pattern))
             for flag in rule.red_flags:
+                pending[f"RX|{flag.id}"] += flag.exclude
                 for co in flag.cooccur:
                     self.flag_sizes[f"{flag.id}|{co.name}"] = len(co.all)
                     for gi, group in enumerate(co.all):
@@ -154,6 +156,8 @@ class CompiledRules:
                 hit.names[a].append((start, _end))
             elif kind == "RC":
                 hit.flag_groups[b].add(gi)
+            elif kind == "RX":
+                hit.flag_excluded.add(a)
             elif kind == "AI":
                 hit.ai = True
         for match_id, start, _end in self._token_matches(doc):
@@ -195,7 +199,7 @@ class CompiledRules:
         for key, groups in hit.flag_groups.items():
             if len(groups) == self.flag_sizes[key]:
                 flags.add(key.split("|")[0])
-        return flags
+        return flags - hit.flag_excluded
 
     # -- the document -------------------------------------------------------------------------
 
@@ -234,7 +238,10 @@ class CompiledRules:
                     substantive = topic in strong and form == "substantive"
                     evidence[topic].append(self._evidence(topic, sent, block, substantive, why, hit))
                 for flag_id in flags:
-                    if form != "substantive":
+                    # A provision against the buyer is often a plain statement ("We own all Output") or
+                    # a refusal ("we have no obligation to keep your data"): only headings, contents
+                    # lines and definitions are never flags.
+                    if why in ("heading", "table of contents", "definition"):
                         continue
                     rule, flag = self.flags[flag_id]
                     ev = self._evidence(rule.id, sent, block, True, "red flag", hit, source=f"red-flag:{flag_id}")

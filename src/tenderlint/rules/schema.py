@@ -96,6 +96,7 @@ class RedFlagRule(_Strict):
     description: str
     cooccur: list[CooccurrencePattern] = Field(default_factory=list)
     patterns: list[TokenPattern] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list, description="phrases that veto the flag in a sentence")
     examples: RedFlagExamples
 
     @model_validator(mode="after")
