@@ -2,14 +2,15 @@
 
 ``tenderlint serve`` runs as a subprocess on a free loopback port with one worker process, as a
 user would start it; the browser opens the page, uploads the example draft RFP, reads the gap
-report, downloads the JSON result and takes a screenshot. Skips when Chromium or the playwright
-package is missing.
+report, downloads the JSON result and takes a screenshot. When the server stops, none of its
+worker processes may be left running. Skips when Chromium or the playwright package is missing.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -78,6 +79,34 @@ def server_url(sync_playwright):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(timeout=15)
+        # Worker processes carry the server's command line; none may outlive the server.
+        leftovers = processes_serving_on(port, within_seconds=10)
+        for pid in leftovers:
+            os.kill(pid, signal.SIGKILL)
+        assert leftovers == [], f"worker processes outlived tenderlint serve: {leftovers}"
+
+
+def processes_serving_on(port: int, within_seconds: float) -> list[int]:
+    """Pids of `tenderlint serve --port PORT` processes still running after ``within_seconds``."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return []
+    wanted = ["serve", "--port", str(port)]
+    deadline = time.monotonic() + within_seconds
+    while True:
+        found = []
+        for entry in proc.iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                arguments = (entry / "cmdline").read_bytes().decode(errors="replace").split("\0")
+            except OSError:  # ended while we looked
+                continue
+            if "tenderlint" in arguments and all(part in arguments for part in wanted):
+                found.append(int(entry.name))
+        if not found or time.monotonic() > deadline:
+            return sorted(found)
+        time.sleep(0.25)
 
 
 @pytest.fixture(scope="module")

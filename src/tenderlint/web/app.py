@@ -17,10 +17,13 @@ import asyncio
 import base64
 import copy
 import logging
+import os
 import re
 import shutil
+import signal
 import tempfile
 import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
@@ -37,6 +40,7 @@ from tenderlint.errors import TenderlintError
 from tenderlint.results import DocumentResult
 
 CHUNK = 1 << 20
+ORPHAN_CHECK_SECONDS = 1.0
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'")
 SECURITY_HEADERS = {
@@ -59,7 +63,21 @@ _MAX_CACHED_CHECKERS = 12
 
 
 def _init_worker(options: CheckOptions) -> None:
+    # A forked worker inherits uvicorn's signal handlers, which would make it ignore SIGTERM; and
+    # uvicorn ends the server by re-raising the signal, so the pool never says goodbye to its
+    # workers. Restore the default for SIGTERM, leave Ctrl+C to the server, and end the worker
+    # as soon as the server process is gone, so no worker outlives ``tenderlint serve``.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_end_when_orphaned, args=(os.getppid(),), name="tenderlint-orphan-watch",
+                     daemon=True).start()
     _checker_for(options.doc_type, options)
+
+
+def _end_when_orphaned(server_pid: int) -> None:
+    while os.getppid() == server_pid:
+        time.sleep(ORPHAN_CHECK_SECONDS)
+    os._exit(0)
 
 
 def _checker_for(doc_type: str, options: CheckOptions):
