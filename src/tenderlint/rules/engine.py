@@ -70,7 +70,7 @@ class Findings:
     evidence: dict[str, list[Evidence]]  # topic id -> evidence in document order
     red_flags: list[RedFlag]
     ai_sentences: int
-    sentences: list[Sentence] = field(default_factory=list)  # every sentence, when asked for
+    sentences: list[Sentence] = field(default_factory=list)  # sentences with a finding, when asked for
 
     @property
     def is_ai_document(self) -> bool:
@@ -204,7 +204,8 @@ class CompiledRules:
     # -- the document -------------------------------------------------------------------------
 
     def find(self, document: Document, keep_sentences: bool = False) -> Findings:
-        """Evidence and red flags in ``document``; with ``keep_sentences`` every sentence too."""
+        """Evidence and red flags in ``document``; with ``keep_sentences`` also every sentence in
+        which some topic or flag was found (the classifier confirms or adds evidence only there)."""
         evidence: dict[str, list[Evidence]] = defaultdict(list)
         red_flags: list[RedFlag] = []
         sentences: list[Sentence] = []
@@ -218,13 +219,6 @@ class CompiledRules:
                 inherited = False
             hits = self._sentence_hits(doc)
             sents = list(doc.sents)
-            if keep_sentences:
-                for sent in sents:
-                    if len(sent) < 4:
-                        continue
-                    form, why = self._form(sent, block, inherited)
-                    sentences.append(Sentence(sent.text.strip(), block.start + sent.start_char,
-                                              block.start + sent.end_char, block, form == "substantive", why))
             for si, hit in hits.items():
                 sent = sents[si]
                 ai_sentences += hit.ai
@@ -234,6 +228,9 @@ class CompiledRules:
                 if not (mentioned or flags):
                     continue
                 form, why = self._form(sent, block, inherited)
+                if keep_sentences and len(sent) >= 4:
+                    sentences.append(Sentence(sent.text.strip(), block.start + sent.start_char,
+                                              block.start + sent.end_char, block, form == "substantive", why))
                 for topic in mentioned:
                     substantive = topic in strong and form == "substantive"
                     evidence[topic].append(self._evidence(topic, sent, block, substantive, why, hit))
