@@ -33,6 +33,25 @@ class CheckOptions:
     evidence_from: tuple[str, ...] = ("rules", "model")
 
 
+def parse_file(path: str | Path, options: CheckOptions) -> Document | DocumentResult:
+    """Parse one file with the options' limits; a user error comes back as an error result.
+
+    Needs no Checker, so a caller can parse while the rules and model are still loading.
+    """
+    from tenderlint.parsers import parse
+
+    started = time.perf_counter()
+    try:
+        kwargs = {"pdf_backend": options.pdf_backend}
+        if options.max_bytes is not None:
+            kwargs["max_bytes"] = options.max_bytes
+        document = parse(path, **kwargs)
+    except TenderlintError as error:
+        return DocumentResult(path=str(path), error=error.as_dict())
+    document.parse_seconds = round(time.perf_counter() - started, 4)
+    return document
+
+
 class Checker:
     """Checks documents with one loaded rule pack (and classifier, unless disabled)."""
 
@@ -68,19 +87,14 @@ class Checker:
 
     def check_file(self, path: str | Path) -> DocumentResult:
         """Check one file; a user error becomes the result's ``error`` (the batch goes on)."""
-        from tenderlint.parsers import parse
+        return self.check_parsed(parse_file(path, self.options))
 
-        started = time.perf_counter()
-        try:
-            kwargs = {"pdf_backend": self.options.pdf_backend}
-            if self.options.max_bytes is not None:
-                kwargs["max_bytes"] = self.options.max_bytes
-            document = parse(path, **kwargs)
-        except TenderlintError as error:
-            return DocumentResult(path=str(path), error=error.as_dict())
-        parsed = time.perf_counter()
-        result = self.check_document(document)
-        result.timings["parse"] = round(parsed - started, 4)
+    def check_parsed(self, parsed: Document | DocumentResult) -> DocumentResult:
+        """Check what ``parse_file`` returned (an error result passes through)."""
+        if isinstance(parsed, DocumentResult):
+            return parsed
+        result = self.check_document(parsed)
+        result.timings["parse"] = parsed.parse_seconds
         return result
 
     def check_document(self, document: Document) -> DocumentResult:

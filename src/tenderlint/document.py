@@ -62,6 +62,7 @@ class Document:
     title: str | None = None
     warnings: list[str] = field(default_factory=list)
     text: str = ""
+    parse_seconds: float = 0.0
 
     def __post_init__(self) -> None:
         if self.blocks and not self.text:

@@ -47,7 +47,9 @@ def check(files, doc_type, fmt, output, select, ignore, fail_on, exit_zero, rule
 
     Exit status: 0 no gaps at or above --fail-on, 1 gaps found, 2 usage error or unreadable input
     (the other files are still reported)."""
-    from tenderlint.check import Checker, CheckOptions
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tenderlint.check import Checker, CheckOptions, parse_file
     from tenderlint.config import load_config
     from tenderlint.decide import Selection
     from tenderlint.report import render
@@ -68,8 +70,13 @@ def check(files, doc_type, fmt, output, select, ignore, fail_on, exit_zero, rule
         pdf_backend=pdf_backend,
         max_bytes=int(max_size_mb * 1024 * 1024) if max_size_mb else None,
     )
-    checker = Checker(options)
-    results = [checker.check_file(path) for path in files]
+    # Load the rules and model in a thread while the first file is parsed: pdfium releases the GIL
+    # while it extracts text, so the two overlap.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        loading = pool.submit(Checker, options)
+        first = parse_file(files[0], options)
+        checker = loading.result()
+    results = [checker.check_parsed(first)] + [checker.check_file(path) for path in files[1:]]
 
     if output is not None:
         text = render(results, fmt, color=False)
