@@ -251,3 +251,30 @@ def test_guess_language_without_evidence_is_english_with_zero_confidence():
 def test_clean_line_expands_ligatures_and_odd_spaces():
     assert clean_line("e\ufb03cient \ufb01les\u00a0and  \ufb02ows") == "efficient files and flows"
     assert clean_line("docu\ufffementation AI\ufffesysteem") == "documentation AI-systeem"
+
+
+def test_docx_check_boxes_keep_only_the_selected_option(tmp_path):
+    """Legacy form-field check boxes: ☒ stays with its option, an unselected option is dropped."""
+    from docx import Document as WordDocument
+    from docx.oxml import parse_xml
+
+    from tenderlint.parsers import parse
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+    def box(checked: bool) -> str:
+        state = '<w:checked/>' if checked else '<w:default w:val="0"/>'
+        return (f'<w:r {w}><w:fldChar w:fldCharType="begin"><w:ffData><w:checkBox><w:sizeAuto/>{state}'
+                f'</w:checkBox></w:ffData></w:fldChar></w:r>')
+
+    word = WordDocument()
+    paragraph = word.add_paragraph("Performance bond: ")
+    paragraph._p.append(parse_xml(box(False)))
+    paragraph.add_run(" Required for 10% of the contract value ")
+    paragraph._p.append(parse_xml(box(True)))
+    paragraph.add_run(" Not required")
+    path = tmp_path / "boxes.docx"
+    word.save(path)
+    text = parse(path).blocks[0].text
+    assert "☒ Not required" in text
+    assert "Required for 10%" not in text and "☐ (not selected)" in text
