@@ -25,8 +25,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_DOCX = REPO / "examples" / "draft-rfp-ai-assistant.docx"
-# The example draft RFP says nothing on how the assistant's fairness will be tested.
-KNOWN_GAP = "Bias and fairness"
+# The example draft RFP says nothing at all about environmental sustainability.
+KNOWN_GAP = "Environmental sustainability"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SERVER_START_SECONDS = 90
 
