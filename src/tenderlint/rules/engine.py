@@ -103,7 +103,7 @@ class CompiledRules:
                 for gi, group in enumerate(co.all):
                     pending[f"C|{rule.id}|{co.name}|{gi}"] += group
             for tp in ev.patterns:
-                self.tokens.add(f"P|{rule.id}|{tp.name}", [tp.pattern])
+                self.tokens.add(f"P|{rule.id}|{tp.name}", [_tractable(tp.pattern)])
                 self.pattern_anchors.append(_required_words(tp.pattern))
             for flag in rule.red_flags:
                 pending[f"RX|{flag.id}"] += flag.exclude
@@ -112,7 +112,7 @@ class CompiledRules:
                     for gi, group in enumerate(co.all):
                         pending[f"RC|{flag.id}|{co.name}|{gi}"] += group
                 for tp in flag.patterns:
-                    self.tokens.add(f"RP|{flag.id}|{tp.name}", [tp.pattern])
+                    self.tokens.add(f"RP|{flag.id}|{tp.name}", [_tractable(tp.pattern)])
                     self.pattern_anchors.append(_required_words(tp.pattern))
         pending["AI"] += AI_VOCABULARY
         strings = vocab.strings
@@ -300,6 +300,20 @@ def _parse_key(key: str) -> tuple[str, str, str, int]:
         owner, name, gi = rest.split("|")
         return kind, owner, f"{owner}|{name}", int(gi)
     return kind, rest, "", 0
+
+
+def _tractable(pattern: list[dict]) -> list[dict]:
+    """The pattern with bounded gaps ("OP": "{0,N}") made unbounded ("*") when it has two or more.
+
+    spaCy expands a bounded gap into N optional tokens, and two or more of them in one pattern
+    make the Matcher's work grow combinatorially: one 35-token vendor clause took 34 s. An
+    unbounded gap is matched in linear time; the gaps' own token conditions (usually "not a
+    full stop or semicolon") still keep a match inside one clause.
+    """
+    bounded = [i for i, spec in enumerate(pattern) if str(spec.get("OP", "")).startswith("{0,")]
+    if len(bounded) < 2:
+        return pattern
+    return [{**spec, "OP": "*"} if i in bounded else spec for i, spec in enumerate(pattern)]
 
 
 def _required_words(pattern: list[dict]) -> list[frozenset[str]]:
