@@ -55,7 +55,7 @@ CANARY = "Quillfeather-Marrowgate"  # a made-up word that must never reach the l
 @pytest.fixture(scope="module")
 def client():
     # Load the rules and the model once, here, rather than inside whichever test uploads first.
-    web_app._checker_for("auto", CheckOptions())
+    web_app._checker_for(CheckOptions())
     with TestClient(create_app(workers=0)) as test_client:
         yield test_client
 
@@ -237,7 +237,7 @@ def test_check_page_is_the_html_report_with_its_gaps_and_downloads(client, uploa
 
     # The page is the same HTML report `tenderlint check --format html` writes, plus the bar of
     # download links: nothing of the report is lost or changed on the way through the server.
-    checked = web_app._checker_for("rfp", CheckOptions()).check_file(EXAMPLE_DOCX)
+    checked = web_app._checker_for(CheckOptions()).check_file(EXAMPLE_DOCX, "rfp")
     checked.path = EXAMPLE_NAME
     without_bar = re.sub(r'<nav aria-label="Downloads".*?</nav>', "", response.text, count=1, flags=re.S)
     assert without_bar == render([checked], "html")
@@ -280,9 +280,9 @@ def test_api_check_equals_cli_check_format_json(client, tmp_path):
 
 def test_doc_type_choice_is_used_and_auto_detects(client):
     as_contract = upload(client, EXAMPLE_DOCX, doc_type="contract", endpoint="/api/check").json()["documents"][0]
-    assert as_contract["doc_type"] == "contract" and as_contract["doc_type_reason"] == "set with --type"
+    assert as_contract["doc_type"] == "contract" and as_contract["doc_type_reason"] == "set by the user (--type)"
     detected = upload(client, EXAMPLE_DOCX, doc_type="auto", endpoint="/api/check").json()["documents"][0]
-    assert detected["doc_type"] == "rfp" and detected["doc_type_reason"] != "set with --type"
+    assert detected["doc_type"] == "rfp" and detected["doc_type_reason"] != "set by the user (--type)"
     not_given = upload(client, EXAMPLE_DOCX, doc_type=None, endpoint="/api/check").json()["documents"][0]
     assert not_given["doc_type"] == "rfp" and not_given["doc_type_reason"] == detected["doc_type_reason"]
 

@@ -74,35 +74,30 @@ class Checker:
 
             self.model = load_shipped_model()
 
-    @property
-    def versions(self) -> dict[str, str]:
-        from tenderlint import __version__
-        from tenderlint.rules.fingerprint import rules_fingerprint
+    def check_file(self, path: str | Path, doc_type: str | None = None) -> DocumentResult:
+        """Check one file; a user error becomes the result's ``error`` (the batch goes on).
 
-        return {
-            "tool": __version__,
-            "rules": rules_fingerprint(self.pack),
-            "model": self.model.fingerprint if self.model is not None else "none",
-        }
+        ``doc_type`` overrides the options' type for this file only (the web page's choice).
+        """
+        return self.check_parsed(parse_file(path, self.options), doc_type)
 
-    def check_file(self, path: str | Path) -> DocumentResult:
-        """Check one file; a user error becomes the result's ``error`` (the batch goes on)."""
-        return self.check_parsed(parse_file(path, self.options))
-
-    def check_parsed(self, parsed: Document | DocumentResult) -> DocumentResult:
+    def check_parsed(self, parsed: Document | DocumentResult, doc_type: str | None = None) -> DocumentResult:
         """Check what ``parse_file`` returned (an error result passes through)."""
         if isinstance(parsed, DocumentResult):
             return parsed
-        result = self.check_document(parsed)
+        result = self.check_document(parsed, doc_type)
         result.timings["parse"] = parsed.parse_seconds
         return result
 
-    def check_document(self, document: Document) -> DocumentResult:
+    def check_document(self, document: Document, doc_type: str | None = None) -> DocumentResult:
         started = time.perf_counter()
-        if self.options.doc_type == "auto":
+        doc_type = doc_type or self.options.doc_type
+        if doc_type not in DOC_TYPES:
+            raise TenderlintError("usage", f"document type must be one of {', '.join(DOC_TYPES)}")
+        if doc_type == "auto":
             doc_type, reason = detect_doc_type(document)
         else:
-            doc_type, reason = self.options.doc_type, "set with --type"
+            reason = "set by the user (--type)"
         findings = self.rules.find(document, keep_sentences=self.model is not None)
         matched = time.perf_counter()
         model_evidence, demoted = {}, {}

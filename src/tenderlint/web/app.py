@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import copy
 import logging
 import os
 import re
@@ -27,7 +26,6 @@ import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
-from dataclasses import replace
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -57,7 +55,7 @@ _env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
 
 # One Checker per options and document type per process: loading the rules and the model is the
 # slow part, so a type override shares them with the base Checker instead of loading them again.
-_CHECKERS: dict[tuple[str, str], object] = {}
+_CHECKERS: dict[str, object] = {}
 _CHECKERS_LOCK = threading.Lock()
 _MAX_CACHED_CHECKERS = 12
 
@@ -71,7 +69,7 @@ def _init_worker(options: CheckOptions) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_end_when_orphaned, args=(os.getppid(),), name="tenderlint-orphan-watch",
                      daemon=True).start()
-    _checker_for(options.doc_type, options)
+    _checker_for(options)
 
 
 def _end_when_orphaned(server_pid: int) -> None:
@@ -80,31 +78,23 @@ def _end_when_orphaned(server_pid: int) -> None:
     os._exit(0)
 
 
-def _checker_for(doc_type: str, options: CheckOptions):
+def _checker_for(options: CheckOptions):
     from tenderlint.check import Checker
 
     # Keyed by the options' text: a worker process receives a fresh copy of them with every task.
     options_key = repr(options)
     with _CHECKERS_LOCK:  # threads (workers=0) must not load the rule pack twice at once
-        checker = _CHECKERS.get((options_key, doc_type))
-        if checker is not None:
-            return checker
-        if len(_CHECKERS) >= _MAX_CACHED_CHECKERS:
-            _CHECKERS.clear()
-        base = _CHECKERS.get((options_key, options.doc_type))
-        if base is None:
-            base = _CHECKERS[(options_key, options.doc_type)] = Checker(options)
-        checker = base
-        if doc_type != options.doc_type:
-            checker = copy.copy(base)
-            checker.options = replace(base.options, doc_type=doc_type)
-            _CHECKERS[(options_key, doc_type)] = checker
+        checker = _CHECKERS.get(options_key)
+        if checker is None:
+            if len(_CHECKERS) >= _MAX_CACHED_CHECKERS:
+                _CHECKERS.clear()
+            checker = _CHECKERS[options_key] = Checker(options)
         return checker
 
 
 def _check(path: str, doc_type: str, options: CheckOptions):
     """Check one uploaded file with this worker's Checker (``doc_type`` may override auto)."""
-    return _checker_for(doc_type, options).check_file(path)
+    return _checker_for(options).check_file(path, doc_type)
 
 
 logger = logging.getLogger(__name__)
