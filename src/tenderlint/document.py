@@ -89,24 +89,6 @@ class Document:
     def headings(self) -> list[Block]:
         return [b for b in self.blocks if b.kind == "heading"]
 
-    @property
-    def is_english(self) -> bool:
-        return self.language == "en"
-
-    def block_at(self, offset: int) -> Block | None:
-        """The block containing character ``offset`` of ``text`` (binary search)."""
-        lo, hi = 0, len(self.blocks) - 1
-        while lo <= hi:
-            mid = (lo + hi) // 2
-            block = self.blocks[mid]
-            if offset < block.start:
-                hi = mid - 1
-            elif offset > block.end:
-                lo = mid + 1
-            else:
-                return block
-        return None
-
     def as_dict(self, with_blocks: bool = True) -> dict:
         data = {
             "path": self.path,

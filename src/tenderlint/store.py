@@ -21,7 +21,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from tenderlint.results import DocumentResult, Evidence, RedFlag, TopicResult
+from tenderlint.results import DocumentResult
 
 SCHEMA_VERSION = 1
 SCHEMA = """
@@ -218,33 +218,3 @@ class ResultStore:
         for row in self.db.execute("SELECT document_id, topic, status FROM topic_results"):
             statuses.setdefault(row["document_id"], {})[row["topic"]] = row["status"]
         return statuses
-
-    def load_result(self, document_id: int) -> DocumentResult:
-        """Rebuild a DocumentResult from the store (for reports from an existing database)."""
-        row = self.db.execute("SELECT * FROM documents WHERE id=?", (document_id,)).fetchone()
-        error = {"code": row["error_code"], "message": row["error_message"]} if row["error_code"] else None
-        evidence: dict[str, list[Evidence]] = {}
-        for ev in self.db.execute('SELECT * FROM evidence WHERE document_id=? ORDER BY topic, rank', (document_id,)):
-            evidence.setdefault(ev["topic"], []).append(Evidence(
-                topic=ev["topic"], quote=ev["quote"], page=ev["page"],
-                section=ev["section"].split(" > ") if ev["section"] else [], start=ev["start"], end=ev["end"],
-                source=ev["source"], strength=ev["strength"], score=ev["score"]))
-        topics = [
-            TopicResult(id=t["topic"], name=t["topic"], status=t["status"], applies=bool(t["applies"]),
-                        severity=t["severity"], evidence=evidence.get(t["topic"], []), reason=t["reason"] or "",
-                        red_flag=bool(t["red_flag"]))
-            for t in self.db.execute("SELECT * FROM topic_results WHERE document_id=? ORDER BY rowid", (document_id,))
-        ]
-        flags = [
-            RedFlag(f["flag"], f["topic"], f["title"], f["severity"], Evidence(
-                topic=f["topic"], quote=f["quote"], page=f["page"],
-                section=f["section"].split(" > ") if f["section"] else [], start=f["start"], end=f["end"],
-                source=f"red-flag:{f['flag']}"))
-            for f in self.db.execute("SELECT * FROM red_flags WHERE document_id=? ORDER BY rowid", (document_id,))
-        ]
-        return DocumentResult(
-            path=row["path"], sha256=row["sha256"], format=row["format"], doc_type=row["doc_type"],
-            doc_type_reason=row["doc_type_reason"] or "", pages=row["pages"], words=row["words"],
-            language=row["language"], warnings=json.loads(row["warnings"] or "[]"), error=error,
-            topics=topics, red_flags=flags,
-        )

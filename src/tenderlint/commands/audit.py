@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -55,7 +56,7 @@ def audit(paths, manifest, db_path, jobs, report_path, csv_path, scheduler, time
     with ResultStore(db_path) as store:
         if paths or manifest:
             inputs = discover(paths, manifest)
-            progress = None if quiet else _progress_printer(len(inputs))
+            progress = None if quiet else ProgressPrinter(len(inputs))
             try:
                 summary = run_audit(inputs, store, options, jobs=jobs, timeout=timeout, scheduler=scheduler,
                                     progress=progress.update if progress else None)
@@ -96,7 +97,7 @@ def _open_output(path: Path):
         raise TenderlintError("usage", f"{path}: cannot write ({error.strerror})") from None
 
 
-class _progress_printer:
+class ProgressPrinter:
     """A rich progress bar (documents/s, ETA) on a terminal; one plain line per document otherwise."""
 
     def __init__(self, total: int):
@@ -111,14 +112,10 @@ class _progress_printer:
                                 console=Console(stderr=True), transient=False)
             self.task = self.bar.add_task("audit", total=total, rate="0.0")
             self.bar.start()
-            import time
-
-            self.started = time.monotonic()
+        self.started = time.monotonic()
 
     def update(self, done: int, total: int, item, result, seconds: float) -> None:
         if self.bar is not None:
-            import time
-
             rate = done / max(1e-6, time.monotonic() - self.started)
             self.bar.update(self.task, completed=done, rate=f"{rate:.1f}")
             return

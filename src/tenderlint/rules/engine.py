@@ -90,8 +90,9 @@ class CompiledRules:
         self.flag_sizes: dict[str, int] = {}
         self.flags = {f.id: (rule, f) for rule in pack.rules.values() for f in rule.red_flags}
         self.match_keys: dict[int, tuple] = {}  # match id -> parsed key, filled as matches appear
-        # For each token pattern, the word sets a sentence must contain for it to match at all.
-        self.pattern_anchors: list[list[frozenset[str]]] = []
+        # For each token pattern, the word sets (as string hashes) a sentence must contain for it to
+        # match at all.
+        self.pattern_anchor_ids: list[list[frozenset[int]]] = []
         pending: dict[str, list[str]] = defaultdict(list)
         for rule in pack.rules.values():
             ev = rule.evidence
@@ -104,7 +105,7 @@ class CompiledRules:
                     pending[f"C|{rule.id}|{co.name}|{gi}"] += group
             for tp in ev.patterns:
                 self.tokens.add(f"P|{rule.id}|{tp.name}", [_tractable(tp.pattern)])
-                self.pattern_anchors.append(_required_words(tp.pattern))
+                self.pattern_anchor_ids.append(self._anchor_ids(tp.pattern))
             for flag in rule.red_flags:
                 pending[f"RX|{flag.id}"] += flag.exclude
                 for co in flag.cooccur:
@@ -113,11 +114,8 @@ class CompiledRules:
                         pending[f"RC|{flag.id}|{co.name}|{gi}"] += group
                 for tp in flag.patterns:
                     self.tokens.add(f"RP|{flag.id}|{tp.name}", [_tractable(tp.pattern)])
-                    self.pattern_anchors.append(_required_words(tp.pattern))
+                    self.pattern_anchor_ids.append(self._anchor_ids(tp.pattern))
         pending["AI"] += AI_VOCABULARY
-        strings = vocab.strings
-        self.pattern_anchor_ids = [[frozenset(strings.add(w) for w in required) for required in anchors]
-                                   for anchors in self.pattern_anchors]
         all_phrases = sorted({p for phrases in pending.values() for p in phrases})
         # Phrases only need tokens and norms: skip the sentencizer.
         norm = self.nlp.get_pipe("tenderlint_norm")
@@ -125,6 +123,10 @@ class CompiledRules:
         for key, phrases in pending.items():
             if phrases:
                 self.phrases.add(key, [docs[p] for p in dict.fromkeys(phrases)])
+
+    def _anchor_ids(self, pattern: list[dict]) -> list[frozenset[int]]:
+        strings = self.nlp.vocab.strings
+        return [frozenset(strings.add(w) for w in required) for required in _required_words(pattern)]
 
     # -- matching -----------------------------------------------------------------------------
 
