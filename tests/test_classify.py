@@ -93,6 +93,40 @@ def test_model_loading_refuses_untrusted_types(tmp_path):
     assert "untrusted" in caught.value.message
 
 
+def test_numpy_prediction_equals_scikit_learn_on_the_shipped_model():
+    """The check reads the skops file with numpy alone; scikit-learn's own pipeline must agree."""
+    import skops.io as sio
+
+    data = (models_dir() / MODEL_FILE).read_bytes()
+    pipeline = sio.loads(data, trusted=sio.get_untrusted_types(data=data))
+    model = load_shipped_model()
+    texts = [p.text for p in load_passages(corpus_dir() / "passages", TOPICS)][::4]
+    texts += ["", "   ", "a", "Ünïcödé naïve café: “quoted” text with an ﬁ ligature", "word " * 2000,
+              "tab\tand\nnew  lines", "x" * 3000]
+    ours, theirs = model.predict_proba(texts), pipeline.predict_proba(texts)
+    assert ours.shape == theirs.shape == (len(texts), len(TOPICS))
+    assert np.abs(ours - theirs).max() < 1e-5
+
+
+def test_model_loading_refuses_a_pipeline_of_another_shape(tmp_path):
+    import skops.io as sio
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from tenderlint.classify.train import label_matrix
+
+    passages = _slice(per_topic=3, boilerplate=10)
+    pipeline = build_pipeline(seed=1)
+    pipeline.set_params(features__words__hash=HashingVectorizer(n_features=2**10, alternate_sign=False, norm=None, binary=True))
+    pipeline.fit([p.text for p in passages], label_matrix(passages, TOPICS))
+    path = tmp_path / MODEL_FILE
+    sio.dump(pipeline, path)
+    (tmp_path / "card.json").write_text((models_dir() / "card.json").read_text())
+    with pytest.raises(TenderlintError) as caught:
+        TopicModel.load(path)
+    assert caught.value.code == "model-invalid"
+    assert "binary" in caught.value.message
+
+
 def test_model_loading_refuses_a_damaged_file(tmp_path):
     path = tmp_path / MODEL_FILE
     path.write_bytes((models_dir() / MODEL_FILE).read_bytes()[:5000])

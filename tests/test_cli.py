@@ -32,6 +32,19 @@ def test_cli_help_and_version_answer_without_loading_heavy_libraries():
     assert run("--version").output.strip().startswith("tenderlint, version ")
 
 
+def test_check_with_the_model_does_not_import_scikit_learn(tmp_path):
+    """Importing scikit-learn and skops costs seconds; the check predicts with numpy alone."""
+    report = tmp_path / "report.json"
+    code = ("import sys, runpy; sys.argv=['tenderlint','check',sys.argv[1],'--format','json','-o',sys.argv[2]];\n"
+            "try:\n runpy.run_module('tenderlint', run_name='__main__')\nexcept SystemExit: pass\n"
+            "print('LOADED', [m for m in ('sklearn','skops','scipy') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code, str(DRAFT_RFP), str(report)], capture_output=True, text=True,
+                         check=True).stdout
+    assert "LOADED []" in out
+    assert any(e["source"] == "model" for d in json.loads(report.read_text())["documents"]
+               for t in d["topics"] for e in t["evidence"]), "the model ran and added evidence"
+
+
 def test_cli_rules_lists_all_27_topics_and_shows_one():
     listing = run("rules")
     assert listing.exit_code == 0

@@ -12,32 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from tenderlint.classify.inference import TRUSTED_TYPES, LinearTopicPredictor, load_predictor
 from tenderlint.errors import TenderlintError
 from tenderlint.results import Evidence
 
-# Every type the shipped pipeline is built from. Loading refuses a file that needs anything else.
-TRUSTED_TYPES = frozenset({
-    "builtins.dict",
-    "numpy.dtype",
-    "numpy.float32",
-    "numpy.float64",
-    "numpy.int32",
-    "numpy.int64",
-    "numpy.ndarray",
-    "scipy.sparse._csr.csr_matrix",
-    "sklearn.feature_extraction.text.TfidfTransformer",
-    "sklearn.feature_extraction.text.HashingVectorizer",
-    "sklearn.linear_model._logistic.LogisticRegression",
-    "sklearn.multiclass.OneVsRestClassifier",
-    "sklearn.pipeline.FeatureUnion",
-    "sklearn.pipeline.Pipeline",
-    "sklearn.preprocessing._label.LabelBinarizer",
-})
+__all__ = ["TRUSTED_TYPES", "TopicModel"]
+
 ADD_EVIDENCE = True
 # Model evidence only where the rules saw the topic at least mentioned in the same sentence: the
 # classifier then judges a sentence the rules found too vague, rather than inventing a topic from
@@ -55,44 +39,45 @@ QUOTE_LIMIT = 400
 class TopicModel:
     """A loaded topic classifier with its card."""
 
-    def __init__(self, pipeline, card: dict, fingerprint: str):
-        self.pipeline = pipeline
+    def __init__(self, predictor: LinearTopicPredictor, card: dict, fingerprint: str):
+        self.predictor = predictor
         self.card = card
         self.topics: list[str] = list(card["topics"])
         self.thresholds = np.array([card["thresholds"][t] for t in self.topics])
         self.fingerprint = fingerprint
+        if len(predictor.intercept) != len(self.topics):
+            raise TenderlintError("model-invalid", "the model and its card disagree on the number of topics")
 
     @classmethod
     def load(cls, path: Path) -> "TopicModel":
-        import skops.io as sio
-
+        """Load the model with numpy alone (classify/inference.py): no scikit-learn import, nothing executed."""
         card_path = path.with_name("card.json")
         try:
             card = json.loads(card_path.read_text(encoding="utf-8"))
             data = path.read_bytes()
-            needed = set(sio.get_untrusted_types(data=data))
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:
+        except (OSError, ValueError) as error:
             raise TenderlintError("model-invalid", f"{path}: cannot read the model or its card ({error})") from None
-        unknown = needed - TRUSTED_TYPES
-        if unknown:
-            raise TenderlintError("model-invalid", f"{path}: refuses untrusted type(s) {', '.join(sorted(unknown))}")
         try:
-            pipeline = sio.loads(data, trusted=sorted(needed))
-        except Exception as error:  # a damaged archive can fail in many ways inside skops
-            raise TenderlintError("model-invalid", f"{path}: cannot load the model ({type(error).__name__})") from None
-        return cls(pipeline, card, hashlib.sha256(data).hexdigest()[:12])
+            predictor = load_predictor(data)
+        except TenderlintError as error:
+            raise TenderlintError(error.code, f"{path}: {error.message}") from None
+        return cls(predictor, card, hashlib.sha256(data).hexdigest()[:12])
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, len(self.topics)))
-        return self.pipeline.predict_proba(texts)
+        return self.predictor.predict_proba(texts)
 
     def evidence(self, document, findings) -> tuple[dict[str, list[Evidence]], dict[str, set[tuple[int, int]]]]:
         """Model evidence per topic, and the rule hits (spans) to demote, for one document."""
+        mentioned = {(topic, ev.start, ev.end) for topic, evs in findings.evidence.items() for ev in evs}
         candidates = [s for s in findings.sentences if s.substantive]
+        if ADD_ONLY_ON_RULE_MENTION and not DEMOTE:
+            # Only a sentence where the rules saw a topic the model may add can change the result.
+            spans = {(start, end) for topic, start, end in mentioned if topic not in NO_MODEL_EVIDENCE}
+            candidates = [s for s in candidates if (s.start, s.end) in spans]
         probs = self.predict_proba([s.text for s in candidates])
         added: dict[str, list[Evidence]] = {}
-        mentioned = {(topic, ev.start, ev.end) for topic, evs in findings.evidence.items() for ev in evs}
         if ADD_EVIDENCE and len(candidates):
             above = probs >= self.thresholds
             for j, topic in enumerate(self.topics):

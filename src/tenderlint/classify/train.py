@@ -190,8 +190,9 @@ def model_readme(card: dict) -> str:
         f"- Pipeline: {card['pipeline']}.",
         f"- Trained on {card['training_data']['passages']} passages written by the project (corpus/), "
         f"sha256 `{card['training_data']['sha256'][:16]}…`, seed {card['seed']}.",
-        f"- Saved with skops (`{card['model_file']}`, {card.get('model_bytes', 0) / 1e6:.1f} MB); loaded with an "
-        "explicit list of trusted types, never with pickle.",
+        f"- Saved with skops (`{card['model_file']}`, {card.get('model_bytes', 0) / 1e6:.1f} MB), never pickle. "
+        "`tenderlint check` reads it with numpy alone (src/tenderlint/classify/inference.py): an explicit list "
+        "of trusted types, nothing executed from the file, and no scikit-learn import.",
         "- Libraries: " + ", ".join(f"{k} {v}" for k, v in card["libraries"].items()) + ".",
         f"- Cross-validated ({card['folds']}-fold) macro-F1 over topics: {card['cross_validation_macro_f1']}.",
         "",
