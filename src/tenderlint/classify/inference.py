@@ -20,8 +20,8 @@ import json
 import re
 import unicodedata
 import zipfile
-from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 from murmurhash.mrmr import hash as murmurhash3_32
@@ -149,44 +149,89 @@ class HashedTfidf:
         self.idf = np.asarray(tfidf.get("idf_", np.ndarray), dtype=np.float32)
         if self.idf.shape != (self.n_features,):
             raise UnsupportedModel("TF-IDF weights do not match the number of hashed features")
+        self._columns = _ColumnCache(self.n_features)
+        self._word_columns = _WordColumns(self)
 
-    def _ngrams(self, text: str) -> list[str]:
+    def _preprocess(self, text: str) -> str:
         if self.lowercase:
             text = text.lower()
         if self.strip_accents == "unicode":
             text = _strip_accents(text)
-        if self.analyzer == "word":
-            tokens = self.token_pattern.findall(text)
-            grams = list(tokens) if self.min_n == 1 else []
-            for n in range(max(self.min_n, 2), min(self.max_n, len(tokens)) + 1):
-                grams.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
-            return grams
-        grams = []
-        for word in _WHITE_SPACES.sub(" ", text).split():
-            padded = f" {word} "
-            for n in range(self.min_n, self.max_n + 1):
-                if len(padded) <= n:  # a short word is counted once, whole
-                    grams.append(padded)
-                    break
-                grams.extend(padded[i:i + n] for i in range(len(padded) - n + 1))
+        return text
+
+    def _word_ngrams(self, text: str) -> list[str]:
+        tokens = self.token_pattern.findall(text)
+        grams = list(tokens) if self.min_n == 1 else []
+        for n in range(max(self.min_n, 2), min(self.max_n, len(tokens)) + 1):
+            grams.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
         return grams
+
+    def _char_ngrams_of_word(self, word: str) -> list[str]:
+        padded = f" {word} "
+        grams = []
+        for n in range(self.min_n, self.max_n + 1):
+            if len(padded) <= n:  # a short word is counted once, whole
+                grams.append(padded)
+                break
+            grams.extend(padded[i:i + n] for i in range(len(padded) - n + 1))
+        return grams
+
+    def _hashed(self, text: str) -> list[int]:
+        text = self._preprocess(text)
+        if self.analyzer == "word":
+            return list(map(self._columns.__getitem__, self._word_ngrams(text)))
+        # Character n-grams never cross a word boundary, so each word's columns are worked out once.
+        return list(chain.from_iterable(map(self._word_columns.__getitem__, _WHITE_SPACES.sub(" ", text).split())))
 
     def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Column indices and l2-normalised TF-IDF values of one text in this branch."""
-        counts = Counter()
-        n_features = self.n_features
-        for gram in self._ngrams(text):
-            h = murmurhash3_32(gram)
-            counts[(2147483647 - (n_features - 1)) % n_features if h == -2147483648 else abs(h) % n_features] += 1
-        if not counts:
+        hashed = self._hashed(text)
+        if not hashed:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        values = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-        values = (np.log(values) + np.float32(1.0)) * self.idf[columns]
+        columns, counts = np.unique(np.array(hashed, dtype=np.int64), return_counts=True)
+        values = (np.log(counts.astype(np.float32)) + np.float32(1.0)) * self.idf[columns]
         norm = np.sqrt(np.dot(values, values))
         if norm > 0:
             values /= norm
         return columns, values
+
+
+class _WordColumns(dict):
+    """word → the hashed columns of its character n-grams; remembered per process."""
+
+    LIMIT = 200_000
+
+    def __init__(self, branch: HashedTfidf):
+        super().__init__()
+        self.branch = branch
+
+    def __missing__(self, word: str) -> tuple[int, ...]:
+        columns = tuple(map(self.branch._columns.__getitem__, self.branch._char_ngrams_of_word(word)))
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[word] = columns
+        return columns
+
+
+class _ColumnCache(dict):
+    """n-gram → hashed column, as scikit-learn's feature hasher computes it; remembered per process.
+
+    Most n-grams recur from sentence to sentence, so a dictionary lookup replaces most hash calls.
+    """
+
+    LIMIT = 500_000
+
+    def __init__(self, n_features: int):
+        super().__init__()
+        self.n_features = n_features
+
+    def __missing__(self, gram: str) -> int:
+        h = murmurhash3_32(gram)
+        column = (2147483647 - (self.n_features - 1)) % self.n_features if h == -2147483648 else abs(h) % self.n_features
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[gram] = column
+        return column
 
 
 class LinearTopicPredictor:
