@@ -1,10 +1,10 @@
 """The one spaCy pipeline tenderlint uses, built once per process and cached.
 
-Default: ``spacy.blank("en")`` + sentencizer + the lookup lemmatizer from
-``spacy-lookups-data`` + a small component that stores the lower-cased lemma in
-``token.norm_``. Rules match on NORM, so "Audits", "audited" and "audit" all match "audit"
-whatever their case. A full pretrained pipeline can be named with ``TENDERLINT_SPACY_MODEL``
-(never required: none can be downloaded on many machines).
+Default: ``spacy.blank("en")`` + sentencizer + a small component that stores the lower-cased
+lookup lemma from ``spacy-lookups-data`` in ``token.norm_`` (and ``token.lemma_``). Rules match on
+NORM, so "Audits", "audited" and "audit" all match "audit" whatever their case. A full pretrained
+pipeline can be named with ``TENDERLINT_SPACY_MODEL`` (never required: none can be downloaded on
+many machines); its own lemmatizer then gives the lemmas.
 """
 
 from __future__ import annotations
@@ -12,47 +12,66 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
+import numpy
 import spacy
+from spacy.attrs import LEMMA, LOWER, NORM
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
+from spacy.util import load_language_data, registry
 
 # Lookup-table lemmas that would hurt matching in our domain ("data" -> "datum").
 _NORM_OVERRIDES = {"data": "data", "media": "media", "criteria": "criterion", "'s": "'s", "us": "us",
                    "ai": "ai", "gis": "gis", "terms": "term", "services": "service", "datum": "data"}
+# Distinct lower-cased words whose norm is remembered (a bound on memory for huge inputs).
+_CACHE_SIZE = 200_000
 
 
-@Language.factory("tenderlint_norm", assigns=["token.norm", "token.lemma"])
-def _make_norm_component(nlp: Language, name: str):
-    return LemmaNorm(nlp)
+@Language.factory("tenderlint_norm", assigns=["token.norm", "token.lemma"],
+                  default_config={"lookup_lemmas": False})
+def _make_norm_component(nlp: Language, name: str, lookup_lemmas: bool):
+    return LemmaNorm(nlp, lookup_lemmas)
 
 
 class LemmaNorm:
-    """Set ``token.norm_`` (and ``token.lemma_``) to the lookup lemma of the lower-cased token."""
+    """Set ``token.norm_`` (and ``token.lemma_``) to the lookup lemma of the lower-cased token.
 
-    def __init__(self, nlp: Language):
+    With ``lookup_lemmas`` the lemmas come from spaCy's lookup table in ``spacy-lookups-data``,
+    read straight into a dict (the lookup lemmatizer would build and then hash the same table);
+    otherwise from the pipeline's lemmatizer: its lookup table if it has one, else each token's lemma.
+    """
+
+    def __init__(self, nlp: Language, lookup_lemmas: bool = False):
         table = None
-        if "lemmatizer" in nlp.pipe_names:
+        if lookup_lemmas:
+            table = load_language_data(registry.lookups.get(nlp.lang)["lemma_lookup"])
+        elif "lemmatizer" in nlp.pipe_names:
             lookups = nlp.get_pipe("lemmatizer").lookups
             if lookups.has_table("lemma_lookup"):
                 table = lookups.get_table("lemma_lookup")
         self.table = table
-        self.cache: dict[str, str] = {}
+        self.strings = nlp.vocab.strings
+        self.cache: dict[int, int] = {}  # lower-cased word -> its norm, as string hashes
 
     def __call__(self, doc: Doc) -> Doc:
+        # Work on string hashes straight from the token array: building Token objects is the cost.
         cache = self.cache
-        for token in doc:
-            lower = token.lower_
+        norms = []
+        for i, lower in enumerate(doc.to_array(LOWER).tolist()):
             norm = cache.get(lower)
             if norm is None:
-                norm = _NORM_OVERRIDES.get(lower)
-                if norm is None:
-                    norm = self.table.get(lower, lower) if self.table is not None else token.lemma_.lower()
-                    norm = norm.lower()
-                if len(cache) < 200_000:
+                norm = self.strings.add(self._norm(doc[i]))
+                if len(cache) < _CACHE_SIZE:
                     cache[lower] = norm
-            token.norm_ = norm
-            token.lemma_ = norm
-        return doc
+            norms.append(norm)
+        return doc.from_array([NORM, LEMMA], numpy.array([norms, norms], dtype=numpy.uint64).T)
+
+    def _norm(self, token: Token) -> str:
+        lower = token.lower_
+        norm = _NORM_OVERRIDES.get(lower)
+        if norm is None:
+            norm = self.table.get(lower, lower) if self.table is not None else token.lemma_.lower()
+            norm = norm.lower()
+        return norm
 
 
 @lru_cache(maxsize=2)
@@ -63,16 +82,11 @@ def get_pipeline(model: str | None = None) -> Language:
         nlp = spacy.load(model, exclude=["ner", "textcat"])
         if "sentencizer" not in nlp.pipe_names and "parser" not in nlp.pipe_names:
             nlp.add_pipe("sentencizer")
+        nlp.add_pipe("tenderlint_norm", last=True)
     else:
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        nlp.initialize()
-    nlp.add_pipe("tenderlint_norm", last=True)
-    if not model:
-        # The norm component reads the lemmatizer's lookup table itself and sets lemma and norm in
-        # one pass; running the lemmatizer as well would only do the lookup twice.
-        nlp.disable_pipe("lemmatizer")
-    # Documents are processed block by block; a single block can still be long.
+        nlp.add_pipe("tenderlint_norm", config={"lookup_lemmas": True})
+    # Documents are processed a few blocks at a time; a single block can still be long.
     nlp.max_length = 5_000_000
     return nlp

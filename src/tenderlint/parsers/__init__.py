@@ -96,6 +96,7 @@ def finish_document(path: Path, data: bytes, fmt: str, parsed: ParsedContent) ->
     warnings = list(parsed.warnings)
     if not blocks:
         raise TenderlintError("empty", f"{path.name} contains no text")
+    # Building the Document locates the blocks: their offsets into its text.
     document = Document(path=str(path), sha256=hashlib.sha256(data).hexdigest(), format=fmt, blocks=blocks, pages=parsed.pages)
     body = [block.text for block in blocks if block.kind != "header_footer"]
     code, confidence = guess_language("\n".join(body))
@@ -109,5 +110,4 @@ def finish_document(path: Path, data: bytes, fmt: str, parsed: ParsedContent) ->
         title = first_heading or ""
     document.title = title[:200] or None
     document.warnings = warnings
-    document.locate_blocks()
     return document

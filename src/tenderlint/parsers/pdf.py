@@ -28,11 +28,10 @@ from tenderlint.parsers.headings import (
     is_toc_title,
     looks_like_toc_entry,
 )
-from tenderlint.parsers.text import clean_line
+from tenderlint.parsers.text import clean_line, normalise_characters
 
 # Characters pdfium uses for a hyphen it judged soft (a word broken across lines).
 _SOFT_HYPHENS = ("\ufffe", "\u0002", "\u00ad")
-_LINE = re.compile(r"[^\r\n]+")
 _BULLET = re.compile(r"^(?:[\u2022\u25cf\u25cb\u25aa\u25a0\u25e6\u25ab\u2023\u2043\u2219\u27a2\u2794\u25ba\u25b6\u00b7\uf0b7\uf0a7\uf0d8\uf076\uf0fc*]|o(?=\s+[A-Z])|[-\u2013](?=\s))\s*")
 _ENUMERATED = re.compile(r"^(?:\(?[a-z]{1,2}\)|\(?\d{1,3}\)|\(?[ivx]{1,5}\)|[a-z]\.(?=\s)|\d{1,3}\.(?=\s)|\d{1,2}(?:\.\d{1,3})+\.?(?=\s))\s*")
 _FOOTNOTE_MARK = re.compile(r"^(?:\d{1,3}|[*\u2020\u2021])\s+\S")
@@ -43,6 +42,11 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.:;?!)\]\"\u201d]$")
+_PUNCTUATION = re.compile(r"[^\w\s]")
+_DIGIT = re.compile(r"\d")
+_LOWER_ASCII = re.compile(r"[a-z]")
+_LABEL_ONLY = re.compile(r"(?i:section|article|part|chapter|appendix|attachment|exhibit|annex|schedule)\s+[\w.]+[.:]?")
+_LEADER_RUN = re.compile(r"\s*(?:(?:\.\s?){4,}|\u2026{2,}|_{4,})\s*")
 
 # Share of the page height treated as the header or footer band.
 FURNITURE_BAND = 0.12
@@ -136,7 +140,6 @@ class _PdfiumFailed(Exception):
 
 def _pdfium_lines(data: bytes, name: str) -> Extraction:
     import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
 
     try:
         pdf = pdfium.PdfDocument(data)
@@ -153,8 +156,7 @@ def _pdfium_lines(data: bytes, name: str) -> Extraction:
             title = pdf.get_metadata_dict().get("Title") or None
         except Exception:  # metadata is a nicety; a broken info dictionary must not fail the parse
             title = None
-        font_name = ctypes.create_string_buffer(128)
-        flags = ctypes.c_int(0)
+        first_chars = _FirstCharReader()
         pages: list[Page] = []
         for index in range(page_count):
             try:
@@ -167,7 +169,7 @@ def _pdfium_lines(data: bytes, name: str) -> Extraction:
                 height = page.get_height()
                 textpage = page.get_textpage()
                 try:
-                    pages.append(Page(index + 1, height, _pdfium_page_lines(textpage, index + 1, raw, font_name, flags)))
+                    pages.append(Page(index + 1, height, _pdfium_page_lines(textpage, index + 1, first_chars)))
                 finally:
                     textpage.close()
             finally:
@@ -177,35 +179,61 @@ def _pdfium_lines(data: bytes, name: str) -> Extraction:
         pdf.close()
 
 
-def _pdfium_page_lines(textpage, number: int, raw, font_name, flags) -> list[Line]:
+class _FirstCharReader:
+    """Reads the geometry and font of a line's first character with raw pdfium calls, reusing its buffers."""
+
+    def __init__(self) -> None:
+        from pypdfium2 import PdfiumError, raw
+
+        self._raw = raw
+        self._error = PdfiumError
+        self._box = raw.FS_RECTF()
+        self._font_name = ctypes.create_string_buffer(128)
+        self._flags = ctypes.c_int(0)
+        self._flags_ref = ctypes.byref(self._flags)
+
+    def place(self, line: Line, handle, text_index: int) -> None:
+        """Set ``line``'s top, bottom, size and boldness from the character at ``text_index`` of the page text."""
+        raw = self._raw
+        char_index = raw.FPDFText_GetCharIndexFromTextIndex(handle, text_index)
+        if char_index < 0:
+            return
+        if not raw.FPDFText_GetLooseCharBox(handle, char_index, self._box):
+            raise self._error("Failed to get charbox.")
+        line.top, line.bottom = self._box.top, self._box.bottom
+        size = raw.FPDFText_GetFontSize(handle, char_index)
+        line.size = round(size * 2) / 2 if size > 0 else None
+        bold = raw.FPDFText_GetFontWeight(handle, char_index) >= 600
+        if not bold:
+            font_name = self._font_name
+            length = raw.FPDFText_GetFontInfo(handle, char_index, font_name, len(font_name), self._flags_ref)
+            if length > 0:
+                lowered = font_name.value.lower()
+                bold = b"bold" in lowered or b"black" in lowered or b"heavy" in lowered or bool(self._flags.value & 0x40000)
+        line.bold = bold
+
+
+def _pdfium_page_lines(textpage, number: int, first_chars: _FirstCharReader) -> list[Line]:
     text = textpage.get_text_range()
     handle = textpage.raw
     lines: list[Line] = []
-    for match in _LINE.finditer(text):
-        raw_text = match.group()
-        stripped = raw_text.lstrip()
-        if not stripped.strip():
-            continue
+    text_index = 0  # where the current raw line starts in the page text
+    # Normalising keeps every line break, so the raw and the clean lines pair up one to one.
+    for raw_text, clean_text in zip(_split_lines(text), _split_lines(normalise_characters(text))):
+        line_start, text_index = text_index, text_index + len(raw_text) + 1
         soft = raw_text.rstrip().endswith(_SOFT_HYPHENS)
-        line = Line(_clean_pdf_line(raw_text, soft), number, soft_hyphen_end=soft)
-        if not line.text:
+        line_text = _clean_pdf_line(raw_text, soft) if soft else clean_text.strip()
+        if not line_text:
             continue
-        char_index = raw.FPDFText_GetCharIndexFromTextIndex(handle, match.start() + len(raw_text) - len(stripped))
-        if char_index >= 0:
-            left, bottom, right, top = textpage.get_charbox(char_index, loose=True)
-            line.top, line.bottom = top, bottom
-            size = raw.FPDFText_GetFontSize(handle, char_index)
-            line.size = round(size * 2) / 2 if size > 0 else None
-            weight = raw.FPDFText_GetFontWeight(handle, char_index)
-            bold = weight >= 600
-            if not bold:
-                length = raw.FPDFText_GetFontInfo(handle, char_index, font_name, len(font_name), ctypes.byref(flags))
-                if length > 0:
-                    lowered = font_name.value.lower()
-                    bold = b"bold" in lowered or b"black" in lowered or b"heavy" in lowered or bool(flags.value & 0x40000)
-            line.bold = bold
+        line = Line(line_text, number, soft_hyphen_end=soft)
+        first_chars.place(line, handle, line_start + len(raw_text) - len(raw_text.lstrip()))
         lines.append(line)
     return lines
+
+
+def _split_lines(text: str) -> list[str]:
+    """``text`` split at every carriage return and every line feed: "\\r\\n" leaves an empty line between."""
+    return text.replace("\r", "\n").split("\n")
 
 
 def _clean_pdf_line(raw_text: str, soft_hyphen_end: bool) -> str:
@@ -261,7 +289,7 @@ def _pypdf_lines(data: bytes, name: str) -> Extraction:
 
 
 def _furniture_key(text: str) -> str:
-    return " ".join(re.sub(r"\d", "#", re.sub(r"[^\w\s]", " ", text.lower())).split())
+    return " ".join(_DIGIT.sub("#", _PUNCTUATION.sub(" ", text.lower())).split())
 
 
 def is_page_number(text: str) -> bool:
@@ -340,7 +368,7 @@ class LayoutReader:
                     if len(prefix) >= 2 and any(sum(ch.isalpha() for ch in token) >= 3 for token in prefix):
                         keys.append(("prefix", edge, " ".join(prefix)))
                     lead = tokens[0]
-                    if id(line) in self._outermost and len(lead) >= 5 and re.search(r"[a-z]", lead) and lead.strip("#"):
+                    if id(line) in self._outermost and len(lead) >= 5 and _LOWER_ASCII.search(lead) and lead.strip("#"):
                         # "GS00M02PDR0008 Section C" / "GS00M02PDR0008 J1 - Data ..." share only a document number.
                         keys.append(("lead", edge, lead))
                 for k in keys:
@@ -361,12 +389,12 @@ class LayoutReader:
 
     # -- contents pages ---------------------------------------------------
 
-    def _is_toc_page(self, page: Page, after_toc_page: bool) -> bool:
+    def _is_toc_page(self, page: Page, with_leader: list[bool], after_toc_page: bool) -> bool:
         """Contents pages: many dot leaders, or a contents title (or a contents page before) and many page refs."""
         texts = [line.text for line in page.lines]
         if not texts:
             return False
-        leaders = sum(1 for text in texts if has_dot_leader(text))
+        leaders = sum(with_leader)
         if leaders >= 5 or leaders >= 0.4 * len(texts):
             return True
         if after_toc_page or any(is_toc_title(text) for text in texts[:8]):
@@ -402,10 +430,9 @@ class LayoutReader:
         return gap > max(3.0, 0.45 * height) or line.top > previous.top + 2
 
     def _size_heading(self, line: Line) -> bool:
-        if not (self.body_size and line.size):
+        if not (self.body_size and line.size and line.size >= self.body_size + HEADING_SIZE_STEP):
             return False
-        words = len(line.text.split())
-        return line.size >= self.body_size + HEADING_SIZE_STEP and words <= 14 and not line.text.endswith((".", ",", ";"))
+        return len(line.text.split()) <= 14 and not line.text.endswith((".", ",", ";"))
 
     def _bold_heading(self, line: Line) -> bool:
         if not line.bold or self.body_is_bold:
@@ -421,9 +448,11 @@ class LayoutReader:
         widths: dict[int, int] = {}
         toc = False
         self._in_row: set[int] = set()
+        self._with_leader: list[bool] = []  # per kept line
         for page in self.pages:
+            with_leader = [has_dot_leader(line.text) for line in page.lines]
             widths[page.number] = self._full_width(page)
-            toc = self._is_toc_page(page, after_toc_page=toc)
+            toc = self._is_toc_page(page, with_leader, after_toc_page=toc)
             if self.geometry:
                 self._in_row |= self._shares_row(page)
             for index, line in enumerate(page.lines):
@@ -434,12 +463,20 @@ class LayoutReader:
                 if toc:
                     toc_lines.add(len(lines))
                 lines.append(line)
+                self._with_leader.append(with_leader[index])
+
+        # Facts about each line that the passes below consult more than once.
+        guess_by_text: dict[str, HeadingGuess | None] = {}  # form labels and repeated captions are judged once
+        for line in lines:
+            if line.text not in guess_by_text:
+                guess_by_text[line.text] = guess_heading(line.text)
+        self._guesses = [guess_by_text[line.text] for line in lines]
+        self._gaps = [self._gap_before(previous, line) for previous, line in zip([None, *lines], lines)]
+        self._bullets = [bool(_BULLET.match(line.text)) for line in lines]
+        self._starts_item = [bullet or bool(_ENUMERATED.match(line.text)) for line, bullet in zip(lines, self._bullets)]
 
         # Pass 1: which lines are headings, and how they are recognised.
-        self._guesses = [guess_heading(line.text) for line in lines]
-        kinds: list[tuple[str, HeadingGuess | None]] = []
-        for i, line in enumerate(lines):
-            kinds.append(self._classify(lines, i, i in toc_lines, widths[line.page]))
+        kinds = [self._classify(lines, i, i in toc_lines, widths[line.page]) for i, line in enumerate(lines)]
         # Rank heading sizes that recur on several pages; one-off cover-page sizes rank with the largest.
         pages_by_size: dict[float, set[int]] = defaultdict(set)
         for line, (kind, _) in zip(lines, kinds):
@@ -464,7 +501,7 @@ class LayoutReader:
 
         last_heading: tuple[int, Block, str] | None = None  # (line index, block, how)
         for i, line in enumerate(lines):
-            for furniture in furniture_before.get(i, []):
+            for furniture in furniture_before.get(i, ()):
                 flush()
                 blocks.append(Block(text=furniture.text, kind="header_footer", page=furniture.page))
             kind, guess = kinds[i]
@@ -503,12 +540,12 @@ class LayoutReader:
                 flush()
                 current, current_kind = [line], "footnote"
                 continue
-            starts_item = bool(_BULLET.match(line.text) or _ENUMERATED.match(line.text))
-            if current and self._breaks(current[-1], line, starts_item, widths[current[-1].page]):
+            # A paragraph being built always ends with the line before this one.
+            if current and self._breaks(lines, i, widths[previous.page]):
                 flush()
             if not current:
                 # "1.1.1. The contractor shall ..." is a numbered clause, not a list entry.
-                current_kind = "list_item" if starts_item and not _CLAUSE_NUMBER.match(line.text) else "paragraph"
+                current_kind = "list_item" if self._starts_item[i] and not _CLAUSE_NUMBER.match(line.text) else "paragraph"
             current.append(line)
         flush()
         for furniture in furniture_before.get(len(lines), []):
@@ -522,20 +559,21 @@ class LayoutReader:
             if is_toc_title(text):
                 return "toc-title", None
             return "toc", None
-        if has_dot_leader(text):
+        if self._with_leader[i]:
             return "toc", None
-        if _BULLET.match(text):
+        if self._bullets[i]:
             return "body", None
         if id(line) in self._in_row:
             return "body", None
         if self._is_footnote_start(line):
             return "footnote", None
-        fresh = self._starts_fresh(lines, i, width)
+        if not self._starts_fresh(lines, i, width):
+            return "body", None
         continues = self._continues(lines, i, width)
         guess = self._guesses[i]
-        if self._size_heading(line) and fresh and not (continues and len(text) >= 0.6 * width):
+        if self._size_heading(line) and not (continues and len(text) >= 0.6 * width):
             return "size-heading", guess
-        if not fresh or continues:
+        if continues:
             return "body", None
         if guess is not None:
             return "text-heading", guess
@@ -551,9 +589,9 @@ class LayoutReader:
         return line.size <= self.body_size - 1.5 and line.bottom < 0.3 * height and bool(_FOOTNOTE_MARK.match(line.text))
 
     def _starts_fresh(self, lines: list[Line], i: int, width: int) -> bool:
-        line, previous = lines[i], (lines[i - 1] if i else None)
-        if previous is None or previous.page != line.page or self._gap_before(previous, line):
+        if self._gaps[i]:
             return True
+        line, previous = lines[i], lines[i - 1]
         if self.geometry and previous.size and line.size and abs(previous.size - line.size) >= 1:
             return True
         prev_text = previous.text
@@ -561,9 +599,9 @@ class LayoutReader:
 
     def _continues(self, lines: list[Line], i: int, width: int) -> bool:
         """True when line ``i`` runs on into the next line, so it is part of a paragraph."""
-        line, following = lines[i], (lines[i + 1] if i + 1 < len(lines) else None)
-        if following is None or following.page != line.page or self._gap_before(line, following):
+        if i + 1 == len(lines) or self._gaps[i + 1]:
             return False
+        line, following = lines[i], lines[i + 1]
         if line.soft_hyphen_end:
             return True
         if self.geometry and line.size and following.size and abs(line.size - following.size) >= 1:
@@ -571,7 +609,7 @@ class LayoutReader:
         nxt = following.text
         if nxt[:1].islower():
             return True
-        return len(line.text) >= 0.85 * width and not _BULLET.match(nxt) and not _ENUMERATED.match(nxt) and self._guesses[i + 1] is None
+        return len(line.text) >= 0.85 * width and not self._starts_item[i + 1] and self._guesses[i + 1] is None
 
     def _continues_heading(self, last: tuple[int, Block, str], i: int, line: Line, previous: Line | None, kind: str) -> bool:
         """A heading wrapped over two lines, or a bare label ("ARTICLE IV") followed by its title."""
@@ -582,7 +620,7 @@ class LayoutReader:
             same_size = previous.size == line.size
             short_enough = len(block.text.split()) + len(line.text.split()) <= 25
             return same_size and short_enough and not self._big_gap(previous, line) and not guess_heading(line.text, allow_caps=False)
-        label_only = re.fullmatch(r"(?i:section|article|part|chapter|appendix|attachment|exhibit|annex|schedule)\s+[\w.]+[.:]?", block.text)
+        label_only = _LABEL_ONLY.fullmatch(block.text)
         return bool(label_only) and (is_caps_heading(line.text) or kind != "body") and not guess_heading(line.text, allow_caps=False)
 
     def _big_gap(self, previous: Line, line: Line) -> bool:
@@ -590,14 +628,15 @@ class LayoutReader:
             return False
         return previous.bottom - line.top > 0.8 * max(line.top - line.bottom, 1.0)
 
-    def _breaks(self, previous: Line, line: Line, starts_item: bool, width: int) -> bool:
-        """Whether ``line`` starts a new paragraph after ``previous``."""
-        if starts_item:
+    def _breaks(self, lines: list[Line], i: int, width: int) -> bool:
+        """Whether line ``i`` starts a new paragraph after the line before it."""
+        if self._starts_item[i]:
             return True
+        line, previous = lines[i], lines[i - 1]
         if previous.page != line.page:
             # A paragraph runs on over a page break when the sentence is clearly unfinished.
             return bool(_SENTENCE_END.search(previous.text)) or not line.text[:1].islower()
-        if self._gap_before(previous, line):
+        if self._gaps[i]:
             return True
         if self.geometry and previous.size and line.size and abs(previous.size - line.size) >= 1:
             return True
@@ -624,4 +663,4 @@ def _join_lines(lines: list[Line]) -> str:
 
 
 def _collapse_leaders(text: str) -> str:
-    return re.sub(r"\s*(?:(?:\.\s?){4,}|\u2026{2,}|_{4,})\s*", " \u2026 ", text).strip()
+    return _LEADER_RUN.sub(" \u2026 ", text).strip()

@@ -18,40 +18,53 @@ LIGATURES = {
     "\ufb06": "st",
 }
 
-_TRANSLATE = str.maketrans(
-    {
-        **LIGATURES,
-        "\u00a0": " ",  # no-break space
-        "\u2007": " ",
-        "\u202f": " ",
-        "\u2002": " ",
-        "\u2003": " ",
-        "\u2009": " ",
-        "\u200b": "",  # zero-width space
-        "\u00ad": "",  # soft hyphen inside a word
-        "\ufeff": "",
-        "\ufffe": "-",  # pdfium's marker for a hyphen it treated as soft
-        "\u0002": "-",
-        "\u2011": "-",  # non-breaking hyphen
-        "\t": " ",
-        "\x0b": " ",
-        "\x0c": " ",
-    }
-)
+# Each of these characters becomes its replacement (or nothing).
+_REPLACEMENTS = {
+    **LIGATURES,
+    "\u00a0": " ",  # no-break space
+    "\u2007": " ",
+    "\u202f": " ",
+    "\u2002": " ",
+    "\u2003": " ",
+    "\u2009": " ",
+    "\u200b": "",  # zero-width space
+    "\u00ad": "",  # soft hyphen inside a word
+    "\ufeff": "",
+    "\ufffe": "-",  # pdfium's marker for a hyphen it treated as soft
+    "\u0002": "-",
+    "\u2011": "-",  # non-breaking hyphen
+    "\t": " ",
+    "\x0b": " ",
+    "\x0c": " ",
+}
+# A regex finds the few odd characters much faster than str.translate walks a non-ASCII text.
+_REPLACEABLE = re.compile("[" + "".join(map(re.escape, _REPLACEMENTS)) + "]")
 
 _PDFIUM_SOFT_HYPHEN = re.compile(r"(?<=[a-z\u00df-\u00ff])[\ufffe\u0002](?=[a-z\u00df-\u00ff])")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_SPACES = re.compile(r"[ ]{2,}")
+_SPACES = re.compile(r"  +")  # a literal prefix lets the regex engine skip single spaces fast
 
 
-def clean_line(text: str) -> str:
-    """One line of text with ligatures expanded, odd spaces normalised and controls removed."""
+def normalise_characters(text: str) -> str:
+    """``text`` with ligatures expanded, odd spaces normalised and controls removed; line breaks stay.
+
+    Each change looks at one line only, so a whole page can be normalised at once and then split.
+    """
     if "\ufffe" in text or "\u0002" in text:
         # pdfium joins a word hyphenated across lines with this marker: between lower-case
         # letters it was a line-end hyphen ("docu-/mentation"); elsewhere ("AI-/systeem") keep a hyphen.
         text = _PDFIUM_SOFT_HYPHEN.sub("", text)
-    text = _CONTROL.sub("", text.translate(_TRANSLATE))
-    return _SPACES.sub(" ", text).strip()
+    text = _CONTROL.sub("", _REPLACEABLE.sub(_replacement, text))
+    return _SPACES.sub(" ", text)
+
+
+def _replacement(match: re.Match[str]) -> str:
+    return _REPLACEMENTS[match.group()]
+
+
+def clean_line(text: str) -> str:
+    """One line of text with ligatures expanded, odd spaces normalised and controls removed."""
+    return normalise_characters(text).strip()
 
 
 def clean_block(text: str) -> str:

@@ -1,20 +1,24 @@
 """The rule engine: find topic evidence and red flags in a Document, sentence by sentence.
 
 Rule phrases are compiled once per rule pack into one spaCy ``PhraseMatcher`` (on NORM,
-the lower-cased lemma) and one ``Matcher`` for the few token patterns. Each block of the
-document is processed with ``nlp.pipe``; every sentence with a topic hit becomes
-``Evidence``, *substantive* when the sentence is in requirement form and not a heading,
-table-of-contents line, definition or out-of-scope statement, otherwise a *mention*.
+the lower-cased lemma) and one ``Matcher`` for the few token patterns. The document's blocks
+are processed with ``nlp.pipe``, many short blocks to a Doc, each block still split into its
+own sentences; every sentence with a topic hit becomes ``Evidence``, *substantive* when the
+sentence is in requirement form and not a heading, table-of-contents line, definition or
+out-of-scope statement, otherwise a *mention*.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from spacy.attrs import LOWER, NORM, ORTH
+import numpy
+from spacy.attrs import IDX, LOWER, NORM, ORTH, SENT_START
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
 
 from tenderlint.document import Block, Document
 from tenderlint.nlp import get_pipeline
@@ -33,6 +37,9 @@ AI_VOCABULARY = [
     "agentic", "ai system", "ai-enabled", "ai-powered", "facial recognition", "speech recognition",
 ]
 AI_DOCUMENT_MIN_SENTENCES = 3
+# Short texts are joined into Docs of about this many characters (see Batch).
+BATCH_CHARS = 2_000
+TEXT_SEPARATOR = "\n\n"
 
 
 @dataclass
@@ -64,6 +71,107 @@ class Sentence:
 
 
 @dataclass
+class Batch:
+    """Consecutive texts (blocks, or rule phrases) processed as one Doc, joined by blank lines.
+
+    A Doc per block spends more time in spaCy's per-Doc work than in tokenizing when a document
+    has thousands of short blocks. Whitespace always ends a token, so each text is tokenized as on
+    its own, and with its first token (and the blank line before it) marked as sentence starts
+    the sentencizer splits it as on its own too. Whitespace at either end of a text would merge
+    with the blank line into one token: such a text goes alone. Batches stay small because the
+    tokenizer stops caching words for the rest of a Doc once it meets a special case ("U.S.");
+    a single line break is one.
+    """
+
+    first: int  # the index of the first text in the list the texts come from
+    texts: list[str]
+    text: str
+    offsets: list[int]  # where each text starts in ``text``
+
+    @classmethod
+    def of(cls, first: int, texts: list[str]) -> Batch:
+        offsets = []
+        at = 0
+        for text in texts:
+            offsets.append(at)
+            at += len(text) + len(TEXT_SEPARATOR)
+        return cls(first, texts, TEXT_SEPARATOR.join(texts), offsets)
+
+    @property
+    def indices(self) -> range:
+        return range(self.first, self.first + len(self.texts))
+
+    def index_at(self, char: int) -> int | None:
+        """The index of the text holding character ``char`` of ``text`` (None: a blank line between texts)."""
+        i = bisect_right(self.offsets, char) - 1
+        return self.first + i if char < self.offsets[i] + len(self.texts[i]) else None
+
+    def offset(self, index: int) -> int:
+        """Where text ``index`` starts in ``text``."""
+        return self.offsets[index - self.first]
+
+
+def batches(texts: list[str], joinable: bool = True) -> Iterator[Batch]:
+    """The texts in batches of about ``BATCH_CHARS`` characters (of one text each unless ``joinable``)."""
+    first, size = 0, 0
+    for index, text in enumerate(texts):
+        alone = not (joinable and text[:1].strip() and text[-1:].strip())
+        if index > first and (alone or size + len(text) > BATCH_CHARS):
+            yield Batch.of(first, texts[first:index])
+            first, size = index, 0
+        size += len(text) + len(TEXT_SEPARATOR)
+        if alone:
+            yield Batch.of(first, texts[first:index + 1])
+            first, size = index + 1, 0
+    if first < len(texts):
+        yield Batch.of(first, texts[first:])
+
+
+@dataclass
+class Sentences:
+    """The sentences of a processed batch: their tokens, and the text each belongs to."""
+
+    starts: list[int]  # each sentence's first token
+    ends: list[int]
+    owners: list[int | None]  # the index of each sentence's text (None: a blank line between texts)
+
+    @classmethod
+    def of(cls, doc: Doc, batch: Batch) -> Sentences:
+        # From the token arrays, as Doc.sents splits (token 0 always starts one): building a Span
+        # for every sentence is the cost.
+        boundaries = (numpy.flatnonzero(doc.to_array(SENT_START)[1:] == 1) + 1).tolist()
+        starts = [0, *boundaries]
+        chars = doc.to_array(IDX)[starts].tolist()
+        return cls(starts, [*boundaries, len(doc)], [batch.index_at(char) for char in chars])
+
+    def index_of(self, token_i: int) -> int:
+        """The index of the sentence holding token ``token_i``."""
+        return bisect_right(self.starts, token_i) - 1
+
+    def span(self, doc: Doc, si: int) -> Span:
+        """Sentence ``si`` of ``doc``."""
+        return doc[self.starts[si]:self.ends[si]]
+
+
+@dataclass
+class Passage:
+    """A sentence of a batch's Doc, with its block, its text and its place in the document."""
+
+    span: Span
+    block: Block
+    text: str
+    start: int
+    end: int
+
+    @classmethod
+    def of(cls, span: Span, block: Block, batch: Batch, index: int) -> Passage:
+        """Sentence ``span`` of ``block``, text ``index`` of ``batch``."""
+        offset = batch.offset(index)
+        return cls(span, block, batch.text[span.start_char:span.end_char],
+                   block.start + span.start_char - offset, block.start + span.end_char - offset)
+
+
+@dataclass
 class Findings:
     """Everything the rules found in one document."""
 
@@ -77,12 +185,45 @@ class Findings:
         return self.ai_sentences >= AI_DOCUMENT_MIN_SENTENCES
 
 
+class PatternAnchors:
+    """The words a sentence must hold for some token pattern to match in it at all.
+
+    Each required token of each pattern (see ``_required_words``) is one bit; a word (a string
+    hash of a token's NORM, LOWER or ORTH) carries the bits of the required tokens it satisfies.
+    """
+
+    def __init__(self):
+        self.word_bits: dict[int, int] = defaultdict(int)
+        self.pattern_bits: list[int] = []
+        self.next_bit = 1
+
+    def add(self, required: list[list[int]]) -> None:
+        """A pattern, by the words each of its required tokens allows."""
+        bits = 0
+        for words in required:
+            for word in words:
+                self.word_bits[word] |= self.next_bit
+            bits |= self.next_bit
+            self.next_bit <<= 1
+        self.pattern_bits.append(bits)
+
+    def may_match(self, words: list[int]) -> bool:
+        """Whether ``words`` (a sentence's string hashes) allow every required token of some pattern."""
+        present = 0
+        for word in self.word_bits.keys() & set(words):
+            present |= self.word_bits[word]
+        return any(present & bits == bits for bits in self.pattern_bits)
+
+
 class CompiledRules:
     """A rule pack compiled into matchers for one pipeline."""
 
     def __init__(self, pack: RulePack):
         self.pack = pack
         self.nlp = get_pipeline()
+        # Blocks share a Doc only under the blank pipeline: a full pretrained pipeline's tagger
+        # and parser would read across the blocks of a batch.
+        self.joinable = self.nlp.pipe_names == ["sentencizer", "tenderlint_norm"]
         vocab = self.nlp.vocab
         self.phrases = PhraseMatcher(vocab, attr="NORM")
         self.tokens = Matcher(vocab)
@@ -90,9 +231,8 @@ class CompiledRules:
         self.flag_sizes: dict[str, int] = {}
         self.flags = {f.id: (rule, f) for rule in pack.rules.values() for f in rule.red_flags}
         self.match_keys: dict[int, tuple] = {}  # match id -> parsed key, filled as matches appear
-        # For each token pattern, the word sets (as string hashes) a sentence must contain for it to
-        # match at all.
-        self.pattern_anchor_ids: list[list[frozenset[int]]] = []
+        self.anchors = PatternAnchors()
+        self.longest_match: dict[int, int] = {}  # match id -> longest match kept, for bounded patterns
         pending: dict[str, list[str]] = defaultdict(list)
         for rule in pack.rules.values():
             ev = rule.evidence
@@ -104,8 +244,7 @@ class CompiledRules:
                 for gi, group in enumerate(co.all):
                     pending[f"C|{rule.id}|{co.name}|{gi}"] += group
             for tp in ev.patterns:
-                self.tokens.add(f"P|{rule.id}|{tp.name}", [_tractable(tp.pattern)])
-                self.pattern_anchor_ids.append(self._anchor_ids(tp.pattern))
+                self._add_token_pattern(f"P|{rule.id}|{tp.name}", tp.pattern)
             for flag in rule.red_flags:
                 pending[f"RX|{flag.id}"] += flag.exclude
                 for co in flag.cooccur:
@@ -113,39 +252,54 @@ class CompiledRules:
                     for gi, group in enumerate(co.all):
                         pending[f"RC|{flag.id}|{co.name}|{gi}"] += group
                 for tp in flag.patterns:
-                    self.tokens.add(f"RP|{flag.id}|{tp.name}", [_tractable(tp.pattern)])
-                    self.pattern_anchor_ids.append(self._anchor_ids(tp.pattern))
+                    self._add_token_pattern(f"RP|{flag.id}|{tp.name}", tp.pattern)
         pending["AI"] += AI_VOCABULARY
         all_phrases = sorted({p for phrases in pending.values() for p in phrases})
-        # Phrases only need tokens and norms: skip the sentencizer.
-        norm = self.nlp.get_pipe("tenderlint_norm")
-        docs = {p: norm(self.nlp.make_doc(p)) for p in all_phrases}
+        norms = dict(zip(all_phrases, self._token_norms(all_phrases)))
         for key, phrases in pending.items():
             if phrases:
-                self.phrases.add(key, [docs[p] for p in dict.fromkeys(phrases)])
+                # (the PhraseMatcher takes a pattern as a Doc, or as its tokens' values of its attribute)
+                self.phrases.add(key, [norms[p] for p in dict.fromkeys(phrases)])
 
-    def _anchor_ids(self, pattern: list[dict]) -> list[frozenset[int]]:
+    def _token_norms(self, texts: list[str]) -> list[list[int]]:
+        """The norms (string hashes) of each text's tokens; only the tokenizer and the norms are
+        needed, many texts to a Doc (see Batch)."""
+        norm = self.nlp.get_pipe("tenderlint_norm")
+        norms: list[list[int]] = [[] for _ in texts]
+        for batch in batches(texts):
+            doc = norm(self.nlp.make_doc(batch.text))
+            for char, norm_id in doc.to_array([IDX, NORM]).tolist():
+                index = batch.index_at(char)
+                if index is not None:
+                    norms[index].append(norm_id)
+        return norms
+
+    def _add_token_pattern(self, key: str, pattern: list[dict]) -> None:
         strings = self.nlp.vocab.strings
-        return [frozenset(strings.add(w) for w in required) for required in _required_words(pattern)]
+        matcher_pattern, longest = _tractable(pattern)
+        self.tokens.add(key, [matcher_pattern])
+        if longest is not None:
+            self.longest_match[strings[key]] = longest
+        self.anchors.add([[strings.add(word) for word in required] for required in _required_words(pattern)])
 
     # -- matching -----------------------------------------------------------------------------
 
-    def _sentence_hits(self, doc) -> dict[int, SentenceHit]:
-        """Matches in a processed block, grouped by the index of the sentence they start in."""
-        starts = [sent.start for sent in doc.sents]
-
-        def sent_index(token_i: int) -> int:
-            return bisect_right(starts, token_i) - 1
-
+    def _sentence_hits(self, doc: Doc, sents: Sentences) -> dict[int, SentenceHit]:
+        """Matches in a processed batch, grouped by the index of the sentence they start in; a
+        match across two texts of the batch is none."""
         hits: dict[int, SentenceHit] = defaultdict(SentenceHit)
         strings = self.nlp.vocab.strings
         keys = self.match_keys
+        owners = sents.owners
         for match_id, start, _end in self.phrases(doc):
+            si = sents.index_of(start)
+            if owners[si] is None or owners[sents.index_of(_end - 1)] != owners[si]:
+                continue
             key = keys.get(match_id)
             if key is None:
                 key = keys[match_id] = _parse_key(strings[match_id])
             kind, a, b, gi = key
-            hit = hits[sent_index(start)]
+            hit = hits[si]
             if kind == "T":
                 hit.terms.add(a)
                 hit.names[a].append((start, _end))
@@ -162,9 +316,9 @@ class CompiledRules:
                 hit.flag_excluded.add(a)
             elif kind == "AI":
                 hit.ai = True
-        for match_id, start, _end in self._token_matches(doc):
+        for si, match_id, start, _end in self._token_matches(doc, sents):
             kind, _, rest = strings[match_id].partition("|")
-            hit = hits[sent_index(start)]
+            hit = hits[si]
             if kind == "P":
                 topic = rest.split("|")[0]
                 hit.patterns.add(topic)
@@ -173,21 +327,20 @@ class CompiledRules:
                 hit.flag_patterns.add(rest.split("|")[0])
         return hits
 
-    def _token_matches(self, doc):
-        """Token-pattern matches, running the Matcher only on sentences that hold every word a
-        pattern requires: wildcard patterns are costly, and most sentences cannot match them."""
+    def _token_matches(self, doc: Doc, sents: Sentences):
+        """Token-pattern matches as (sentence index, match id, start, end), running the Matcher only
+        on the texts' sentences that hold every word of some pattern: wildcard patterns are
+        costly, and most sentences cannot match any."""
         if not len(self.tokens):
             return
         # Compare string hashes straight from the token array: building Token objects is the cost.
         ids = doc.to_array([NORM, LOWER, ORTH])
-        block_words = set(ids.ravel().tolist())
-        if not any(all(required & block_words for required in anchors) for anchors in self.pattern_anchor_ids):
-            return
-        for sent in doc.sents:
-            words = set(ids[sent.start:sent.end].ravel().tolist())
-            if any(all(required & words for required in anchors) for anchors in self.pattern_anchor_ids):
-                for match_id, start, end in self.tokens(sent):
-                    yield match_id, sent.start + start, sent.start + end
+        for si, (start, end) in enumerate(zip(sents.starts, sents.ends)):
+            if sents.owners[si] is None or not self.anchors.may_match(ids[start:end].ravel().tolist()):
+                continue
+            for match_id, match_start, match_end in self.tokens(doc[start:end]):
+                if match_end - match_start <= self.longest_match.get(match_id, match_end - match_start):
+                    yield si, match_id, start + match_start, start + match_end
 
     def _strong_topics(self, hit: SentenceHit) -> set[str]:
         topics = set(hit.terms) | set(hit.patterns)
@@ -213,49 +366,70 @@ class CompiledRules:
         sentences: list[Sentence] = []
         ai_sentences = 0
         blocks = [b for b in document.blocks if b.kind != "header_footer" and b.text.strip()]
+        parts = list(batches([b.text for b in blocks], self.joinable))
         lead_in = False  # a "The Contractor shall:" paragraph makes the list items after it obligations
-        for block, doc in zip(blocks, self.nlp.pipe(b.text for b in blocks)):
-            if block.kind == "list_item" or block.kind == "table_cell":
-                inherited = lead_in
-            else:
-                inherited = False
-            hits = self._sentence_hits(doc)
-            sents = list(doc.sents)
-            for si, hit in hits.items():
-                sent = sents[si]
-                ai_sentences += hit.ai
-                strong = self._strong_topics(hit)
-                flags = self._flags(hit)
-                mentioned = (hit.mentions | strong) - hit.excluded
-                if not (mentioned or flags):
-                    continue
-                form, why = self._form(sent, block, inherited)
-                if keep_sentences and len(sent) >= 4:
-                    sentences.append(Sentence(sent.text.strip(), block.start + sent.start_char,
-                                              block.start + sent.end_char, block, form == "substantive", why))
-                for topic in mentioned:
-                    substantive = topic in strong and form == "substantive"
-                    evidence[topic].append(self._evidence(topic, sent, block, substantive, why, hit))
-                for flag_id in flags:
-                    # A provision against the buyer is often a plain statement ("We own all Output") or
-                    # a refusal ("we have no obligation to keep your data"): only headings, contents
-                    # lines and definitions are never flags.
-                    if why in ("heading", "table of contents", "definition"):
+        for batch, doc in zip(parts, self.nlp.pipe(self._tokenized(batch) for batch in parts)):
+            sents = Sentences.of(doc, batch)
+            block_hits: dict[int, list[tuple[int, SentenceHit]]] = defaultdict(list)
+            for si, hit in self._sentence_hits(doc, sents).items():
+                block_hits[sents.owners[si]].append((si, hit))
+            last_sentence = {owner: si for si, owner in enumerate(sents.owners) if owner is not None}
+            for bi in batch.indices:
+                block = blocks[bi]
+                if block.kind == "list_item" or block.kind == "table_cell":
+                    inherited = lead_in
+                else:
+                    inherited = False
+                for si, hit in block_hits[bi]:
+                    ai_sentences += hit.ai
+                    strong = self._strong_topics(hit)
+                    flags = self._flags(hit)
+                    mentioned = (hit.mentions | strong) - hit.excluded
+                    if not (mentioned or flags):
                         continue
-                    rule, flag = self.flags[flag_id]
-                    ev = self._evidence(rule.id, sent, block, True, "red flag", hit, source=f"red-flag:{flag_id}")
-                    red_flags.append(RedFlag(flag_id, rule.id, flag.title, flag.severity, ev))
-            if block.kind in ("paragraph", "heading"):
-                text = block.text.rstrip()
-                lead_in = text.endswith(":") and self._form(sents[-1], block, False)[0] == "substantive" if sents else False
+                    passage = Passage.of(sents.span(doc, si), block, batch, bi)
+                    form, why = self._form(passage, inherited)
+                    if keep_sentences and len(passage.span) >= 4:
+                        sentences.append(Sentence(passage.text.strip(), passage.start, passage.end, block,
+                                                  form == "substantive", why))
+                    for topic in mentioned:
+                        substantive = topic in strong and form == "substantive"
+                        evidence[topic].append(self._evidence(topic, passage, substantive, why, hit))
+                    for flag_id in sorted(flags):
+                        # A provision against the buyer is often a plain statement ("We own all Output")
+                        # or a refusal ("we have no obligation to keep your data"): only headings,
+                        # contents lines and definitions are never flags.
+                        if why in ("heading", "table of contents", "definition"):
+                            continue
+                        rule, flag = self.flags[flag_id]
+                        ev = self._evidence(rule.id, passage, True, "red flag", hit,
+                                            source=f"red-flag:{flag_id}")
+                        red_flags.append(RedFlag(flag_id, rule.id, flag.title, flag.severity, ev))
+                if block.kind in ("paragraph", "heading"):
+                    lead_in = False
+                    if block.text.rstrip().endswith(":"):
+                        last = Passage.of(sents.span(doc, last_sentence[bi]), block, batch, bi)
+                        lead_in = self._form(last, False)[0] == "substantive"
         return Findings(dict(evidence), red_flags, ai_sentences, sentences)
 
-    def _form(self, sent, block: Block, inherited: bool) -> tuple[str, str]:
+    def _tokenized(self, batch: Batch) -> Doc:
+        """The batch's text tokenized, with each block's first token and the blank line before it
+        marked as sentence starts (see Batch)."""
+        doc = self.nlp.make_doc(batch.text)
+        if len(batch.texts) > 1:
+            firsts = numpy.searchsorted(doc.to_array(IDX), batch.offsets[1:])
+            starts = numpy.zeros(len(doc), dtype=numpy.uint64)
+            starts[firsts] = 1
+            starts[firsts - 1] = 1
+            doc.from_array([SENT_START], starts)
+        return doc
+
+    def _form(self, passage: Passage, inherited: bool) -> tuple[str, str]:
         """("substantive" | "mention", why) for a sentence in its block."""
-        text = sent.text
+        text, block = passage.text, passage.block
         if block.kind == "heading":
             # Parsers sometimes lift a numbered question to bidders into a heading; it is still a question.
-            if text.rstrip().endswith("?") and len(sent) >= 6:
+            if text.rstrip().endswith("?") and len(passage.span) >= 6:
                 return "substantive", "question"
             return "mention", "heading"
         if cues.is_toc(text, block.section):
@@ -264,7 +438,7 @@ class CompiledRules:
             return "mention", "definition"
         if cues.is_negated_scope(text):
             return "mention", "declared out of scope or postponed"
-        norms = [t.norm_ for t in sent]
+        norms = [t.norm_ for t in passage.span]
         form = cues.requirement_form(norms, text, block.section)
         if form:
             return "substantive", form
@@ -272,21 +446,20 @@ class CompiledRules:
             return "substantive", "obligation (list under a requirement)"
         return "mention", "mentioned without a requirement"
 
-    def _evidence(self, topic, sent, block, substantive, why, hit, source=None) -> Evidence:
-        start = block.start + sent.start_char
-        end = block.start + sent.end_char
-        quote = sent.text.strip()
+    def _evidence(self, topic, passage: Passage, substantive, why, hit, source=None) -> Evidence:
+        block = passage.block
+        quote = passage.text.strip()
         if len(quote) > MAX_QUOTE:
             quote = quote[: MAX_QUOTE - 1].rstrip() + "…"
-        doc = sent.doc
+        doc = passage.span.doc
         matched = ", ".join(dict.fromkeys(doc[a:b].text for a, b in hit.names.get(topic, [])))
         return Evidence(
             topic=topic,
             quote=quote,
             page=block.page,
             section=list(block.section),
-            start=start,
-            end=end,
+            start=passage.start,
+            end=passage.end,
             source=source or f"rule:{topic}",
             strength="substantive" if substantive else "mention",
             score=None,
@@ -304,18 +477,30 @@ def _parse_key(key: str) -> tuple[str, str, str, int]:
     return kind, rest, "", 0
 
 
-def _tractable(pattern: list[dict]) -> list[dict]:
-    """The pattern with bounded gaps ("OP": "{0,N}") made unbounded ("*") when it has two or more.
+def _tractable(pattern: list[dict]) -> tuple[list[dict], int | None]:
+    """The pattern as the Matcher runs it, and the longest match to keep (None: any length).
 
-    spaCy expands a bounded gap into N optional tokens, and two or more of them in one pattern
-    make the Matcher's work grow combinatorially: one 35-token vendor clause took 34 s. An
-    unbounded gap is matched in linear time; the gaps' own token conditions (usually "not a
-    full stop or semicolon") still keep a match inside one clause.
+    spaCy expands a bounded gap ("OP": "{0,N}") into N optional tokens and follows every way of
+    filling them, so its work grows combinatorially with N: one 35-token vendor clause took 34 s,
+    and a single 14-token gap costs milliseconds per sentence. An unbounded gap ("*") is matched
+    in linear time. So a pattern whose only variable part is one bounded gap between single tokens
+    is matched with "*", and a match longer than the gap allows is dropped: the same matches. With
+    two or more bounded gaps all of them are made unbounded and every match is kept; the gaps'
+    own token conditions (usually "not a full stop or semicolon") still keep a match inside one
+    clause.
     """
     bounded = [i for i, spec in enumerate(pattern) if str(spec.get("OP", "")).startswith("{0,")]
-    if len(bounded) < 2:
-        return pattern
-    return [{**spec, "OP": "*"} if i in bounded else spec for i, spec in enumerate(pattern)]
+    if not bounded:
+        return pattern, None
+    unbounded = [{**spec, "OP": "*"} if i in bounded else spec for i, spec in enumerate(pattern)]
+    if len(bounded) > 1:
+        return unbounded, None
+    gap = bounded[0]
+    most = pattern[gap]["OP"][3:-1]  # N in "{0,N}"
+    single_tokens = all("OP" not in spec for i, spec in enumerate(pattern) if i != gap)
+    if not (most and single_tokens and 0 < gap < len(pattern) - 1):
+        return pattern, None
+    return unbounded, len(pattern) - 1 + int(most)
 
 
 def _required_words(pattern: list[dict]) -> list[frozenset[str]]:
