@@ -45,6 +45,32 @@ def test_check_with_the_model_does_not_import_scikit_learn(tmp_path):
                for t in d["topics"] for e in t["evidence"]), "the model ran and added evidence"
 
 
+def test_check_parses_in_a_second_process_and_survives_its_death(tmp_path):
+    """The first file is parsed in a forked process; if that process dies, the check parses it itself."""
+    report = tmp_path / "report.json"
+    code = ("import os, sys, runpy\n"
+            "import tenderlint.check as check\n"
+            "original, parent, seen = check.parse_file, os.getpid(), []\n"
+            "def dying_parse(path, options):\n"
+            "    if os.getpid() != parent:\n"
+            "        open(sys.argv[3], 'w').close()\n"
+            "        os._exit(9)\n"
+            "    seen.append(path)\n"
+            "    return original(path, options)\n"
+            "check.parse_file = dying_parse\n"
+            "sys.argv = ['tenderlint', 'check', sys.argv[1], '--format', 'json', '-o', sys.argv[2]]\n"
+            "try:\n    runpy.run_module('tenderlint', run_name='__main__')\n"
+            "except SystemExit as done:\n    print('EXIT', done.code, 'PARSED HERE', len(seen))\n")
+    died = tmp_path / "parsing-process-died"
+    out = subprocess.run([sys.executable, "-c", code, str(DRAFT_RFP), str(report), str(died)], capture_output=True,
+                         text=True, check=True).stdout
+    assert "EXIT 1 PARSED HERE 1" in out, out
+    if sys.platform.startswith("linux"):
+        assert died.exists(), "on Linux the first file is parsed in a forked process"
+    document = json.loads(report.read_text())["documents"][0]
+    assert document["error"] is None and len(document["topics"]) == 27
+
+
 def test_cli_rules_lists_all_27_topics_and_shows_one():
     listing = run("rules")
     assert listing.exit_code == 0

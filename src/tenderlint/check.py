@@ -15,7 +15,6 @@ from tenderlint.document import Document
 from tenderlint.doctype import detect_doc_type
 from tenderlint.errors import TenderlintError
 from tenderlint.results import DocumentResult
-from tenderlint.rules.engine import compile_rules
 from tenderlint.rules.loader import load_rule_pack
 
 DOC_TYPES = ("auto", "rfp", "contract")
@@ -67,6 +66,8 @@ class Checker:
                 self.pack.resolve(name)
             except KeyError:
                 raise TenderlintError("usage", f"unknown topic {name!r} (see `tenderlint rules`)") from None
+        from tenderlint.rules.engine import compile_rules  # imports spaCy: parse_file needs none of it
+
         self.rules = compile_rules(self.pack)
         self.model = None
         if self.options.use_model:

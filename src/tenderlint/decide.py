@@ -15,10 +15,13 @@ the gaps, so the report asks for it to be renegotiated.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tenderlint.results import Evidence, RedFlag, TopicResult
-from tenderlint.rules.engine import Findings
 from tenderlint.rules.loader import RulePack
+
+if TYPE_CHECKING:  # the engine imports spaCy; deciding needs only its findings
+    from tenderlint.rules.engine import Findings
 
 MAX_EVIDENCE = 5
 

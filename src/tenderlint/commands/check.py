@@ -17,6 +17,25 @@ def _topic_list(values: tuple[str, ...]) -> list[str]:
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
+def _parse_ahead(path: Path, options):
+    """Start parsing ``path`` beside the loading of the rules and model; returns (pool, future).
+
+    On Linux a forked process does the parsing, so it runs on a second core; it must be forked
+    before spaCy is imported (the fork then costs a few milliseconds). Elsewhere a thread does it,
+    which overlaps only while pdfium holds no lock.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+    from tenderlint.check import parse_file
+
+    if sys.platform.startswith("linux") and "spacy" not in sys.modules:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    else:
+        pool = ThreadPoolExecutor(max_workers=1)
+    return pool, pool.submit(parse_file, path, options)
+
+
 @click.command("check")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--type", "doc_type", type=click.Choice(["auto", "rfp", "contract"]), default=None,
@@ -47,7 +66,7 @@ def check(files, doc_type, fmt, output, select, ignore, fail_on, exit_zero, rule
 
     Exit status: 0 no gaps at or above --fail-on, 1 gaps found, 2 usage error or unreadable input
     (the other files are still reported)."""
-    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     from tenderlint.check import Checker, CheckOptions, parse_file
     from tenderlint.config import load_config
@@ -70,12 +89,17 @@ def check(files, doc_type, fmt, output, select, ignore, fail_on, exit_zero, rule
         pdf_backend=pdf_backend,
         max_bytes=int(max_size_mb * 1024 * 1024) if max_size_mb else None,
     )
-    # Load the rules and model in a thread while the first file is parsed: pdfium releases the GIL
-    # while it extracts text, so the two overlap.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        loading = pool.submit(Checker, options)
-        first = parse_file(files[0], options)
-        checker = loading.result()
+    # The first file is parsed in a second process while this one imports spaCy, compiles the rules
+    # and loads the model: about a second saved on a long PDF (bench/check_speed.py).
+    pool, parsing = _parse_ahead(files[0], options)
+    try:
+        checker = Checker(options)
+        try:
+            first = parsing.result()
+        except BrokenProcessPool:  # the parsing process died (killed, out of memory): parse here instead
+            first = parse_file(files[0], options)
+    finally:
+        pool.shutdown(cancel_futures=True)
     results = [checker.check_parsed(first)] + [checker.check_file(path) for path in files[1:]]
 
     if output is not None:
