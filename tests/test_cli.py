@@ -35,8 +35,9 @@ def test_cli_help_and_version_answer_without_loading_heavy_libraries():
 def test_check_with_the_model_does_not_import_scikit_learn(tmp_path):
     """Importing scikit-learn and skops costs seconds; the check predicts with numpy alone."""
     report = tmp_path / "report.json"
-    code = ("import sys, runpy; sys.argv=['tenderlint','check',sys.argv[1],'--format','json','-o',sys.argv[2]];\n"
-            "try:\n runpy.run_module('tenderlint', run_name='__main__')\nexcept SystemExit: pass\n"
+    code = ("import sys; sys.argv=['tenderlint','check',sys.argv[1],'--format','json','-o',sys.argv[2]];\n"
+            "from tenderlint.cli import main  # in-process: the console script would exit before the print\n"
+            "try:\n main()\nexcept SystemExit: pass\n"
             "print('LOADED', [m for m in ('sklearn','skops','scipy') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code, str(DRAFT_RFP), str(report)], capture_output=True, text=True,
                          check=True).stdout
@@ -48,7 +49,7 @@ def test_check_with_the_model_does_not_import_scikit_learn(tmp_path):
 def test_check_parses_in_a_second_process_and_survives_its_death(tmp_path):
     """The first file is parsed in a forked process; if that process dies, the check parses it itself."""
     report = tmp_path / "report.json"
-    code = ("import os, sys, runpy\n"
+    code = ("import os, sys\n"
             "import tenderlint.check as check\n"
             "original, parent, seen, marker = check.parse_file, os.getpid(), [], sys.argv[3]\n"
             "def dying_parse(path, options):\n"
@@ -59,7 +60,8 @@ def test_check_parses_in_a_second_process_and_survives_its_death(tmp_path):
             "    return original(path, options)\n"
             "check.parse_file = dying_parse\n"
             "sys.argv = ['tenderlint', 'check', sys.argv[1], '--format', 'json', '-o', sys.argv[2]]\n"
-            "try:\n    runpy.run_module('tenderlint', run_name='__main__')\n"
+            "from tenderlint.cli import main  # in-process: the console script would exit before the print\n"
+            "try:\n    main()\n"
             "except SystemExit as done:\n    print('EXIT', done.code, 'PARSED HERE', len(seen))\n")
     died = tmp_path / "parsing-process-died"
     out = subprocess.run([sys.executable, "-c", code, str(DRAFT_RFP), str(report), str(died)], capture_output=True,
@@ -69,6 +71,28 @@ def test_check_parses_in_a_second_process_and_survives_its_death(tmp_path):
         assert died.exists(), "on Linux the first file is parsed in a forked process"
     document = json.loads(report.read_text())["documents"][0]
     assert document["error"] is None and len(document["topics"]) == 27
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_console_script_flushes_everything_before_its_prompt_exit(tmp_path, fmt):
+    """`check` ends with os._exit after its output: piped output, the report file and errors are all there."""
+    missing = tmp_path / "no-such-file.pdf"
+    command = [sys.executable, "-m", "tenderlint", "check", str(DRAFT_RFP), str(missing), "--format", fmt]
+    piped = subprocess.run(command, capture_output=True, text=True)
+    assert piped.returncode == 2
+    errors = piped.stderr.strip().splitlines()
+    assert len(errors) == 1 and errors[0].startswith(f"error[not-found]: {missing}: ")
+    small = subprocess.run(command[:4] + [str(missing), "--format", fmt], capture_output=True, text=True)
+    assert small.returncode == 2 and str(missing) in small.stdout, "a report smaller than the buffer still arrives"
+    report = tmp_path / f"report.{fmt}"
+    written = subprocess.run(command[:5] + ["--format", fmt, "-o", str(report)], capture_output=True, text=True)
+    assert written.returncode == 1 and written.stdout == ""
+    if fmt == "json":
+        assert json.loads(piped.stdout)["documents"][1]["error"]["code"] == "not-found"
+        assert len(json.loads(report.read_text())["documents"][0]["topics"]) == 27
+    else:
+        assert piped.stdout.endswith("\n") and "draft-rfp-ai-assistant.docx" in piped.stdout
+        assert report.read_text() and "draft-rfp-ai-assistant.docx" in report.read_text()
 
 
 def test_cli_rules_lists_all_27_topics_and_shows_one():

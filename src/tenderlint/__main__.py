@@ -1,6 +1,6 @@
 """Entry point for ``python -m tenderlint``."""
 
-from tenderlint.cli import main
+from tenderlint.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -15,6 +15,15 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 
+# Set by a command that has written and closed everything it produces (see cli.run).
+nothing_left_to_clean_up = False
+
+
+def output_complete() -> None:
+    """Say that this command's output is written and no resource needs closing at exit."""
+    global nothing_left_to_clean_up
+    nothing_left_to_clean_up = True
+
 
 def fail(error: TenderlintError) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F821
     click.echo(error.one_line(), err=True)

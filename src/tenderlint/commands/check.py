@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tenderlint.commands._common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, user_errors
+from tenderlint.commands._common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, output_complete, user_errors
 from tenderlint.errors import TenderlintError
 
 SEVERITY_ORDER = ("high", "medium", "low")
@@ -116,6 +116,7 @@ def check(files, doc_type, fmt, output, select, ignore, fail_on, exit_zero, rule
     errors = [r for r in results if r.error]
     for result in errors:
         click.echo(f"error[{result.error['code']}]: {result.path}: {result.error['message']}", err=True)
+    output_complete()
     if errors:
         sys.exit(EXIT_ERROR)
     threshold = SEVERITY_ORDER.index(fail_on or config.fail_on or "low")
