@@ -150,7 +150,7 @@ class HashedTfidf:
         if self.idf.shape != (self.n_features,):
             raise UnsupportedModel("TF-IDF weights do not match the number of hashed features")
         self._columns = _ColumnCache(self.n_features)
-        self._word_columns = _WordColumns(self)
+        self._word_columns = _WordColumns(self._char_ngrams_of_word, self._columns)
 
     def _preprocess(self, text: str) -> str:
         if self.lowercase:
@@ -201,12 +201,13 @@ class _WordColumns(dict):
 
     LIMIT = 200_000
 
-    def __init__(self, branch: HashedTfidf):
+    def __init__(self, ngrams_of_word, columns: "_ColumnCache"):
         super().__init__()
-        self.branch = branch
+        self.ngrams_of_word = ngrams_of_word
+        self.columns = columns
 
     def __missing__(self, word: str) -> tuple[int, ...]:
-        columns = tuple(map(self.branch._columns.__getitem__, self.branch._char_ngrams_of_word(word)))
+        columns = tuple(map(self.columns.__getitem__, self.ngrams_of_word(word)))
         if len(self) >= self.LIMIT:
             self.clear()
         self[word] = columns
@@ -292,9 +293,9 @@ def load_predictor(data: bytes) -> LinearTopicPredictor:
     try:
         return LinearTopicPredictor.from_skops(data)
     except UnsupportedModel as error:
-        code_message = str(error)
-        if code_message.startswith("untrusted"):
-            raise TenderlintError("model-invalid", f"refuses {code_message}") from None
-        raise TenderlintError("model-invalid", f"not the pipeline tenderlint ships ({code_message})") from None
+        reason = str(error)
+        if reason.startswith("untrusted"):
+            raise TenderlintError("model-invalid", f"refuses {reason}") from None
+        raise TenderlintError("model-invalid", f"not the pipeline tenderlint ships ({reason})") from None
     except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as error:
         raise TenderlintError("model-invalid", f"cannot read the model ({type(error).__name__})") from None
