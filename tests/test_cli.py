@@ -95,6 +95,16 @@ def test_console_script_flushes_everything_before_its_prompt_exit(tmp_path, fmt)
         assert report.read_text() and "draft-rfp-ai-assistant.docx" in report.read_text()
 
 
+def test_check_reports_a_mistyped_topic_before_reading_any_file():
+    code = ("import sys; sys.argv=['tenderlint','check',sys.argv[1],'--select','privacy,no-such-topic']\n"
+            "from tenderlint.cli import main\n"
+            "try:\n main()\nexcept SystemExit as done: print('EXIT', done.code)\n"
+            "print('LOADED', [m for m in ('spacy','docx','pypdfium2') if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", code, str(DRAFT_RFP)], capture_output=True, text=True, check=True)
+    assert "EXIT 2" in done.stdout and "LOADED []" in done.stdout, done.stdout
+    assert done.stderr.strip() == "error[usage]: unknown topic 'no-such-topic' (see `tenderlint rules`)"
+
+
 def test_cli_rules_lists_all_27_topics_and_shows_one():
     listing = run("rules")
     assert listing.exit_code == 0

@@ -15,7 +15,7 @@ from tenderlint.document import Document
 from tenderlint.doctype import detect_doc_type
 from tenderlint.errors import TenderlintError
 from tenderlint.results import DocumentResult
-from tenderlint.rules.loader import load_rule_pack
+from tenderlint.rules.loader import RulePack, load_rule_pack
 
 DOC_TYPES = ("auto", "rfp", "contract")
 
@@ -51,21 +51,30 @@ def parse_file(path: str | Path, options: CheckOptions) -> Document | DocumentRe
     return document
 
 
+def validated_rule_pack(options: CheckOptions) -> RulePack:
+    """The options' rule pack, once the options are known to be usable (a usage error otherwise).
+
+    Cheap (no spaCy): the check command calls it before it starts parsing, so a mistyped topic is
+    reported at once rather than after a long PDF has been read.
+    """
+    if options.doc_type not in DOC_TYPES:
+        raise TenderlintError("usage", f"--type must be one of {', '.join(DOC_TYPES)}")
+    pack = load_rule_pack(tuple(options.rules_dirs))
+    selection = options.selection
+    for name in (selection.select or set()) | selection.ignore | set(selection.waivers):
+        try:
+            pack.resolve(name)
+        except KeyError:
+            raise TenderlintError("usage", f"unknown topic {name!r} (see `tenderlint rules`)") from None
+    return pack
+
+
 class Checker:
     """Checks documents with one loaded rule pack (and classifier, unless disabled)."""
 
     def __init__(self, options: CheckOptions | None = None):
         self.options = options or CheckOptions()
-        if self.options.doc_type not in DOC_TYPES:
-            raise TenderlintError("usage", f"--type must be one of {', '.join(DOC_TYPES)}")
-        self.pack = load_rule_pack(tuple(self.options.rules_dirs))
-        for name in (self.options.selection.select or set()) | self.options.selection.ignore | set(
-            self.options.selection.waivers
-        ):
-            try:
-                self.pack.resolve(name)
-            except KeyError:
-                raise TenderlintError("usage", f"unknown topic {name!r} (see `tenderlint rules`)") from None
+        self.pack = validated_rule_pack(self.options)
         from tenderlint.rules.engine import compile_rules  # imports spaCy: parse_file needs none of it
 
         self.rules = compile_rules(self.pack)

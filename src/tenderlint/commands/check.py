@@ -68,7 +68,7 @@ def check(files, doc_type, fmt, output, select, ignore, fail_on, exit_zero, rule
     (the other files are still reported)."""
     from concurrent.futures.process import BrokenProcessPool
 
-    from tenderlint.check import Checker, CheckOptions, parse_file
+    from tenderlint.check import Checker, CheckOptions, parse_file, validated_rule_pack
     from tenderlint.config import load_config
     from tenderlint.decide import Selection
     from tenderlint.report import render
@@ -91,6 +91,7 @@ def check(files, doc_type, fmt, output, select, ignore, fail_on, exit_zero, rule
     )
     # The first file is parsed in a second process while this one imports spaCy, compiles the rules
     # and loads the model: about a second saved on a long PDF (bench/check_speed.py).
+    validated_rule_pack(options)  # a usage error now, before any file is read
     pool, parsing = _parse_ahead(files[0], options)
     try:
         checker = Checker(options)
