@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -78,14 +79,17 @@ def test_console_script_flushes_everything_before_its_prompt_exit(tmp_path, fmt)
     """`check` ends with os._exit after its output: piped output, the report file and errors are all there."""
     missing = tmp_path / "no-such-file.pdf"
     command = [sys.executable, "-m", "tenderlint", "check", str(DRAFT_RFP), str(missing), "--format", fmt]
-    piped = subprocess.run(command, capture_output=True, text=True)
+    # Buffered output, as users get it (an unbuffered stream would hide a missing flush).
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    piped = subprocess.run(command, capture_output=True, text=True, env=env)
     assert piped.returncode == 2
     errors = piped.stderr.strip().splitlines()
     assert len(errors) == 1 and errors[0].startswith(f"error[not-found]: {missing}: ")
-    small = subprocess.run(command[:4] + [str(missing), "--format", fmt], capture_output=True, text=True)
+    small = subprocess.run(command[:4] + [str(missing), "--format", fmt], capture_output=True, text=True, env=env)
     assert small.returncode == 2 and str(missing) in small.stdout, "a report smaller than the buffer still arrives"
     report = tmp_path / f"report.{fmt}"
-    written = subprocess.run(command[:5] + ["--format", fmt, "-o", str(report)], capture_output=True, text=True)
+    written = subprocess.run(command[:5] + ["--format", fmt, "-o", str(report)], capture_output=True, text=True,
+                             env=env)
     assert written.returncode == 1 and written.stdout == ""
     if fmt == "json":
         assert json.loads(piped.stdout)["documents"][1]["error"]["code"] == "not-found"

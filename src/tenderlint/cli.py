@@ -70,6 +70,7 @@ def run() -> None:
     run flushes its output and ends with ``os._exit``. Anything else (and every in-process caller
     of ``main``, such as tests) exits the usual way.
     """
+    _common.nothing_left_to_clean_up = False  # set again by a command that finishes cleanly
     try:
         main()
     except SystemExit as done:

@@ -37,7 +37,6 @@ TRUSTED_TYPES = frozenset({
     "numpy.int32",
     "numpy.int64",
     "numpy.ndarray",
-    "scipy.sparse._csr.csr_matrix",
     "sklearn.feature_extraction.text.TfidfTransformer",
     "sklearn.feature_extraction.text.HashingVectorizer",
     "sklearn.linear_model._logistic.LogisticRegression",

@@ -291,9 +291,9 @@ class CompiledRules:
         strings = self.nlp.vocab.strings
         keys = self.match_keys
         owners = sents.owners
-        for match_id, start, _end in self.phrases(doc):
+        for match_id, start, end in self.phrases(doc):
             si = sents.index_of(start)
-            if owners[si] is None or owners[sents.index_of(_end - 1)] != owners[si]:
+            if owners[si] is None or owners[sents.index_of(end - 1)] != owners[si]:
                 continue
             key = keys.get(match_id)
             if key is None:
@@ -302,27 +302,27 @@ class CompiledRules:
             hit = hits[si]
             if kind == "T":
                 hit.terms.add(a)
-                hit.names[a].append((start, _end))
+                hit.names[a].append((start, end))
             elif kind == "M":
                 hit.mentions.add(a)
             elif kind == "X":
                 hit.excluded.add(a)
             elif kind == "C":
                 hit.groups[b].add(gi)
-                hit.names[a].append((start, _end))
+                hit.names[a].append((start, end))
             elif kind == "RC":
                 hit.flag_groups[b].add(gi)
             elif kind == "RX":
                 hit.flag_excluded.add(a)
             elif kind == "AI":
                 hit.ai = True
-        for si, match_id, start, _end in self._token_matches(doc, sents):
+        for si, match_id, start, end in self._token_matches(doc, sents):
             kind, _, rest = strings[match_id].partition("|")
             hit = hits[si]
             if kind == "P":
                 topic = rest.split("|")[0]
                 hit.patterns.add(topic)
-                hit.names[topic].append((start, _end))
+                hit.names[topic].append((start, end))
             else:
                 hit.flag_patterns.add(rest.split("|")[0])
         return hits
