@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 
 from tenderlint.classify.corpus import corpus_dir, load_passages
 from tenderlint.classify.model import MODEL_FILE, load_shipped_model
+from tenderlint.classify.inference import named_types
 from tenderlint.classify.predict import TRUSTED_TYPES, TopicModel
 from tenderlint.classify.train import build_pipeline, label_matrix, precision_recall_f1
 from tenderlint.errors import TenderlintError
@@ -63,6 +65,11 @@ def test_shipped_model_card_matches_the_code():
     assert path.stat().st_size <= 20 * 1024 * 1024
     assert card["model_bytes"] == path.stat().st_size
     assert set(card["untrusted_types"]) <= TRUSTED_TYPES
+    # What the shipped file names, read as the check reads it: all of it trusted, and the pipeline is there.
+    with zipfile.ZipFile(path) as archive:
+        named = named_types(json.loads(archive.read("schema.json")))
+    assert {"sklearn.pipeline.Pipeline", "sklearn.multiclass.OneVsRestClassifier"} <= named
+    assert named - {t for t in named if t.startswith("builtins.")} <= TRUSTED_TYPES
     model = load_shipped_model()
     assert model is not None and model.topics == TOPICS
     probs = model.predict_proba(["The Contractor shall notify the City of any breach of personal data within 24 hours.",

@@ -70,8 +70,8 @@ class _Estimator:
         return value
 
 
-def untrusted_types(schema: dict) -> set[str]:
-    """Every class named in a skops schema that the shipped pipeline does not use."""
+def named_types(schema: dict) -> set[str]:
+    """Every class a skops schema names, as "module.Class"."""
     named: set[str] = set()
 
     def walk(node) -> None:
@@ -85,7 +85,12 @@ def untrusted_types(schema: dict) -> set[str]:
                 walk(value)
 
     walk(schema)
-    return named - TRUSTED_TYPES - _CONTAINERS
+    return named
+
+
+def untrusted_types(schema: dict) -> set[str]:
+    """Every class named in a skops schema that the shipped pipeline does not use."""
+    return named_types(schema) - TRUSTED_TYPES - _CONTAINERS
 
 
 def _decode(node: dict, archive: zipfile.ZipFile):
