@@ -37,11 +37,13 @@ QUOTE_LIMIT = 400
 
 
 class TopicModel:
-    """A loaded topic classifier with its card."""
+    """A loaded topic classifier with its card, and the topic-independent heads the card lists."""
 
-    def __init__(self, predictor: LinearTopicPredictor, card: dict, fingerprint: str):
+    def __init__(self, predictor: LinearTopicPredictor, card: dict, fingerprint: str, folder: Path | None = None):
         self.predictor = predictor
         self.card = card
+        self.folder = folder
+        self._heads: dict[str, LinearTopicPredictor] = {}
         self.topics: list[str] = list(card["topics"])
         self.thresholds = np.array([card["thresholds"][t] for t in self.topics])
         self.fingerprint = fingerprint
@@ -61,7 +63,32 @@ class TopicModel:
             predictor = load_predictor(data)
         except TenderlintError as error:
             raise TenderlintError(error.code, f"{path}: {error.message}") from None
-        return cls(predictor, card, hashlib.sha256(data).hexdigest()[:12])
+        return cls(predictor, card, hashlib.sha256(data).hexdigest()[:12], path.parent)
+
+    @property
+    def head_names(self) -> list[str]:
+        """The topic-independent heads shipped with this model ("provision", "stance")."""
+        return sorted(name for name, head in (self.card.get("heads") or {}).items() if head.get("trained"))
+
+    def head_proba(self, name: str, texts: list[str]) -> dict[str, np.ndarray]:
+        """Probabilities of head ``name`` for ``texts``, per column: "provision" gives provision and
+        background, "stance" gives for and against (neutral when neither). Loaded on first use, with
+        the same numpy reader and trusted types as the topic model."""
+        head = (self.card.get("heads") or {}).get(name)
+        if not head or not head.get("trained") or self.folder is None:
+            raise TenderlintError("model-invalid", f"this model has no {name!r} head")
+        if name not in self._heads:
+            path = self.folder / head["model_file"]
+            try:
+                data = path.read_bytes()
+            except OSError as error:
+                raise TenderlintError("model-invalid", f"{path}: cannot read the {name} head ({error.strerror})") from None
+            predictor = load_predictor(data)
+            if len(predictor.intercept) != len(head["columns"]):
+                raise TenderlintError("model-invalid", f"{path}: the head and the card disagree on its columns")
+            self._heads[name] = predictor
+        probs = self._heads[name].predict_proba(texts) if texts else np.zeros((0, len(head["columns"])))
+        return {column: probs[:, j] for j, column in enumerate(head["columns"])}
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         if not texts:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,3 +160,87 @@ def resolve(rows: list[SentenceLabel], documents_dir: Path) -> ResolvedSentences
             elif row.key not in stale:
                 stale.append(row.key)
     return ResolvedSentences(texts, stale, missing)
+
+
+@dataclass
+class LabelledSentences:
+    """The stand-off labels read back into training examples, one per sentence."""
+
+    texts: list[str]
+    topics: list[tuple[str, ...]]  # topics the sentence is a substantive provision on
+    forms: list[str]  # provision | background | "" (not judged)
+    stances: list[str]  # for | neutral | against | "" (not judged)
+    groups: list[str]  # the document each sentence comes from (cross-validation groups)
+    sources: list[str]
+    summary: dict  # for the model card
+
+
+def labels_file(corpus: Path) -> Path:
+    return corpus / "labels" / "sentences.csv"
+
+
+def holdout_documents(documents_dir: Path) -> set[str]:
+    """``folder/file`` of every document SPLITS.tsv keeps for evaluation only."""
+    splits = documents_dir / "SPLITS.tsv"
+    if not splits.is_file():
+        return set()
+    with splits.open(encoding="utf-8") as handle:
+        return {f"{row['folder']}/{row['document']}" for row in csv.DictReader(handle, delimiter="\t")
+                if row.get("split") == "holdout"}
+
+
+def load_labelled_sentences(corpus: Path, documents_dir: Path, topic_ids: list[str],
+                            skip_texts: set[str] = frozenset()) -> LabelledSentences:
+    """Every labelled sentence of ``corpus/labels/sentences.csv``, its text read from ``documents_dir``.
+
+    Sentences whose hash no longer matches (the parser changed) are left out and counted; a row on
+    a held-out document stops training. Sentences whose text repeats one already taken, or one in
+    ``skip_texts`` (lower-cased, spaces collapsed), are taken once, so no text sits on both sides
+    of a cross-validation split.
+    """
+    path = labels_file(corpus)
+    rows = read_labels(path, topic_ids)
+    holdout = holdout_documents(documents_dir)
+    forbidden = sorted({r.document for r in rows} & holdout)
+    if forbidden:
+        raise TenderlintError("usage", f"{path}: labels on held-out document(s) {', '.join(forbidden)}")
+    resolved = resolve(rows, documents_dir)
+    by_key: dict[tuple[str, int, int], list[SentenceLabel]] = {}
+    for row in rows:
+        by_key.setdefault(row.key, []).append(row)
+    out = LabelledSentences([], [], [], [], [], [], {})
+    seen = set(skip_texts)
+    repeated = 0
+    for key, group in by_key.items():
+        text = resolved.texts.get(key)
+        if text is None:
+            continue
+        norm = " ".join(text.lower().split())
+        if norm in seen:
+            repeated += 1
+            continue
+        seen.add(norm)
+        out.texts.append(text)
+        out.topics.append(tuple(sorted({r.topic for r in group if r.topic and r.strength == "substantive"})))
+        out.forms.append(next((r.form for r in group if r.form), ""))
+        out.stances.append(next((r.stance for r in group if r.stance), ""))
+        out.groups.append(key[0])
+        out.sources.append(group[0].source)
+    digest = hashlib.sha256()
+    for text, topics, form, stance, group in zip(out.texts, out.topics, out.forms, out.stances, out.groups):
+        digest.update(json.dumps([group, text, list(topics), form, stance]).encode())
+    out.summary = {
+        "labels_file": "corpus/labels/sentences.csv",
+        "labels_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "sentences_sha256": digest.hexdigest(),
+        "rows": len(rows),
+        "sentences": len(out.texts),
+        "documents": len(set(out.groups)),
+        "stale": len(resolved.stale),
+        "missing_documents": resolved.missing_documents,
+        "repeated_texts_left_out": repeated,
+        "with_topic": sum(1 for t in out.topics if t),
+        "with_form": sum(1 for f in out.forms if f),
+        "with_stance": sum(1 for s in out.stances if s),
+    }
+    return out
