@@ -13,7 +13,7 @@ import pytest
 from tenderlint.classify.corpus import corpus_dir, load_passages
 from tenderlint.classify.standoff import (
     FIELDS, holdout_documents, labels_file, load_labelled_sentences, read_labels, resolve, split_sentences,
-    text_hash,
+    text_hash, write_labels,
 )
 from tenderlint.classify.train import grouped_folds, train_from_corpus
 from tenderlint.errors import TenderlintError
@@ -99,11 +99,17 @@ def test_grouped_folds_never_share_a_document():
         assert not {groups[i] for i in train} & {groups[i] for i in test}
 
 
+# Three topics keep the training tests quick; the code paths are those of all 27.
+FEW = ["privacy", "liability", "pricing"]
+
+
 def _small_corpus(folder: Path, per_topic: int = 12, boilerplate: int = 40) -> None:
     passages = load_passages(corpus_dir() / "passages", TOPICS)
     rng = random.Random(5)
     taken, lines = Counter(), []
     for p in rng.sample(passages, len(passages)):
+        if not set(p.topics) <= set(FEW):
+            continue
         if (p.topics and any(taken[t] < per_topic for t in p.topics)) or (not p.topics and boilerplate > 0):
             boilerplate -= not p.topics
             taken.update(p.topics)
@@ -118,7 +124,7 @@ def test_training_from_the_corpus_alone_when_shared_is_absent(tmp_path):
     (corpus / "labels").mkdir()
     (corpus / "labels" / "sentences.csv").write_text(LABELS.read_text(encoding="utf-8"))
     empty.mkdir()
-    card = train_from_corpus(corpus, TOPICS, out, folds=2, documents=empty / "documents")
+    card = train_from_corpus(corpus, FEW, out, folds=2, documents=empty / "documents")
     assert card["training_data"]["real_sentences"] is None
     assert card["heads"] == {} and card["cross_validation_real_sentences"] is None
     assert (out / "topic-classifier.skops").exists() and not (out / "stance-classifier.skops").exists()
@@ -139,14 +145,16 @@ def test_training_adds_the_stand_off_sentences_and_heads(tmp_path, shared_dir):
     keep = {"ai-dev/xai-enterprise-terms-of-service.md", "ai-dev/microsoft-copilot-terms-of-service.md",
             "ai-dev/deepseek-open-platform-terms.md", "tenders/gsa-smartpay-rfq.md"}
     (corpus / "labels").mkdir()
-    lines = [line for line in LABELS.read_text(encoding="utf-8").splitlines()[1:] if line.split(",")[0] in keep]
-    (corpus / "labels" / "sentences.csv").write_text(",".join(FIELDS) + "\n" + "\n".join(lines) + "\n")
-    card = train_from_corpus(corpus, TOPICS, out, folds=2, documents=shared_dir / "documents")
+    kept = [r for r in rows if r.document in keep and r.topic in ("", *FEW)]
+    write_labels(corpus / "labels" / "sentences.csv", kept)
+    card = train_from_corpus(corpus, FEW, out, folds=2, documents=shared_dir / "documents")
     real = card["training_data"]["real_sentences"]
     assert real["documents"] == len(keep) and real["stale"] == 0
-    assert real["sentences"] == len({(r.document, r.start, r.end) for r in rows if r.document in keep})
+    assert real["sentences"] + real["repeated_texts_left_out"] == len({r.key for r in kept})
+    assert real["positives_per_topic"]["liability"] > 10
     assert set(card["heads"]) == {"provision", "stance"}
     model = TopicModel.load(out / "topic-classifier.skops")
+    assert model.topics == FEW
     assert model.head_names == ["provision", "stance"]
     texts = ["The Supplier must notify the Buyer of any data breach within 24 hours.",
              "The provider may use your prompts to improve its models without notice.", "1.2 Background"]

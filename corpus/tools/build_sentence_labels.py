@@ -76,6 +76,13 @@ CUAD_NEGATIVE = {
 # Not To Sue (each borders liability or ip-licensing), Minimum Commitment (purchase volumes, not the
 # price model).
 
+# CUAD's document-level labels (cuad-dev/labels.csv) say when a contract has none of a topic's
+# categories: a sentence the rules take for that topic there is then at most a mention.
+CUAD_DOCUMENT_NEGATIVE = {
+    "audit-logging": ("audit_rights",),
+    "ip-licensing": ("ip_ownership_assignment", "joint_ip_ownership", "license_grant"),
+}
+
 LABEL_STRENGTH = {"addressed": "substantive", "mentioned": "mention"}
 PRIORITY = {"judged": 3, "quote": 2, "cuad": 1}
 
@@ -182,6 +189,8 @@ class Builder:
         csv.field_size_limit(10**9)
         with (DOCS / "cuad-dev" / "master_clauses_dev.csv").open(encoding="utf-8-sig") as handle:
             rows = list(csv.DictReader(handle))
+        with (DOCS / "cuad-dev" / "labels.csv").open(encoding="utf-8") as handle:
+            document_labels = {r["file"]: r for r in csv.DictReader(handle)}
         for row in rows:
             name = f"cuad-dev/contracts/{row['file']}"
             doc, sentences, norm, hits = self.document(name)
@@ -221,6 +230,14 @@ class Builder:
                     continue
                 self.add(name, s, "", "", form, "", "cuad")
                 counts["none (cuad)"] += 1
+            labels = document_labels[row["file"]]
+            for topic, columns in CUAD_DOCUMENT_NEGATIVE.items():
+                if any(labels[c] == "Yes" for c in columns):
+                    continue
+                for s in sentences:
+                    if (s.start, s.end) not in touched and topic in topics_near(hits, s):
+                        self.add(name, s, topic, "mention", "", "", "cuad")
+                        counts[f"{topic} mention (cuad document label No)"] += 1
         return counts
 
     # -- the shared labels' evidence quotes -------------------------------------------------
