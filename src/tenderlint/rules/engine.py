@@ -237,6 +237,7 @@ class CompiledRules:
         self.tokens = Matcher(vocab)
         self.cooccur_sizes: dict[str, int] = {}
         self.cooccur_windows: dict[str, int] = {}
+        self.solution_topics = frozenset(rule.id for rule in pack.rules.values() if rule.about_the_solution)
         self.flag_sizes: dict[str, int] = {}
         self.flags = {f.id: (rule, f) for rule in pack.rules.values() for f in rule.red_flags}
         self.match_keys: dict[int, tuple] = {}  # match id -> parsed key, filled as matches appear
@@ -404,9 +405,16 @@ class CompiledRules:
                     if keep_sentences and len(passage.span) >= 4:
                         sentences.append(Sentence(passage.text.strip(), passage.start, passage.end, block,
                                                   form == "substantive", why, hit.ai))
+                    about_bids = None
                     for topic in mentioned:
                         substantive = topic in strong and form == "substantive"
-                        evidence[topic].append(self._evidence(topic, passage, substantive, why, hit))
+                        topic_why = why
+                        if substantive and topic in self.solution_topics:
+                            if about_bids is None:
+                                about_bids = cues.is_about_submissions(passage.text)
+                            if about_bids:
+                                substantive, topic_why = False, "about handling the bids, not the solution"
+                        evidence[topic].append(self._evidence(topic, passage, substantive, topic_why, hit))
                     for flag_id in sorted(flags):
                         # A provision against the buyer is often a plain statement ("We own all Output")
                         # or a refusal ("we have no obligation to keep your data"): only headings,
