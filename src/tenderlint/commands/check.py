@@ -68,30 +68,25 @@ def check(files, doc_type, fmt, output, select, ignore, fail_on, exit_zero, rule
     (the other files are still reported)."""
     from concurrent.futures.process import BrokenProcessPool
 
-    from tenderlint.check import Checker, CheckOptions, parse_file, validated_rule_pack
-    from tenderlint.config import load_config
-    from tenderlint.decide import Selection
+    from tenderlint.check import Checker, parse_file
+    from tenderlint.config import check_options, load_config
     from tenderlint.report import render
 
     config = load_config(config_path, discover=True) if config_path else load_config()
-    selected = _topic_list(select) or config.select
-    selection = Selection(
-        select=set(selected) if selected else None,
-        ignore=set(_topic_list(ignore)) | set(config.ignore),
-        severities=dict(config.severity),
-        waivers=dict(config.waivers),
-    )
-    options = CheckOptions(
-        doc_type=doc_type or config.doc_type or "auto",
-        rules_dirs=tuple(config.rules) + tuple(str(d) for d in rules_dirs),
-        selection=selection,
+    # Topic names are checked and resolved here, before any file is read: a mistyped one (or one
+    # in the configuration) is reported at once.
+    options = check_options(
+        config,
+        doc_type=doc_type,
+        rules_dirs=tuple(str(d) for d in rules_dirs),
+        select=_topic_list(select),
+        ignore=_topic_list(ignore),
         use_model=not no_model,
         pdf_backend=pdf_backend,
         max_bytes=int(max_size_mb * 1024 * 1024) if max_size_mb else None,
     )
     # The first file is parsed in a second process while this one imports spaCy, compiles the rules
     # and loads the model: about a second saved on a long PDF (bench/check_speed.py).
-    validated_rule_pack(options)  # a usage error now, before any file is read
     pool, parsing = _parse_ahead(files[0], options)
     try:
         checker = Checker(options)

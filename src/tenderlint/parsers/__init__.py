@@ -96,8 +96,12 @@ def finish_document(path: Path, data: bytes, fmt: str, parsed: ParsedContent) ->
     warnings = list(parsed.warnings)
     if not blocks:
         raise TenderlintError("empty", f"{path.name} contains no text")
+    blocks, directives = _source_locations_and_directives(blocks, data, fmt)
+    if not blocks:
+        raise TenderlintError("empty", f"{path.name} contains nothing but tenderlint waivers")
     # Building the Document locates the blocks: their offsets into its text.
     document = Document(path=str(path), sha256=hashlib.sha256(data).hexdigest(), format=fmt, blocks=blocks, pages=parsed.pages)
+    document.directives = directives
     body = [block.text for block in blocks if block.kind != "header_footer"]
     code, confidence = guess_language("\n".join(body))
     document.language, document.language_confidence = code, confidence
@@ -111,3 +115,44 @@ def finish_document(path: Path, data: bytes, fmt: str, parsed: ParsedContent) ->
     document.title = title[:200] or None
     document.warnings = warnings
     return document
+
+
+def _source_locations_and_directives(blocks: list[Block], data: bytes, fmt: str):
+    """Blocks located in the source (line formats) without the inline waivers, and those waivers."""
+    from tenderlint.directives import Directive, comment_directives, parse_directive
+    from tenderlint.locations import LINE_FORMATS, SourceLines, anchor_blocks
+    from tenderlint.parsers.text import decode_text
+
+    source = None
+    if fmt in LINE_FORMATS:
+        source = decode_text(data)
+        anchor_blocks(blocks, source)
+    directives: list[Directive] = []
+    kept: list[Block] = []
+    for block in blocks:
+        parsed = parse_directive(block.text) if "tenderlint" in block.text.lower() else None
+        if parsed is None:
+            kept.append(block)
+            continue
+        if block.line is not None:
+            where = f"line {block.line}"
+        elif block.paragraph is not None:
+            where = f"paragraph {block.paragraph}"
+        else:
+            where = f"page {block.page}" if block.page else ""
+        directives.append(Directive(parsed[0], parsed[1], where))
+    if source is not None and "tenderlint" in source.lower():
+        lines = SourceLines(source)
+        found = [(lines.line_column(offset)[0], topics, reason)
+                 for offset, topics, reason in (comment_directives(source) if fmt != "text" else [])]
+        if fmt != "html":  # a line of its own, also inside a paragraph or after a list or quote marker
+            for number, line in enumerate(source.split("\n"), start=1):
+                if "tenderlint" in line.lower():
+                    parsed = parse_directive(line.strip().lstrip(">*-+ \t"))
+                    if parsed is not None:
+                        found.append((number, *parsed))
+        for number, topics, reason in sorted(found, key=lambda item: item[0]):
+            where = f"line {number}"
+            if not any(d.where == where for d in directives):
+                directives.append(Directive(topics, reason, where))
+    return kept, directives
