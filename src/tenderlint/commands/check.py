@@ -40,8 +40,9 @@ def _parse_ahead(path: Path, options):
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--type", "doc_type", type=click.Choice(["auto", "rfp", "contract"]), default=None,
               help="Document type; auto detects solicitation vs contract and shows why.  [default: auto]")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "json"]), default="text",
-              show_default=True, help="Report format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "json", "sarif", "github"]),
+              default="text", show_default=True,
+              help="Report format (sarif: SARIF 2.1.0; github: GitHub Actions annotations).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report to this file instead of standard output.")
 @click.option("--select", multiple=True, metavar="TOPICS", help="Only expect these topics (comma-separated).")
@@ -99,14 +100,14 @@ def check(files, doc_type, fmt, output, select, ignore, fail_on, exit_zero, rule
     results = [checker.check_parsed(first)] + [checker.check_file(path) for path in files[1:]]
 
     if output is not None:
-        text = render(results, fmt, color=False)
+        text = render(results, fmt, color=False, pack=checker.pack)
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
             output.write_text(text, encoding="utf-8")
         except OSError as error:
             raise TenderlintError("usage", f"{output}: cannot write the report ({error.strerror})") from None
     else:
-        text = render(results, fmt, color=color)
+        text = render(results, fmt, color=color, pack=checker.pack)
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
     errors = [r for r in results if r.error]
