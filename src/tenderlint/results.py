@@ -151,3 +151,15 @@ class DocumentResult:
             if topic.id == topic_id:
                 return topic
         raise KeyError(topic_id)
+
+    def to_dict(self) -> dict:
+        """The JSON report of this document as plain data (``schema`` 1, as docs/json-report.md describes)."""
+        from tenderlint.report.json_report import to_json_dict
+
+        return to_json_dict([self])
+
+    def to_json(self) -> str:
+        """The JSON report of this document: the same text ``tenderlint check --format json`` writes."""
+        from tenderlint.report.json_report import render_json
+
+        return render_json([self])

@@ -16,7 +16,7 @@ from tenderlint.errors import TenderlintError
 from tenderlint.language import guess_language, language_warning
 from tenderlint.parsers.sniff import FORMATS, detect_format
 
-__all__ = ["DEFAULT_MAX_BYTES", "PDF_BACKENDS", "FORMATS", "parse", "detect_format", "read_bytes"]
+__all__ = ["DEFAULT_MAX_BYTES", "PDF_BACKENDS", "FORMATS", "parse", "parse_bytes", "detect_format", "read_bytes"]
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 PDF_BACKENDS: tuple[str, ...] = ("auto", "pdfium", "pypdf")
@@ -57,7 +57,16 @@ def parse(path: str | Path, *, pdf_backend: str = "auto", max_bytes: int = DEFAU
     if pdf_backend not in PDF_BACKENDS:
         raise TenderlintError("usage", f"unknown PDF backend {pdf_backend!r}; choose one of {', '.join(PDF_BACKENDS)}")
     path = Path(path)
-    data = read_bytes(path, max_bytes=max_bytes)
+    return parse_bytes(read_bytes(path, max_bytes=max_bytes), path, pdf_backend=pdf_backend)
+
+
+def parse_bytes(data: bytes, path: str | Path, *, pdf_backend: str = "auto") -> Document:
+    """Parse a document's bytes; ``path`` names it (its suffix helps detect the format)."""
+    if pdf_backend not in PDF_BACKENDS:
+        raise TenderlintError("usage", f"unknown PDF backend {pdf_backend!r}; choose one of {', '.join(PDF_BACKENDS)}")
+    path = Path(path)
+    if not data.strip():
+        raise TenderlintError("empty", f"{path.name} is empty")
     fmt = detect_format(path, data)
     if fmt == "pdf":
         from tenderlint.parsers.pdf import parse_pdf

@@ -154,8 +154,7 @@ def _gap_result(topic: TopicResult, uri: str, index: dict[str, int]) -> dict:
     if topic.status == "weak" and topic.evidence:
         location = _location(topic.evidence[0], uri)
     return {
-        "ruleId": topic.id,
-        "ruleIndex": index[topic.id],
+        **_rule_reference(topic.id, index),
         "level": LEVELS.get(topic.severity, "warning"),
         "kind": "fail",
         "message": {"text": message},
@@ -168,8 +167,7 @@ def _gap_result(topic: TopicResult, uri: str, index: dict[str, int]) -> dict:
 def _waived_result(topic: TopicResult, uri: str, index: dict[str, int]) -> dict:
     waiver = topic.waiver or ""
     return {
-        "ruleId": topic.id,
-        "ruleIndex": index[topic.id],
+        **_rule_reference(topic.id, index),
         "level": LEVELS.get(topic.severity, "warning"),
         "message": {"text": f"{topic.name} is waived: {waiver}"},
         "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}],
@@ -180,14 +178,18 @@ def _waived_result(topic: TopicResult, uri: str, index: dict[str, int]) -> dict:
 
 def _flag_result(flag: RedFlag, uri: str, index: dict[str, int]) -> dict:
     return {
-        "ruleId": flag.id,
-        "ruleIndex": index[flag.id],
+        **_rule_reference(flag.id, index),
         "level": LEVELS.get(flag.severity, "error"),
         "kind": "fail",
         "message": {"text": f"Red flag: {flag.title}. The provision goes against the buyer ({flag.topic})."},
         "locations": [_location(flag.evidence, uri)],
         "properties": {"topic": flag.topic, "severity": flag.severity},
     }
+
+
+def _rule_reference(rule_id: str, index: dict[str, int]) -> dict:
+    """ruleId, and ruleIndex when the rule is in this run's driver (results of another rule pack may not be)."""
+    return {"ruleId": rule_id, "ruleIndex": index[rule_id]} if rule_id in index else {"ruleId": rule_id}
 
 
 def _location(ev: Evidence, uri: str) -> dict:
