@@ -154,14 +154,51 @@ def _source_locations_and_directives(blocks: list[Block], data: bytes, fmt: str)
         lines = SourceLines(source)
         found = [(lines.line_column(offset)[0], topics, reason)
                  for offset, topics, reason in (comment_directives(source) if fmt != "text" else [])]
+        own_lines: set[int] = set()  # directives standing as lines of the text (not in comments)
         if fmt != "html":  # a line of its own, also inside a paragraph or after a list or quote marker
             for number, line in enumerate(source.split("\n"), start=1):
                 if "tenderlint" in line.lower():
                     parsed = parse_directive(line.strip().lstrip(">*-+ \t"))
-                    if parsed is not None:
+                    if parsed is not None and not line.lstrip().startswith("<!--"):
                         found.append((number, *parsed))
+                        own_lines.add(number)
         for number, topics, reason in sorted(found, key=lambda item: item[0]):
             where = f"line {number}"
-            if not any(d.where == where for d in directives):
+            if not any(d.where == where or (d.topics, d.reason) == (topics, reason) for d in directives):
                 directives.append(Directive(topics, reason, where))
+        # A directive line inside a paragraph: take it out of that paragraph's text.
+        kept = [_without_lines(block, own_lines) for block in kept]
+        kept = [block for block in kept if block.text.strip()]
     return kept, directives
+
+
+def _without_lines(block: Block, numbers: set[int]) -> Block:
+    """``block`` without the text that came from the source lines ``numbers`` (located blocks only)."""
+    anchors = block.anchors
+    if not anchors or not numbers or anchors[0][1] > max(numbers) or anchors[-1][1] < min(numbers):
+        return block
+    cuts = []
+    for i, (offset, line, _column) in enumerate(anchors):
+        if line in numbers and (i == 0 or anchors[i - 1][1] != line):
+            end = next((a[0] for a in anchors[i + 1:] if a[1] != line), len(block.text))
+            cuts.append((offset, end))
+    if not cuts:
+        return block
+    text, kept_anchors = block.text, []
+    pieces, position = [], 0
+    for start, end in cuts:
+        pieces.append(text[position:start])
+        position = end
+    pieces.append(text[position:])
+    for offset, line, column in anchors:
+        if line in numbers:
+            continue
+        shift = sum(end - start for start, end in cuts if end <= offset)
+        kept_anchors.append((offset - shift, line, column))
+    new_text = "".join(pieces)
+    stripped = new_text.rstrip()
+    block.text = stripped
+    block.anchors = tuple(a for a in kept_anchors if a[0] < len(stripped)) or ()
+    if block.anchors:
+        block.line, block.column = block.anchors[0][1], block.anchors[0][2]
+    return block
