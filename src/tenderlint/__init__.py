@@ -59,8 +59,9 @@ def check_text(
     model: bool = True,
     config: str | PathLike[str] | None = None,
 ) -> DocumentResult:
-    """Check a document held in memory; ``name`` gives its format by suffix (.md, .txt, .html) and
-    is the path the result reports. Other arguments as for ``check_file``."""
+    """Check a document held in memory (Markdown, text or HTML, detected from the content; the suffix
+    of ``name`` breaks a tie between Markdown and text). ``name`` is the path the result reports.
+    Other arguments as for ``check_file``."""
     from tenderlint.errors import TenderlintError as Error
     from tenderlint.parsers import parse_bytes
 
