@@ -92,6 +92,20 @@ NAMED_SUBJECT_MODAL = re.compile(
     # (a plural common noun — "Designers may not …" — is background, not a named party)
     r"[A-Z][\w&\-]*(?<![a-z]s)(?:\s+[A-Z][\w&\-]*(?<![a-z]s)){0,3}(?:'s)?\s*,?\s+(?:may|will|can|should)\b"
 )
+# Terms of service forbid in the imperative: "Don't use the service to …", "Do not attempt to …".
+PROHIBITION = re.compile(r"^\W*(?:\(?[a-z0-9]{1,3}[.)]\s+)?(?:please\s+)?(?:do\s+not|don['’]t|never)\s+[a-z]", re.I)
+# The handling of the bids themselves: "all other copies of proposals will be destroyed", "the
+# agency will review each white paper". Such a provision governs the procurement, not the
+# solution being bought. ("responses" and "applications" stay out: API responses, software.)
+_BIDS = r"(?:proposals?|white\s+papers?|submissions?|bids?|quotations?|quotes|offers|PDPs?|abstracts?)"
+SUBMISSION_HANDLING = re.compile(
+    r"\b(?:retain|destroy|return|review|evaluat|receiv|stor|disclos|releas|protect|safeguard|dispos|discard|"
+    r"open|handl|cop(?:y|ies))\w*\b(?:\W+\w+){0,6}?\W+" + _BIDS + r"\b"
+    r"|\b" + _BIDS + r"\b(?:\W+\w+){0,6}?\W+(?:will|shall|may|must|are|is)\s+(?:not\s+)?(?:be\s+)?"
+    r"(?:destroyed|returned|retained|reviewed|evaluated|received|stored|disclosed|released|protected|"
+    r"safeguarded|discarded|opened|kept|treated|handled|marked)\b",
+    re.I,
+)
 # Terms incorporated by reference: "response times are as set forth in Attachment 1".
 BY_REFERENCE = re.compile(
     r"\b(?:is|are|will be|shall be)\s+(?:as\s+)?(?:set forth|set out|specified|stated|defined|described|listed|detailed)"
@@ -136,6 +150,11 @@ def is_definition(text: str, section: list[str]) -> bool:
     return bool(DEFINITION.match(stripped)) or any(DEFINITION_SECTION.search(s) for s in section[-2:])
 
 
+def is_about_submissions(text: str) -> bool:
+    """Whether the sentence governs the handling of the bids (proposals, white papers, quotes)."""
+    return bool(SUBMISSION_HANDLING.search(text))
+
+
 def is_negated_scope(text: str) -> bool:
     return bool(NEGATED_SCOPE.search(text))
 
@@ -153,6 +172,8 @@ def requirement_form(norms: list[str], text: str, section: list[str]) -> str | N
     first = _first_word_norm(norms)
     if first in IMPERATIVE_NORMS:
         return "question"
+    if PROHIBITION.match(text):
+        return "prohibition"
     if norm_set & EVALUATION_NORMS and (any(EVALUATION_SECTION.search(s) for s in section) or norm_set & PARTY_NORMS):
         return "criterion"
     if (NAMED_SUBJECT_MODAL.search(text) or PASSIVE_PROVISION.search(text) or BY_REFERENCE.search(text)

@@ -29,10 +29,14 @@ class Source(_Strict):
 
 
 class CooccurrencePattern(_Strict):
-    """Evidence when one sentence contains a phrase from *every* group."""
+    """Evidence when one sentence contains a phrase from *every* group, close together."""
 
     name: str
     all: list[list[str]] = Field(min_length=2)
+    within: int | None = Field(
+        default=None, ge=2,
+        description="the phrases must fall within this many tokens of each other (default: the engine's "
+                    "clause-sized window; long contract sentences list unrelated matters side by side)")
 
 
 class TokenPattern(_Strict):
@@ -115,6 +119,12 @@ class Rule(_Strict):
     applies_to: Literal["rfp", "contract", "both"]
     ai_specific: bool = Field(
         default=False, description="only AI/ML/automated-decision documents can cover it; elsewhere at most weak"
+    )
+    about_the_solution: bool = Field(
+        default=False,
+        description="the topic concerns the solution bought, so a provision about handling the bids "
+                    "(proposals destroyed, white papers reviewed) is only a mention: it governs the "
+                    "procurement, not the solution (COVERAGE.md)",
     )
     description: str = Field(min_length=20, description="what the rule checks, in our words")
     rationale: str = Field(min_length=20, description="why it matters to the buyer")
