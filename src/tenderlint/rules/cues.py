@@ -106,6 +106,16 @@ SUBMISSION_HANDLING = re.compile(
     r"safeguarded|discarded|opened|kept|treated|handled|marked)\b",
     re.I,
 )
+# A paragraph that opens a list of duties: "Within 30 days of termination, the Provider will:".
+OBLIGATION_LEAD_IN = re.compile(
+    r"\b(?:shall|will|must|agrees?\s+to|undertakes?\s+to|(?:is|are)\s+required\s+to|(?:is|are)\s+responsible\s+for)"
+    r"(?:\s+(?:also|promptly|at\s+a\s+minimum))?\s*:\s*$",
+    re.I,
+)
+# A lettered or roman-numbered clause of a list: "(a) ", "b) ", "iv. ", "H.1.a. ", "3.2(b) ".
+LETTERED_ITEM = re.compile(
+    r"^\s*(?:\((?:[a-z]|[ivx]{1,4})\)|(?:[a-z]|[ivx]{1,4})[.)]\s|(?:[A-Z]\.)?(?:\d+\.)*\d+\.?\s?\(?[a-z]{1,2}[.)]\s)"
+)
 # Terms incorporated by reference: "response times are as set forth in Attachment 1".
 BY_REFERENCE = re.compile(
     r"\b(?:is|are|will be|shall be)\s+(?:as\s+)?(?:set forth|set out|specified|stated|defined|described|listed|detailed)"
