@@ -148,6 +148,10 @@ def test_sarif_is_valid_sarif_2_1_0_with_rules_and_a_result_per_gap_and_red_flag
     assert len(run["results"]) == expected
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        # GitHub code scanning needs a start line on every result (whole-document ones: line 1).
+        assert result["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
+    fingerprints = [r["partialFingerprints"]["tenderlintFinding/v1"] for r in run["results"]]
+    assert len(set(fingerprints)) == len(fingerprints)
     vendor = next(r for r in checked if r.path.endswith(".md"))
     flag_results = [r for r in run["results"] if "/" in r["ruleId"]
                     and r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith(".md")]
@@ -164,6 +168,7 @@ def test_sarif_is_valid_sarif_2_1_0_with_rules_and_a_result_per_gap_and_red_flag
     missing_result = next(r for r in run["results"] if r["ruleId"] == missing.id and r["locations"][0]
                           ["physicalLocation"]["artifactLocation"]["uri"].endswith(".md"))
     assert missing_result["level"] == {"high": "error", "medium": "warning", "low": "note"}[missing.severity]
+    assert missing_result["locations"][0]["physicalLocation"]["region"] == {"startLine": 1}
     assert "missing" in missing_result["message"]["text"]
     # The unreadable file is a tool execution notification, not a result.
     invocation = run["invocations"][0]

@@ -10,11 +10,18 @@ suppressed with the written reason (``inSource`` when the document itself waives
 viewer shows them as waived rather than dropping them. A document that could not be read is a
 tool execution notification. Lines and columns count Unicode code points, from 1.
 
+GitHub code scanning wants a start line on every result: a finding about the whole document (a
+missing topic), or one in a format without lines (PDF, DOCX), is placed at line 1 of the file,
+with its page or paragraph in the location's message. Each result carries a
+``partialFingerprints`` entry made from the rule and the quoted text (not the line), so a
+finding keeps its identity when lines above it move.
+
 Validated in the tests against the OASIS SARIF 2.1.0 JSON Schema (tests/data).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from importlib import metadata
 from pathlib import Path, PurePath
@@ -149,7 +156,7 @@ def _gap_result(topic: TopicResult, uri: str, index: dict[str, int]) -> dict:
     else:
         what = f"{topic.name} is addressed, but a provision goes against the buyer (see the red flag)"
     message = f"{what}. Ask: {topic.questions[0]}" if topic.questions else f"{what}."
-    location = {"physicalLocation": {"artifactLocation": {"uri": uri}}}
+    location = _document_location(uri)
     # Only mentioned: point at the strongest mention, where the requirement should be.
     if topic.status == "weak" and topic.evidence:
         location = _location(topic.evidence[0], uri)
@@ -159,6 +166,7 @@ def _gap_result(topic: TopicResult, uri: str, index: dict[str, int]) -> dict:
         "kind": "fail",
         "message": {"text": message},
         "locations": [location],
+        "partialFingerprints": _fingerprint(topic.id, uri, topic.status),
         "properties": {"status": topic.status, "severity": topic.severity, "red_flag": topic.red_flag,
                        "reason": topic.reason},
     }
@@ -170,7 +178,8 @@ def _waived_result(topic: TopicResult, uri: str, index: dict[str, int]) -> dict:
         **_rule_reference(topic.id, index),
         "level": LEVELS.get(topic.severity, "warning"),
         "message": {"text": f"{topic.name} is waived: {waiver}"},
-        "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}],
+        "locations": [_document_location(uri)],
+        "partialFingerprints": _fingerprint(topic.id, uri, "waived"),
         "suppressions": [{"kind": "inSource" if INLINE_MARK in waiver else "external", "justification": waiver}],
         "properties": {"status": "waived", "severity": topic.severity},
     }
@@ -183,6 +192,7 @@ def _flag_result(flag: RedFlag, uri: str, index: dict[str, int]) -> dict:
         "kind": "fail",
         "message": {"text": f"Red flag: {flag.title}. The provision goes against the buyer ({flag.topic})."},
         "locations": [_location(flag.evidence, uri)],
+        "partialFingerprints": _fingerprint(flag.id, uri, flag.evidence.quote),
         "properties": {"topic": flag.topic, "severity": flag.severity},
     }
 
@@ -190,6 +200,17 @@ def _flag_result(flag: RedFlag, uri: str, index: dict[str, int]) -> dict:
 def _rule_reference(rule_id: str, index: dict[str, int]) -> dict:
     """ruleId, and ruleIndex when the rule is in this run's driver (results of another rule pack may not be)."""
     return {"ruleId": rule_id, "ruleIndex": index[rule_id]} if rule_id in index else {"ruleId": rule_id}
+
+
+def _document_location(uri: str) -> dict:
+    """The whole document: line 1 of the file (code scanning needs a line)."""
+    return {"physicalLocation": {"artifactLocation": {"uri": uri}, "region": {"startLine": 1}},
+            "message": {"text": "the whole document"}}
+
+
+def _fingerprint(rule_id: str, uri: str, what: str) -> dict:
+    digest = hashlib.sha256("\x1f".join((rule_id, uri, " ".join(what.split()))).encode("utf-8")).hexdigest()
+    return {"tenderlintFinding/v1": digest[:32]}
 
 
 def _location(ev: Evidence, uri: str) -> dict:
@@ -201,6 +222,8 @@ def _location(ev: Evidence, uri: str) -> dict:
         if ev.end_line is not None and ev.end_column is not None:
             region.update(endLine=ev.end_line, endColumn=ev.end_column)
         physical["region"] = region
+    else:  # no lines in this format: the file's first line, with the page or paragraph in the message
+        physical["region"] = {"startLine": 1, "snippet": {"text": ev.quote}}
     place = [f"page {ev.page}" if ev.page else "", f"paragraph {ev.paragraph}" if ev.paragraph else "",
              " > ".join(ev.section)]
     location: dict = {"physicalLocation": physical}
