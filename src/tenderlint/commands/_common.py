@@ -58,3 +58,46 @@ def user_errors(command: Callable) -> Callable:
             fail(TenderlintError("internal", f"{type(error).__name__}: {error} (set TENDERLINT_DEBUG=1 for details)"))
 
     return wrapper
+
+
+def topic_list(values: tuple[str, ...]) -> list[str]:
+    """Comma-separated topic ids from repeatable options, as one list."""
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def check_options(config, *, doc_type=None, select=(), ignore=(), rules_dirs=(), no_model=False,
+                  pdf_backend="auto", max_size_mb=None):
+    """The CheckOptions of a command from its check options and the configuration, as ``check`` builds them.
+
+    Used by ``compare`` and ``annotate``: a new check option belongs here and in their decorators.
+    """
+    from tenderlint.check import CheckOptions
+    from tenderlint.decide import Selection
+
+    selected = topic_list(select) or config.select
+    selection = Selection(
+        select=set(selected) if selected else None,
+        ignore=set(topic_list(ignore)) | set(config.ignore),
+        severities=dict(config.severity),
+        waivers=dict(config.waivers),
+    )
+    return CheckOptions(
+        doc_type=doc_type or config.doc_type or "auto",
+        rules_dirs=tuple(config.rules) + tuple(str(d) for d in rules_dirs),
+        selection=selection,
+        use_model=not no_model,
+        pdf_backend=pdf_backend,
+        max_bytes=int(max_size_mb * 1024 * 1024) if max_size_mb else None,
+    )
+
+
+def write_output(output, data: str | bytes, what: str = "report") -> None:
+    """Write ``data`` to ``output``, creating its folder; a failure is a usage error."""
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            output.write_bytes(data)
+        else:
+            output.write_text(data, encoding="utf-8")
+    except OSError as error:
+        raise TenderlintError("usage", f"{output}: cannot write the {what} ({error.strerror})") from None
