@@ -4,6 +4,8 @@
 - ``POST /check``: multipart field ``file`` (and ``doc_type``) → the HTML gap report, with the
   same result as JSON and Markdown downloads embedded in the page.
 - ``POST /api/check``: the JSON report (the schema of ``check --format json``).
+- ``POST /compare`` and ``POST /api/compare``: a contract compared with its solicitation
+  (``web.compare_page``), with a marked-up copy of the contract to download.
 
 Confidential drafts: an upload is written to a private temporary folder only for the time of
 the check and removed when the request ends, also on errors; document text is never logged.
@@ -142,7 +144,9 @@ def create_app(max_upload_mb: float = 25, workers: int = 2, options: CheckOption
 
     @app.get("/", response_class=HTMLResponse)
     async def form() -> HTMLResponse:
-        return _page("form.html.j2", max_upload_mb=max_upload_mb)
+        from tenderlint.web.compare_page import MAX_CONTRACT_FILES
+
+        return _page("form.html.j2", max_upload_mb=max_upload_mb, max_contract_files=MAX_CONTRACT_FILES)
 
     @app.post("/check", response_class=HTMLResponse)
     async def check_html(request: Request) -> Response:
@@ -172,6 +176,9 @@ def create_app(max_upload_mb: float = 25, workers: int = 2, options: CheckOption
         status = 200 if not result.error else 500 if result.error["code"] == "internal" else 422
         return Response(render([result], "json"), status_code=status, media_type="application/json")
 
+    from tenderlint.web.compare_page import add_compare_routes
+
+    add_compare_routes(app, limit, max_upload_mb, options)
     return app
 
 
