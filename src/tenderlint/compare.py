@@ -262,7 +262,6 @@ def _content_words(text: str) -> set[str]:
 
 def load_schema() -> dict:
     """The JSON Schema (draft 2020-12) of ``compare --format json``."""
-    from importlib import resources
+    from tenderlint.report.json_report import load_schema as shipped_schema
 
-    text = resources.files("tenderlint.report").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
-    return json.loads(text)
+    return shipped_schema(SCHEMA_FILE)

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from tenderlint.commands._common import EXIT_ERROR, EXIT_OK, check_options, user_errors, write_output
+from tenderlint.commands._common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    check_option_decorators,
+    check_options,
+    user_errors,
+    write_output,
+)
 from tenderlint.errors import TenderlintError
 
 
@@ -17,17 +24,7 @@ from tenderlint.errors import TenderlintError
               help="Where to write the annotated copy (the original is never changed).")
 @click.option("--type", "doc_type", type=click.Choice(["auto", "rfp", "contract"]), default=None,
               help="Document type; auto detects solicitation vs contract.  [default: auto]")
-@click.option("--select", multiple=True, metavar="TOPICS", help="Only expect these topics (comma-separated).")
-@click.option("--ignore", multiple=True, metavar="TOPICS", help="Never expect these topics (comma-separated).")
-@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
-              help="An extra folder of rule files (repeatable).")
-@click.option("--no-model", is_flag=True, help="Use the rules alone, without the classifier.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="A tenderlint.toml or pyproject.toml (default: the nearest one found).")
-@click.option("--pdf-backend", type=click.Choice(["auto", "pdfium", "pypdf"]), default="auto", show_default=True,
-              help="PDF text extraction backend.")
-@click.option("--max-size-mb", type=click.FloatRange(min=0.001), default=None,
-              help="Refuse files larger than this.  [default: 100]")
+@check_option_decorators
 @user_errors
 def annotate(file, output, doc_type, select, ignore, rules_dirs, no_model, config_path, pdf_backend,
              max_size_mb) -> None:
@@ -39,12 +36,11 @@ def annotate(file, output, doc_type, select, ignore, rules_dirs, no_model, confi
     Exit status: 0 written, 2 usage error, unreadable or unsupported input."""
     from tenderlint.annotate import ANNOTATABLE_FORMATS, annotate_file, check_markup, not_annotatable
     from tenderlint.check import Checker, parse_file, validated_rule_pack
-    from tenderlint.config import load_config
     from tenderlint.results import DocumentResult
 
-    config = load_config(config_path, discover=True) if config_path else load_config()
-    options = check_options(config, doc_type=doc_type, select=select, ignore=ignore, rules_dirs=rules_dirs,
-                            no_model=no_model, pdf_backend=pdf_backend, max_size_mb=max_size_mb)
+    _config, options = check_options(config_path, doc_type=doc_type, select=select, ignore=ignore,
+                                     rules_dirs=rules_dirs, no_model=no_model, pdf_backend=pdf_backend,
+                                     max_size_mb=max_size_mb)
     validated_rule_pack(options)
     if output.resolve() == file.resolve():
         raise TenderlintError("usage", f"{output}: the annotated copy must not overwrite the original")

@@ -11,6 +11,7 @@ from tenderlint.commands._common import (
     EXIT_ERROR,
     EXIT_FINDINGS,
     EXIT_OK,
+    check_option_decorators,
     check_options,
     output_complete,
     user_errors,
@@ -30,21 +31,11 @@ from tenderlint.errors import TenderlintError
 @click.option("--annotate-contract", type=click.Path(path_type=Path), default=None, metavar="OUT",
               help="Write a copy of the contract (DOCX or PDF) with the findings as comments; with several "
                    "contract files, OUT is a folder that receives a copy of each.")
-@click.option("--select", multiple=True, metavar="TOPICS", help="Only compare these topics (comma-separated).")
-@click.option("--ignore", multiple=True, metavar="TOPICS", help="Never compare these topics (comma-separated).")
 @click.option("--fail-on", type=click.Choice(SEVERITY_ORDER), default=None,
               help="Lowest severity of a dropped, weakened or against-the-buyer topic that makes the exit "
                    "status 1.  [default: low]")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when topics are dropped (errors still exit 2).")
-@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
-              help="An extra folder of rule files (repeatable).")
-@click.option("--no-model", is_flag=True, help="Use the rules alone, without the classifier.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="A tenderlint.toml or pyproject.toml (default: the nearest one found).")
-@click.option("--pdf-backend", type=click.Choice(["auto", "pdfium", "pypdf"]), default="auto", show_default=True,
-              help="PDF text extraction backend.")
-@click.option("--max-size-mb", type=click.FloatRange(min=0.001), default=None,
-              help="Refuse files larger than this.  [default: 100]")
+@check_option_decorators
 @click.option("--color/--no-color", default=None, help="Colour in the text report (default: when a terminal).")
 @user_errors
 def compare(solicitation, contracts, fmt, output, annotate_contract, select, ignore, fail_on, exit_zero, rules_dirs,
@@ -57,11 +48,9 @@ def compare(solicitation, contracts, fmt, output, annotate_contract, select, ign
     unreadable input (the other files are still reported)."""
     from tenderlint.check import Checker, validated_rule_pack
     from tenderlint.compare import compare_documents
-    from tenderlint.config import load_config
     from tenderlint.report.comparison import render_comparison
 
-    config = load_config(config_path, discover=True) if config_path else load_config()
-    options = check_options(config, select=select, ignore=ignore, rules_dirs=rules_dirs, no_model=no_model,
+    config, options = check_options(config_path, select=select, ignore=ignore, rules_dirs=rules_dirs, no_model=no_model,
                             pdf_backend=pdf_backend, max_size_mb=max_size_mb)
     validated_rule_pack(options)  # a usage error now, before any file is read
     if annotate_contract is not None and len(contracts) > 1 and annotate_contract.is_file():

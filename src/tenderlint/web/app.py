@@ -184,22 +184,9 @@ def create_app(max_upload_mb: float = 25, workers: int = 2, options: CheckOption
 
 async def _run_upload(request: Request, limit: int, options: CheckOptions, api: bool = False):
     """Receive the upload into a private temporary folder, check it, always remove it."""
-    length = request.headers.get("content-length")
-    allowance = limit + 64 * 1024  # the multipart envelope around the file
-    if length and length.isdigit() and int(length) > allowance:
+    limited = _limited(request, limit + 64 * 1024)  # the multipart envelope around the file
+    if limited is None:
         return _too_large(api, limit)
-    received = 0
-
-    async def limited_receive():
-        # Counts the body as it streams in, so a chunked upload without Content-Length is stopped too.
-        nonlocal received
-        message = await request.receive()
-        received += len(message.get("body", b""))
-        if received > allowance:
-            raise UploadTooLarge()
-        return message
-
-    limited = Request(request.scope, receive=limited_receive)
     folder = tempfile.mkdtemp(prefix="tenderlint-upload-")
     form = None
     try:
@@ -250,6 +237,26 @@ async def _run_upload(request: Request, limit: int, options: CheckOptions, api: 
         if form is not None:
             await form.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _limited(request: Request, allowance: int) -> Request | None:
+    """The request with its body counted as it streams in: reading past ``allowance`` bytes raises
+    UploadTooLarge, so a chunked upload without Content-Length is stopped too. None when the
+    Content-Length already says the body is over it."""
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > allowance:
+        return None
+    received = 0
+
+    async def limited_receive():
+        nonlocal received
+        message = await request.receive()
+        received += len(message.get("body", b""))
+        if received > allowance:
+            raise UploadTooLarge()
+        return message
+
+    return Request(request.scope, receive=limited_receive)
 
 
 def _replace_broken_pool(app: FastAPI, broken: Executor) -> None:

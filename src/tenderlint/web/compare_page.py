@@ -104,23 +104,11 @@ def add_compare_routes(app: FastAPI, limit: int, max_upload_mb: float, options: 
 
 async def _run_compare_upload(request: Request, limit: int, options: CheckOptions, api: bool = False):
     """Receive the files into a private temporary folder, compare them, always remove the folder."""
-    from tenderlint.web.app import CHUNK, UploadTooLarge, _bad_request, _replace_broken_pool, _safe_name, _too_large
+    from tenderlint.web.app import CHUNK, UploadTooLarge, _bad_request, _limited, _replace_broken_pool, _safe_name, _too_large
 
-    length = request.headers.get("content-length")
-    allowance = limit + 64 * 1024 * (1 + MAX_CONTRACT_FILES)  # the multipart envelope around the files
-    if length and length.isdigit() and int(length) > allowance:
+    limited = _limited(request, limit + 64 * 1024 * (1 + MAX_CONTRACT_FILES))  # the multipart envelope
+    if limited is None:
         return _too_large(api, limit)
-    received = 0
-
-    async def limited_receive():
-        nonlocal received
-        message = await request.receive()
-        received += len(message.get("body", b""))
-        if received > allowance:
-            raise UploadTooLarge()
-        return message
-
-    limited = Request(request.scope, receive=limited_receive)
     folder = tempfile.mkdtemp(prefix="tenderlint-upload-")
     form = None
     try:
