@@ -80,13 +80,19 @@ def test_api_applies_a_named_configuration(tmp_path):
     assert result.topic("privacy").waiver == "The agency DPA governs it."
 
 
-def test_docs_api_example_runs():
-    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
-    example = re.search(r"```python\n(.*?)```", text, re.DOTALL).group(1)
+def _run_example(example: str) -> list[str]:
     run = subprocess.run([sys.executable, "-c", example], cwd=ROOT, env=_env(), capture_output=True, text=True,
                          timeout=300)
     assert run.returncode == 0, run.stderr
-    lines = run.stdout.splitlines()
+    return run.stdout.splitlines()
+
+
+def test_docs_api_examples_run():
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    check_example, compare_example = re.findall(r"```python\n(.*?)```", text, re.DOTALL)
+    changes = [line.split() for line in _run_example(compare_example)]
+    assert changes and all(len(c) == 3 and c[2] in ("dropped", "weakened", "against") for c in changes)
+    lines = _run_example(check_example)
     assert lines[0] == "contract"
     assert any(line.startswith("data-rights/") and "line " in line for line in lines)
     assert lines[-1] == ("covered waived covered by the agency's data processing agreement "
@@ -99,8 +105,24 @@ def test_import_is_light_and_the_api_is_what_all_exports():
             "print(heavy, sorted(tenderlint.__all__))")
     run = subprocess.run([sys.executable, "-c", code], env=_env(), capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == ("[] ['DocumentResult', 'TenderlintError', '__version__', 'check_file', "
-                                  "'check_text']")
+    assert run.stdout.strip() == ("[] ['Comparison', 'DocumentResult', 'TenderlintError', '__version__', "
+                                  "'check_file', 'check_text', 'compare_files']")
     for name in tenderlint.__all__:
         assert getattr(tenderlint, name) is not None
     assert (Path(tenderlint.__file__).parent / "py.typed").is_file()
+
+
+def test_compare_files_json_equals_what_the_compare_command_writes(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    solicitation, contracts = "tests/data/compare/solicitation.md", ["tests/data/compare/contract.md",
+                                                                     "tests/data/compare/exit-schedule.md"]
+    cli = CliRunner().invoke(main, ["compare", solicitation, *contracts, "--format", "json", "--exit-zero",
+                                    "--no-model"], catch_exceptions=False)
+    assert cli.exit_code == 0, cli.output
+    comparison = tenderlint.compare_files(solicitation, contracts, model=False)
+    assert isinstance(comparison, tenderlint.Comparison)
+    assert comparison.to_json() == cli.output
+    assert comparison.findings and all(t.change in ("dropped", "weakened", "against") for t in comparison.findings)
+    with pytest.raises(tenderlint.TenderlintError) as missing:
+        tenderlint.compare_files(solicitation, ["tests/data/compare/nothing.md"], model=False)
+    assert missing.value.code == "not-found"

@@ -1,7 +1,7 @@
 """tenderlint: check tender documents and contracts for AI and technology against procurement guidance.
 
 The public Python API is what this module exports (``__all__``) and what ``docs/api.md``
-documents: ``check_file``, ``check_text`` and the result types they return. Every other
+documents: ``check_file``, ``check_text``, ``compare_files`` and the result types they return. Every other
 module is internal and may change between releases. Importing ``tenderlint`` is cheap: spaCy,
 the rules and the classifier load on the first check (and stay loaded for the next ones).
 """
@@ -12,10 +12,12 @@ from os import PathLike
 from typing import TYPE_CHECKING, Iterable
 
 __version__ = "0.1.0"
-__all__ = ["check_file", "check_text", "DocumentResult", "TenderlintError", "__version__"]
+__all__ = ["check_file", "check_text", "compare_files", "Comparison", "DocumentResult", "TenderlintError",
+           "__version__"]
 
 if TYPE_CHECKING:
     from tenderlint.check import Checker
+    from tenderlint.compare import Comparison
     from tenderlint.errors import TenderlintError
     from tenderlint.results import DocumentResult
 
@@ -73,6 +75,36 @@ def check_text(
     return result
 
 
+def compare_files(
+    solicitation: str | PathLike[str],
+    contracts: Iterable[str | PathLike[str]],
+    *,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    rules: Iterable[str | PathLike[str]] | None = None,
+    model: bool = True,
+    config: str | PathLike[str] | None = None,
+) -> Comparison:
+    """Compare a solicitation (checked as an RFP) with the contract files that form the deal (checked
+    as contracts, their evidence pooled), as ``tenderlint compare`` does: per topic kept, weakened,
+    dropped, added or against the buyer. Raises ``TenderlintError`` for an unusable file or option."""
+    from pathlib import Path
+
+    from tenderlint.compare import compare_documents
+    from tenderlint.errors import TenderlintError as Error
+
+    checker = _checker(None, select, ignore, rules, model, config)
+    contract_paths = [contracts] if isinstance(contracts, (str, PathLike)) else list(contracts)
+    if not contract_paths:
+        raise Error("usage", "compare_files needs at least one contract file")
+    wanted = checker.check_file(Path(solicitation), "rfp")
+    results = [wanted] + [checker.check_file(Path(path), "contract") for path in contract_paths]
+    for result in results:
+        if result.error:
+            raise Error(result.error["code"], result.error["message"])
+    return compare_documents(wanted, results[1:])
+
+
 # Loaded Checkers, by their options: loading spaCy, the rules and the model is the slow part.
 _CHECKERS: dict[str, Checker] = {}
 _MAX_CHECKERS = 4
@@ -112,6 +144,10 @@ def __getattr__(name: str):
         from tenderlint.results import DocumentResult
 
         return DocumentResult
+    if name == "Comparison":
+        from tenderlint.compare import Comparison
+
+        return Comparison
     if name == "TenderlintError":
         from tenderlint.errors import TenderlintError
 
