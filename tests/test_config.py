@@ -84,6 +84,9 @@ COMMANDS = {
     "check": lambda config, tmp: ["check", VENDOR_TERMS, "--no-model", "--config", config],
     "audit": lambda config, tmp: ["audit", VENDOR_TERMS, "--no-model", "-q", "--db", tmp / "a.sqlite", "--config", config],
     "serve": lambda config, tmp: ["serve", "--no-model", "--workers", "0", "--port", "1", "--config", config],
+    "compare": lambda config, tmp: ["compare", VENDOR_TERMS, VENDOR_TERMS, "--no-model", "--config", config],
+    "annotate": lambda config, tmp: ["annotate", ROOT / "examples" / "draft-rfp-ai-assistant.docx", "-o",
+                                     tmp / "a.sqlite", "--no-model", "--config", config],
 }
 
 
@@ -100,7 +103,7 @@ def test_unknown_topic_anywhere_in_the_config_is_config_invalid_naming_the_key(t
     assert result.exit_code == 2, result.output
     lines = result.stderr.strip().splitlines()
     assert lines == [f"error[config-invalid]: {config}: {key}: unknown topic 'privcy' (see `tenderlint rules`)"]
-    assert not (tmp_path / "a.sqlite").exists()  # audit stopped before it opened the store
+    assert not (tmp_path / "a.sqlite").exists()  # nothing written: audit's store, annotate's copy
 
 
 @pytest.mark.parametrize(
