@@ -28,8 +28,13 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tenderlint.errors import TenderlintError
+
+if TYPE_CHECKING:
+    from tenderlint.check import CheckOptions
+    from tenderlint.rules.loader import RulePack
 
 SEVERITIES = ("high", "medium", "low")
 KNOWN_KEYS = {"select", "ignore", "rules", "fail-on", "type", "severity", "waivers", "per-file"}
@@ -157,7 +162,7 @@ def _parse(path: Path, data: dict) -> Config:
     return config
 
 
-def resolve_topics(config: Config, pack) -> Config:
+def resolve_topics(config: Config, pack: RulePack) -> Config:
     """``config`` with every topic name resolved to its id in ``pack`` (aliases followed).
 
     An unknown topic is a ``config-invalid`` error naming the key it sits under.
@@ -201,7 +206,7 @@ def check_options(
     ignore: list[str] | None = None,
     use_model: bool = True,
     **extra,
-):
+) -> CheckOptions:
     """The ``CheckOptions`` for a command: the configuration, then the command's own options on top.
 
     ``select`` replaces the configuration's; ``ignore`` and ``rules_dirs`` add to it. Topic names
@@ -210,6 +215,7 @@ def check_options(
     """
     from tenderlint.check import CheckOptions, validated_rule_pack
     from tenderlint.decide import PerFileSelection, Selection
+    from tenderlint.rules.loader import load_rule_pack
 
     config = config or Config()
     options = CheckOptions(
@@ -218,8 +224,6 @@ def check_options(
         use_model=use_model,
         **extra,
     )
-    from tenderlint.rules.loader import load_rule_pack
-
     config = resolve_topics(config, load_rule_pack(options.rules_dirs))
     selected = list(select) if select else config.select
     options.selection = Selection(
