@@ -156,7 +156,7 @@ def contract_markup(comparison, document: str) -> Markup:
     dropped = len(comparison.changed("dropped"))
     summary = Note(
         f"tenderlint compare: {dropped} topic(s) dropped, {len(comparison.changed('weakened'))} weakened, "
-        f"{len(comparison.changed('against'))} against the buyer, against the solicitation "
+        f"{len(comparison.changed('against'))} against the buyer, compared with the solicitation "
         f"{Path(comparison.solicitation.path).name}",
         "\n".join(elsewhere) or "Every finding is commented where it occurs.",
     )
