@@ -133,6 +133,11 @@ class Rule(_Strict):
                     "as transparency, and as a disclaimer of accuracy for performance), 'ai-nature' (the "
                     "vendor says its service is AI-powered: a disclosure of AI use)",
     )
+    mention_in_statements: list[Literal["limitation-notice", "ai-nature"]] = Field(
+        default_factory=list,
+        description="statements that are at most mentions of this topic: a warning that outputs may be "
+                    "'incomplete, inaccurate, biased' is a notice of limitations, not a fairness commitment",
+    )
     about_the_solution: bool = Field(
         default=False,
         description="the topic concerns the solution bought, so a provision about handling the bids "
