@@ -82,7 +82,7 @@ def compare(solicitation, contracts, fmt, output, annotate_contract, select, ign
 
 def _annotate_contracts(comparison, paths: tuple[Path, ...], out: Path) -> list:
     """Write each readable contract's annotated copy; a file that cannot be annotated is an error result."""
-    from tenderlint.annotate import ANNOTATABLE_FORMATS, annotate_file, contract_markup, not_annotatable
+    from tenderlint.annotate import ANNOTATABLE_FORMATS, annotate_file, contract_markup, not_annotatable_reason
     from tenderlint.results import DocumentResult
 
     problems = []
@@ -90,8 +90,8 @@ def _annotate_contracts(comparison, paths: tuple[Path, ...], out: Path) -> list:
         if result.error:
             continue
         if result.format not in ANNOTATABLE_FORMATS:
-            error = not_annotatable(str(path), result.format)
-            problems.append(DocumentResult(path=str(path), error={"code": error.code, "message": error.message.split(": ", 1)[1]}))
+            problems.append(DocumentResult(path=str(path), error={"code": "unsupported-format",
+                                                                  "message": not_annotatable_reason(result.format)}))
             continue
         target = out if len(paths) == 1 else out / f"{path.stem}.annotated{path.suffix}"
         data = annotate_file(path, result.format, contract_markup(comparison, result.path))
