@@ -83,3 +83,39 @@ def _flag_cases():
 def test_red_flag_example(compiled, flag_id, text, expected):
     _covered, _mentioned, flags = judge_text(compiled, text)
     assert (flag_id in flags) == expected, f"{flag_id}: {'should' if expected else 'should not'} flag: {text}"
+
+
+def _flags_in_blocks(compiled: CompiledRules, blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(flag id, quoted text) for a document made of (kind, text) blocks."""
+    from tenderlint.document import Block, Document
+
+    document = Document(path="<text>", sha256="", format="text",
+                        blocks=[Block(text=text, kind=kind, section=[]) for kind, text in blocks])
+    return [(flag.id, flag.evidence.quote) for flag in compiled.find(document).red_flags]
+
+
+def test_red_flag_read_with_the_lead_in_of_a_list(compiled):
+    # "We make no warranty:" and its list items are one sentence: the disclaimer carries down.
+    found = _flags_in_blocks(compiled, [
+        ("paragraph", "Except as this Agreement says otherwise, we make no warranty to you:"),
+        ("list_item", "that the platform will be secure or free of harmful code;"),
+        ("list_item", "that you will like the colour scheme."),
+    ])
+    assert ("security/disclaims-security", "that the platform will be secure or free of harmful code;") in found
+    assert all(quote != "that you will like the colour scheme." for _flag, quote in found)
+
+
+def test_red_flag_lead_in_ends_at_the_next_paragraph(compiled):
+    # a paragraph that does not end with a colon introduces nothing
+    found = _flags_in_blocks(compiled, [
+        ("paragraph", "We make no warranty of merchantability."),
+        ("list_item", "The platform will be secure and free of harmful code."),
+    ])
+    assert not [flag for flag, _quote in found if flag == "security/disclaims-security"]
+    found = _flags_in_blocks(compiled, [
+        ("paragraph", "We make no warranty to you:"),
+        ("list_item", "that the service will meet your needs;"),
+        ("paragraph", "The Supplier commits to the following:"),
+        ("list_item", "the platform will be secure and free of harmful code."),
+    ])
+    assert not [flag for flag, _quote in found if flag == "security/disclaims-security"]

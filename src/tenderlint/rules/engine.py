@@ -368,6 +368,9 @@ class CompiledRules:
         blocks = [b for b in document.blocks if b.kind != "header_footer" and b.text.strip()]
         parts = list(batches([b.text for b in blocks], self.joinable))
         lead_in = False  # a "The Contractor shall:" paragraph makes the list items after it obligations
+        # ... and a "We do not warrant:" paragraph lends its red-flag phrases to the items: each item
+        # reads as the end of that sentence ("that the service will be secure;").
+        flag_lead_in: SentenceHit | None = None
         for batch, doc in zip(parts, self.nlp.pipe(self._tokenized(batch) for batch in parts)):
             sents = Sentences.of(doc, batch)
             block_hits: dict[int, list[tuple[int, SentenceHit]]] = defaultdict(list)
@@ -377,13 +380,18 @@ class CompiledRules:
             for bi in batch.indices:
                 block = blocks[bi]
                 if block.kind == "list_item" or block.kind == "table_cell":
-                    inherited = lead_in
+                    inherited, carried = lead_in, flag_lead_in
                 else:
-                    inherited = False
+                    inherited, carried = False, None
                 for si, hit in block_hits[bi]:
                     ai_sentences += hit.ai
                     strong = self._strong_topics(hit)
                     flags = self._flags(hit)
+                    if carried is not None:
+                        read_on = self._flags(_with_lead_in(hit, carried)) - flags
+                        flags |= read_on
+                    else:
+                        read_on = set()
                     mentioned = (hit.mentions | strong) - hit.excluded
                     if not (mentioned or flags):
                         continue
@@ -402,14 +410,17 @@ class CompiledRules:
                         if why in ("heading", "table of contents", "definition"):
                             continue
                         rule, flag = self.flags[flag_id]
-                        ev = self._evidence(rule.id, passage, True, "red flag", hit,
-                                            source=f"red-flag:{flag_id}")
+                        ev = self._evidence(rule.id, passage, True,
+                                            "red flag, read with the lead-in" if flag_id in read_on else "red flag",
+                                            hit, source=f"red-flag:{flag_id}")
                         red_flags.append(RedFlag(flag_id, rule.id, flag.title, flag.severity, ev))
                 if block.kind in ("paragraph", "heading"):
-                    lead_in = False
+                    lead_in, flag_lead_in = False, None
                     if block.text.rstrip().endswith(":"):
                         last = Passage.of(sents.span(doc, last_sentence[bi]), block, batch, bi)
                         lead_in = self._form(last, False)[0] == "substantive"
+                        flag_lead_in = next((hit for si, hit in block_hits[bi] if si == last_sentence[bi]
+                                             and (hit.flag_groups or hit.flag_excluded)), None)
         return Findings(dict(evidence), red_flags, ai_sentences, sentences)
 
     def _tokenized(self, batch: Batch) -> Doc:
@@ -466,6 +477,15 @@ class CompiledRules:
             block_kind=block.kind,
             why=why if not matched else f"{why}; matched: {matched}",
         )
+
+
+def _with_lead_in(hit: SentenceHit, lead_in: SentenceHit) -> SentenceHit:
+    """A list item's red-flag phrases together with those of the lead-in sentence before the list."""
+    groups: dict[str, set[int]] = defaultdict(set)
+    for source in (hit.flag_groups, lead_in.flag_groups):
+        for key, found in source.items():
+            groups[key] |= found
+    return SentenceHit(flag_groups=groups, flag_excluded=hit.flag_excluded | lead_in.flag_excluded)
 
 
 def _parse_key(key: str) -> tuple[str, str, str, int]:
