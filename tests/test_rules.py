@@ -119,3 +119,12 @@ def test_red_flag_lead_in_ends_at_the_next_paragraph(compiled):
         ("list_item", "the platform will be secure and free of harmful code."),
     ])
     assert not [flag for flag, _quote in found if flag == "security/disclaims-security"]
+
+
+def test_red_flag_of_a_lead_in_is_not_repeated_on_its_items(compiled):
+    found = _flags_in_blocks(compiled, [
+        ("paragraph", "We make no warranty that the service will be secure, and in particular:"),
+        ("list_item", "that the reports it writes will be accurate;"),
+    ])
+    assert [quote for flag, quote in found if flag == "security/disclaims-security"] == [
+        "We make no warranty that the service will be secure, and in particular:"]
