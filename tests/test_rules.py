@@ -128,3 +128,17 @@ def test_red_flag_of_a_lead_in_is_not_repeated_on_its_items(compiled):
     ])
     assert [quote for flag, quote in found if flag == "security/disclaims-security"] == [
         "We make no warranty that the service will be secure, and in particular:"]
+
+
+def test_pattern_anchors_keep_only_the_weakest_requirements():
+    from tenderlint.rules.engine import PatternAnchors
+
+    anchors = PatternAnchors()
+    anchors.add([[1, 2], [3]])
+    anchors.add([[1, 2], [3], [4]])  # needs all the first needs and more: adds nothing
+    anchors.add([[5]])
+    assert len(anchors.pattern_bits) == 2
+    assert anchors.may_match([2, 3]) and anchors.may_match([1, 3, 4]) and anchors.may_match([5])
+    assert not anchors.may_match([1, 4]) and not anchors.may_match([3, 4])
+    anchors.add([[3]])  # weaker than the first: replaces it
+    assert len(anchors.pattern_bits) == 2 and anchors.may_match([3])

@@ -197,24 +197,35 @@ class Findings:
 class PatternAnchors:
     """The words a sentence must hold for some token pattern to match in it at all.
 
-    Each required token of each pattern (see ``_required_words``) is one bit; a word (a string
-    hash of a token's NORM, LOWER or ORTH) carries the bits of the required tokens it satisfies.
+    Each distinct set of words a required token allows (see ``_required_words``) is one bit; a
+    word (a string hash of a token's NORM, LOWER or ORTH) carries the bits of the sets it is in.
+    A pattern whose requirements include another's is dropped (whenever it may match, so may the
+    other), so the check per sentence grows with the distinct requirements, not with the number of
+    patterns.
     """
 
     def __init__(self):
         self.word_bits: dict[int, int] = defaultdict(int)
         self.pattern_bits: list[int] = []
+        self.set_bits: dict[frozenset[int], int] = {}
         self.next_bit = 1
 
     def add(self, required: list[list[int]]) -> None:
         """A pattern, by the words each of its required tokens allows."""
         bits = 0
         for words in required:
-            for word in words:
-                self.word_bits[word] |= self.next_bit
-            bits |= self.next_bit
-            self.next_bit <<= 1
-        self.pattern_bits.append(bits)
+            key = frozenset(words)
+            bit = self.set_bits.get(key)
+            if bit is None:
+                bit = self.set_bits[key] = self.next_bit
+                self.next_bit <<= 1
+                for word in key:
+                    self.word_bits[word] |= bit
+            bits |= bit
+        # a pattern that requires all another one requires and more adds nothing to the check
+        if any(kept & bits == kept for kept in self.pattern_bits):
+            return
+        self.pattern_bits = [kept for kept in self.pattern_bits if kept & bits != bits] + [bits]
 
     def may_match(self, words: list[int]) -> bool:
         """Whether ``words`` (a sentence's string hashes) allow every required token of some pattern."""
