@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from tenderlint.language import language_name
 from tenderlint.results import DocumentResult, Evidence, RedFlag, TopicResult
 
 # How a topic is shown. "not-expected" is a topic the document type does not call for and the
@@ -44,24 +45,6 @@ STATUS_MEANINGS = {
 DOC_TYPE_LABELS = {
     "rfp": "Solicitation (RFP, statement of work or tender notice)",
     "contract": "Contract, agreement or terms",
-}
-
-# Names for the languages a tender is most likely to be in; anything else is shown by its code.
-LANGUAGE_NAMES = {
-    "en": "English",
-    "fr": "French",
-    "de": "German",
-    "es": "Spanish",
-    "it": "Italian",
-    "nl": "Dutch",
-    "pt": "Portuguese",
-    "pl": "Polish",
-    "sv": "Swedish",
-    "da": "Danish",
-    "fi": "Finnish",
-    "el": "Greek",
-    "ro": "Romanian",
-    "cs": "Czech",
 }
 
 RED_FLAG_SYMBOL = "⚑"
@@ -128,12 +111,6 @@ def describe_location(evidence: Evidence) -> str:
     if section:
         parts.append(f"section {section}")
     return ", ".join(parts) if parts else "location not known"
-
-
-def language_name(code: str | None) -> str:
-    if not code:
-        return "unknown"
-    return LANGUAGE_NAMES.get(code, code)
 
 
 @dataclass
