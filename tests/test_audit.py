@@ -97,8 +97,11 @@ def test_audit_manifest_metadata_reaches_store_and_summary(tmp_path):
         assert set(data["trends"]["year"]) == {"2019", "2020"}
         assert set(data["trends"]["issuer"]) == {"City of Aldermoor", "Harbour County"}
         html = render_summary(store, summary.document_ids, pack.topic_ids, {t.id: t.name for t in pack.topics})
-        assert "Harbour County" in html and "data:image/png;base64," in html
+        assert "Harbour County" in html and html.count("<svg") == 4  # status bars, status map, two trends
+        assert "<title>Coverage by issuer</title>" in html and "data:image" not in html
+        assert "rfp-chatbot.md · privacy: covered" in html
         assert "http://" not in html and "https://" not in html
+        assert "matplotlib" not in sys.modules
 
 
 def _run_cli(args: list[str], **kwargs) -> subprocess.Popen:
