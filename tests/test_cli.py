@@ -195,6 +195,18 @@ def test_cli_check_fail_on_select_ignore_and_waivers(tmp_path):
     assert not {"sustainability", "exit-transition"} & {g["id"] for g in ignored["gaps"]}
     unknown = run("check", DRAFT_RFP, "--select", "nonsense")
     assert unknown.exit_code == 2
+    # Of privacy (covered), data-quality (a medium gap) and sustainability (a low gap), only gaps at or
+    # above --fail-on fail the check; the same threshold set in the configuration does the same.
+    selected = ("--select", "privacy,data-quality,sustainability", "--no-model")
+    assert run("check", DRAFT_RFP, *selected, "--fail-on", "high").exit_code == 0
+    assert run("check", DRAFT_RFP, *selected, "--fail-on", "medium").exit_code == 1
+    assert run("check", DRAFT_RFP, "--select", "privacy,sustainability", "--no-model", "--fail-on", "medium").exit_code == 0
+    assert run("check", DRAFT_RFP, "--select", "privacy,sustainability", "--no-model", "--fail-on", "low").exit_code == 1
+    strict = tmp_path / "strict.toml"
+    strict.write_text('fail-on = "high"\n')
+    assert run("check", DRAFT_RFP, *selected, "--config", strict).exit_code == 0
+    assert run("check", DRAFT_RFP, *selected, "--config", strict, "--fail-on", "medium").exit_code == 1
+    assert run("check", DRAFT_RFP, *selected, "--fail-on", "severe").exit_code == 2
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
