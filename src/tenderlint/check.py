@@ -14,10 +14,8 @@ from tenderlint.decide import Selection, decide
 from tenderlint.document import Document
 from tenderlint.doctype import detect_doc_type
 from tenderlint.errors import TenderlintError
-from tenderlint.results import DocumentResult
+from tenderlint.results import REQUESTED_DOC_TYPES, DocumentResult
 from tenderlint.rules.loader import RulePack, load_rule_pack
-
-DOC_TYPES = ("auto", "rfp", "contract")
 
 
 @dataclass
@@ -57,8 +55,8 @@ def validated_rule_pack(options: CheckOptions) -> RulePack:
     Cheap (no spaCy): the check command calls it before it starts parsing, so a mistyped topic is
     reported at once rather than after a long PDF has been read.
     """
-    if options.doc_type not in DOC_TYPES:
-        raise TenderlintError("usage", f"--type must be one of {', '.join(DOC_TYPES)}")
+    if options.doc_type not in REQUESTED_DOC_TYPES:
+        raise TenderlintError("usage", f"--type must be one of {', '.join(REQUESTED_DOC_TYPES)}")
     pack = load_rule_pack(tuple(options.rules_dirs))
     selection = options.selection
     for name in (selection.select or set()) | selection.ignore | set(selection.waivers):
@@ -102,8 +100,8 @@ class Checker:
     def check_document(self, document: Document, doc_type: str | None = None) -> DocumentResult:
         started = time.perf_counter()
         doc_type = doc_type or self.options.doc_type
-        if doc_type not in DOC_TYPES:
-            raise TenderlintError("usage", f"document type must be one of {', '.join(DOC_TYPES)}")
+        if doc_type not in REQUESTED_DOC_TYPES:
+            raise TenderlintError("usage", f"document type must be one of {', '.join(REQUESTED_DOC_TYPES)}")
         if doc_type == "auto":
             doc_type, reason = detect_doc_type(document)
         else:

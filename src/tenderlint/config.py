@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tenderlint.errors import TenderlintError
+from tenderlint.results import REQUESTED_DOC_TYPES, SEVERITIES
 
-SEVERITIES = ("high", "medium", "low")
 KNOWN_KEYS = {"select", "ignore", "rules", "fail-on", "type", "severity", "waivers"}
 
 
@@ -95,7 +95,7 @@ def _parse(path: Path, data: dict) -> Config:
             raise bad("fail-on", f"must be one of {', '.join(SEVERITIES)}")
         config.fail_on = data["fail-on"]
     if "type" in data:
-        if data["type"] not in ("auto", "rfp", "contract"):
+        if data["type"] not in REQUESTED_DOC_TYPES:
             raise bad("type", "must be auto, rfp or contract")
         config.doc_type = data["type"]
     for key, attr in (("severity", "severity"), ("waivers", "waivers")):

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from tenderlint.language import language_name
-from tenderlint.results import DocumentResult, Evidence, RedFlag, TopicResult
+from tenderlint.results import SEVERITY_RANK, DocumentResult, Evidence, RedFlag, TopicResult
 
 # How a topic is shown. "not-expected" is a topic the document type does not call for and the
 # document does not cover: listed for completeness, never counted as a gap.
@@ -316,7 +316,7 @@ def document_view(result: DocumentResult, index: int) -> DocumentView:
     """The presentation of one checked document (``index`` is 1-based and makes anchors unique)."""
     names = {t.id: t.name for t in result.topics}
     flags = [_red_flag_view(f, names) for f in result.red_flags]
-    flags.sort(key=lambda f: ({"high": 0, "medium": 1, "low": 2}.get(f.severity, 9), f.topic, f.id))
+    flags.sort(key=lambda f: (SEVERITY_RANK.get(f.severity, 9), f.topic, f.id))
     topics = [_topic_view(t, flags) for t in result.topics]
     by_id = {t.id: t for t in topics}
     gaps = [by_id[one_line(t.id)] for t in result.gaps]
