@@ -7,7 +7,7 @@ checks any number of files; the CLI, the batch audit and the web page all use it
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tenderlint.decide import Selection, decide
@@ -47,6 +47,14 @@ def parse_file(path: str | Path, options: CheckOptions) -> Document | DocumentRe
         return DocumentResult(path=str(path), error=error.as_dict())
     document.parse_seconds = round(time.perf_counter() - started, 4)
     return document
+
+
+def rule_hits_as_mentions(findings):
+    """``findings`` with every rule hit kept only as a mention: the model-alone run of the ablation."""
+    why = "rule evidence set aside (evidence from the model only)"
+    return replace(findings, evidence={
+        topic: [replace(ev, strength="mention", why=f"{ev.why}; {why}" if ev.why else why) for ev in evs]
+        for topic, evs in findings.evidence.items()})
 
 
 def validated_rule_pack(options: CheckOptions) -> RulePack:
@@ -108,12 +116,12 @@ class Checker:
             reason = "set by the user (--type)"
         findings = self.rules.find(document, keep_sentences=self.model is not None)
         matched = time.perf_counter()
-        model_evidence, demoted = {}, {}
+        model_evidence = {}
         if self.model is not None and "model" in self.options.evidence_from:
-            model_evidence, demoted = self.model.evidence(document, findings)
+            model_evidence = self.model.evidence(document, findings)
         if "rules" not in self.options.evidence_from:
-            demoted = {topic: {(e.start, e.end) for e in evs} for topic, evs in findings.evidence.items()}
-        topics, red_flags = decide(self.pack, findings, doc_type, self.options.selection, model_evidence, demoted)
+            findings = rule_hits_as_mentions(findings)
+        topics, red_flags = decide(self.pack, findings, doc_type, self.options.selection, model_evidence)
         finished = time.perf_counter()
         warnings = list(document.warnings)
         return DocumentResult(
