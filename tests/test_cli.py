@@ -216,3 +216,15 @@ def test_cli_check_writes_every_format_to_a_file(tmp_path, fmt):
     assert result.exit_code == 0 and out.exists()
     text = out.read_text()
     assert "privacy" in text.lower() and "\x1b[" not in text
+
+
+def test_train_without_the_train_extra_is_one_coded_line(tmp_path, monkeypatch):
+    """scikit-learn and skops come with the `train` extra; without them train says so and writes nothing."""
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # as if not installed: importing it raises ImportError
+    monkeypatch.setitem(sys.modules, "skops", None)
+    result = CliRunner().invoke(main, ["train", "--out", str(tmp_path / "models")])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert lines == ["error[usage]: training needs scikit-learn and skops, which a check does not: "
+                     "pip install 'tenderlint[train]'"]
+    assert not (tmp_path / "models").exists()
