@@ -227,6 +227,15 @@ def test_plain_text_legacy_encodings_decode_right(tmp_path: Path, encoding: str,
     assert "\ufffd" not in doc.text
 
 
+def test_decode_text_utf8_cut_inside_its_last_character_stays_utf8():
+    from tenderlint.parsers.text import decode_text
+
+    data = "Żółć and données — café".encode("utf-8")
+    assert decode_text(data[:-1]) == "Żółć and données — caf"
+    cut = "Ochrona danych: zamawiający ".encode("utf-8") + "ż".encode("utf-8")[:1]
+    assert decode_text(cut) == "Ochrona danych: zamawiający "
+
+
 def test_detect_format_uses_bytes_not_suffix(tmp_path: Path, tender_pdf: Path):
     renamed = tmp_path / "looks-like.docx"
     renamed.write_bytes(tender_pdf.read_bytes())

@@ -106,7 +106,10 @@ def decode_text(data: bytes, *, name: str = "the file") -> str:
         raise TenderlintError("binary-text", f"{name} contains binary content (NUL or control bytes), not text")
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as error:
+        if error.reason == "unexpected end of data":
+            # UTF-8 cut inside its last character (a sniffer's prefix, a truncated file): drop the fragment.
+            return data[:error.start].decode("utf-8-sig")
         return data.decode(legacy_encoding(data), errors="replace")
 
 
