@@ -98,6 +98,12 @@ def decide(
         # A provision against the buyer addresses the topic: its evidence joins the topic's own.
         known = {(ev.start, ev.end) for ev in evidence if ev.strength == "substantive"}
         evidence += [ev for ev in flag_evidence.get(topic.id, []) if (ev.start, ev.end) not in known]
+        if doc_type != "contract":
+            # A plain statement ("outputs may be wrong", "the service is AI-powered") is a provision
+            # when the vendor's terms give it (COVERAGE.md); in a solicitation it is background.
+            evidence = [_as_mention(ev, "a statement, not a requirement, in a solicitation")
+                        if ev.strength == "substantive" and ev.why.startswith("statement (") else ev
+                        for ev in evidence]
         if rule.only_in_solicitations and doc_type == "contract":
             evidence = [_as_mention(ev, "a solicitation's topic, in a contract") if ev.strength == "substantive"
                         else ev for ev in evidence]
