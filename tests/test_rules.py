@@ -142,3 +142,16 @@ def test_pattern_anchors_keep_only_the_weakest_requirements():
     assert not anchors.may_match([1, 4]) and not anchors.may_match([3, 4])
     anchors.add([[3]])  # weaker than the first: replaces it
     assert len(anchors.pattern_bits) == 2 and anchors.may_match([3])
+
+
+def test_red_flag_lead_in_reaches_numbered_paragraphs(compiled):
+    # parsers often keep "(1) ...", "(2) ..." clauses as paragraphs; they still finish the lead-in
+    found = _flags_in_blocks(compiled, [
+        ("paragraph", "In particular, we do not promise you:"),
+        ("paragraph", "(1) that the reports will arrive on time;"),
+        ("paragraph", "(2) that the platform will be secure;"),
+        ("paragraph", "Our support desk is open on weekdays."),
+        ("paragraph", "(3) The platform will be secure."),
+    ])
+    quotes = [quote for flag, quote in found if flag == "security/disclaims-security"]
+    assert quotes == ["(2) that the platform will be secure;"]

@@ -10,6 +10,7 @@ out-of-scope statement, otherwise a *mention*.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
@@ -45,6 +46,9 @@ COOCCUR_WINDOW = 30
 # Short texts are joined into Docs of about this many characters (see Batch).
 BATCH_CHARS = 2_000
 TEXT_SEPARATOR = "\n\n"
+# "(2) that the service will be secure;" under "We do not warrant:": a numbered item of the sentence
+# before it, for red flags (topic lead-ins keep to lettered items, see cues.LETTERED_ITEM).
+NUMBERED_ITEM = re.compile(r"^\s*\(\d{1,2}\)\s")
 
 
 @dataclass
@@ -414,7 +418,8 @@ class CompiledRules:
                 item = block.kind in ("list_item", "table_cell") or (
                     block.kind == "paragraph" and bool(cues.LETTERED_ITEM.match(block.text)))
                 inherited = lead_in if item else False
-                carried = flag_lead_in if item else None
+                flag_item = item or (block.kind == "paragraph" and bool(NUMBERED_ITEM.match(block.text)))
+                carried = flag_lead_in if flag_item else None
                 for si, hit in block_hits[bi]:
                     ai_sentences += hit.ai
                     if inherited and lead_groups:
@@ -472,7 +477,9 @@ class CompiledRules:
                                             hit, source=f"red-flag:{flag_id}")
                         red_flags.append(RedFlag(flag_id, rule.id, flag.title, flag.severity, ev))
                 if block.kind == "heading" or (block.kind == "paragraph" and not item):
-                    lead_in, lead_groups, flag_lead_in = False, {}, None
+                    lead_in, lead_groups = False, {}
+                    if not flag_item:
+                        flag_lead_in = None
                     if block.text.rstrip().endswith(":"):
                         last_si = last_sentence[bi]
                         last = Passage.of(sents.span(doc, last_si), block, batch, bi)
