@@ -82,12 +82,10 @@ def decide(
     doc_type: str,
     selection: Selection | None = None,
     model_evidence: dict[str, list[Evidence]] | None = None,
-    demoted: dict[str, set[tuple[int, int]]] | None = None,
 ) -> tuple[list[TopicResult], list[RedFlag]]:
     """One TopicResult per topic in the pack (taxonomy order) and the red flags found."""
     selection = selection or Selection()
     model_evidence = model_evidence or {}
-    demoted = demoted or {}
     flagged_topics = {flag.topic for flag in findings.red_flags}
     flag_evidence: dict[str, list[Evidence]] = {}
     for flag in findings.red_flags:
@@ -96,14 +94,16 @@ def decide(
     for topic in pack.topics:
         rule = pack.rules[topic.id]
         evidence = list(findings.evidence.get(topic.id, []))
-        # The model may say a rule hit is boilerplate: keep it, but only as a mention.
-        for i, ev in enumerate(evidence):
-            if ev.strength == "substantive" and (ev.start, ev.end) in demoted.get(topic.id, set()):
-                evidence[i] = _as_mention(ev, "the classifier judged it boilerplate")
         evidence += model_evidence.get(topic.id, [])
         # A provision against the buyer addresses the topic: its evidence joins the topic's own.
         known = {(ev.start, ev.end) for ev in evidence if ev.strength == "substantive"}
         evidence += [ev for ev in flag_evidence.get(topic.id, []) if (ev.start, ev.end) not in known]
+        if doc_type != "contract":
+            # A plain statement ("outputs may be wrong", "the service is AI-powered") is a provision
+            # when the vendor's terms give it (COVERAGE.md); in a solicitation it is background.
+            evidence = [_as_mention(ev, "a statement, not a requirement, in a solicitation")
+                        if ev.strength == "substantive" and ev.why.startswith("statement (") else ev
+                        for ev in evidence]
         if rule.only_in_solicitations and doc_type == "contract":
             evidence = [_as_mention(ev, "a solicitation's topic, in a contract") if ev.strength == "substantive"
                         else ev for ev in evidence]

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from tenderlint.classify.corpus import Passage, corpus_hash, load_passages
+from tenderlint.errors import TenderlintError
 
 MODEL_FILE = "topic-classifier.skops"
 CARD_FILE = "card.json"
@@ -360,6 +361,19 @@ def model_readme(card: dict) -> str:
     return "\n".join(lines)
 
 
+def require_training_libraries() -> None:
+    """Raise ``usage`` naming the ``train`` extra when scikit-learn or skops is not installed."""
+    missing = []
+    for module, package in (("sklearn", "scikit-learn"), ("skops", "skops")):
+        try:
+            __import__(module)
+        except ImportError:
+            missing.append(package)
+    if missing:
+        raise TenderlintError("usage", f"training needs {' and '.join(missing)}, which a check does not: "
+                                       "pip install 'tenderlint[train]'")
+
+
 def default_documents_dir(corpus: Path) -> Path:
     """``../shared/documents`` beside the checkout that holds ``corpus``."""
     return corpus.resolve().parent.parent / "shared" / "documents"
@@ -370,6 +384,8 @@ def train_from_corpus(corpus: Path, topics: list[str], out: Path, seed: int = 13
     """Train from ``corpus``: its passages, plus its stand-off sentence labels when ``documents``
     (default ``../shared/documents``) is there to read them from."""
     from tenderlint.classify.standoff import labels_file, load_labelled_sentences
+
+    require_training_libraries()
 
     passages = load_passages(corpus / "passages", topics)
     documents = documents if documents is not None else default_documents_dir(corpus)
