@@ -11,8 +11,9 @@ The cache (``--cache DIR``) is keyed by URL (fragment removed): the body under t
 the URL, with a small JSON file holding the URL, the ``ETag`` and ``Last-Modified`` the server
 gave, the size and the body's SHA-256. The next run asks the server with ``If-None-Match`` /
 ``If-Modified-Since`` and keeps the cached body on ``304 Not Modified``; a body the server gave
-no validator for is reused without asking. A failure is never cached, so the next run tries
-again. Bodies are written to a temporary file and renamed into place, so an interrupted run
+no validator for is reused without asking. A body refused as too large is remembered the same
+way (with the limit it broke), so the next run with the same limit does not stream it again;
+any other failure is not cached, and the next run tries again. Bodies are written to a temporary file and renamed into place, so an interrupted run
 leaves no half-written document behind.
 
 This uses the standard library's ``urllib`` rather than an HTTP client package: the check
@@ -126,6 +127,30 @@ class DownloadCache:
             return None, None
         return meta, body
 
+    def refused(self, url: str, max_bytes: int) -> dict | None:
+        """The record of a body refused as too large under a limit no larger than ``max_bytes``, if any."""
+        try:
+            record = json.loads(self._stem(url).with_suffix(".too-large.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if record.get("url") != fetch_key(url) or int(record.get("max_bytes", 0)) < max_bytes:
+            return None
+        return record
+
+    def remember_refused(self, url: str, max_bytes: int, validators: dict, message: str) -> None:
+        stem = self._stem(url)
+        stem.parent.mkdir(parents=True, exist_ok=True)
+        record = {"url": fetch_key(url), "max_bytes": max_bytes, "message": message, **validators}
+        tmp = stem.parent / f".refused-{stem.name}-{threading.get_ident()}"
+        tmp.write_text(json.dumps(record, sort_keys=True, indent=1), encoding="utf-8")
+        os.replace(tmp, stem.with_suffix(".too-large.json"))
+
+    def forget_refused(self, url: str) -> None:
+        try:
+            os.unlink(self._stem(url).with_suffix(".too-large.json"))
+        except OSError:
+            pass
+
     def temporary(self, url: str):
         stem = self._stem(url)
         stem.parent.mkdir(parents=True, exist_ok=True)
@@ -166,9 +191,19 @@ def fetch(url: str, settings: FetchSettings, cache: DownloadCache | None = None)
         outcome.error = error.as_dict()
         return outcome
     meta, cached = cache.lookup(key)
+    if meta is not None and int(meta.get("size", 0)) > settings.max_bytes:  # kept under a larger limit
+        outcome.error = {"code": "too-large", "message": f"the cached copy is {meta['size'] / 1048576:.1f} MiB, over "
+                                                         f"the {settings.max_bytes / 1048576:.1f} MiB download limit"}
+        return outcome
     if meta is not None and not (meta.get("etag") or meta.get("last_modified")):
         outcome.path, outcome.state = str(cached), "cached"  # nothing to revalidate with: reuse as is
         return outcome
+    refused = cache.refused(key, settings.max_bytes) if meta is None else None
+    if refused is not None and not (refused.get("etag") or refused.get("last_modified")):
+        outcome.error = {"code": "too-large", "message": refused["message"]}  # as last time, without asking
+        return outcome
+    if refused is not None:
+        meta = refused  # revalidate the refusal: 304 means the body is still the one that was too large
     last: _Retry | None = None
     for attempt in range(settings.retries + 1):
         outcome.attempts = attempt + 1
@@ -219,6 +254,8 @@ def _attempt(url: str, outcome: Fetched, settings: FetchSettings, cache: Downloa
                 except TenderlintError as refused:
                     raise TenderlintError("url-refused", f"redirected to a URL that is refused: {refused.message}")
                 continue
+            if error.code == 304 and meta is not None and "message" in meta:
+                raise TenderlintError("too-large", meta["message"])
             if error.code == 304 and cached is not None:
                 outcome.path, outcome.state = str(cached), "not-modified"
                 return outcome
@@ -242,10 +279,16 @@ def _attempt(url: str, outcome: Fetched, settings: FetchSettings, cache: Downloa
 def _receive(url: str, response, outcome: Fetched, settings: FetchSettings, cache: DownloadCache,
              deadline: float) -> Fetched:
     limit = settings.max_bytes
+    validators = {"etag": response.headers.get("ETag"), "last_modified": response.headers.get("Last-Modified")}
+
+    def too_large(message: str) -> TenderlintError:
+        cache.remember_refused(url, limit, validators, message)
+        return TenderlintError("too-large", message)
+
     declared = response.headers.get("Content-Length")
     if declared and declared.strip().isdigit() and int(declared) > limit:
-        raise TenderlintError("too-large", f"the server announces {int(declared) / 1048576:.1f} MiB, over the "
-                                           f"{limit / 1048576:.1f} MiB download limit")
+        raise too_large(f"the server announces {int(declared) / 1048576:.1f} MiB, over the "
+                        f"{limit / 1048576:.1f} MiB download limit")
     digest = hashlib.sha256()
     size = 0
     temporary = cache.temporary(url)
@@ -266,15 +309,14 @@ def _receive(url: str, response, outcome: Fetched, settings: FetchSettings, cach
                 size += len(chunk)
                 outcome.received += len(chunk)
                 if size > limit:
-                    raise TenderlintError("too-large", f"over the {limit / 1048576:.1f} MiB download limit "
-                                                       "(stopped while receiving)")
+                    raise too_large(f"over the {limit / 1048576:.1f} MiB download limit (stopped while receiving)")
                 digest.update(chunk)
                 temporary.write(chunk)
         content_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        meta = {"final_url": response.geturl(), "etag": response.headers.get("ETag"),
-                "last_modified": response.headers.get("Last-Modified"), "content_type": content_type,
+        meta = {"final_url": response.geturl(), **validators, "content_type": content_type,
                 "size": size, "sha256": digest.hexdigest()}
         body = cache.commit(url, temporary.name, meta, _suffix(url, content_type))
+        cache.forget_refused(url)
     except BaseException:
         try:
             os.unlink(temporary.name)
