@@ -88,13 +88,23 @@ def collect(store: ResultStore, document_ids: list[int], topic_ids: list[str], n
     failures = [{"path": d["path"], "code": d["error_code"], "message": d["error_message"]}
                 for d in docs if d["error_code"]]
     ocds = None
+    labels: dict[int, str] = {}
     if processes is not None:
         ocds = _ocds_sections(processes, statuses, topic_ids, {d["id"] for d in ok})
         trends = ocds.pop("trends")
         failures = ocds.pop("failures") + failures
+        for view in processes:  # name a document by where the OCDS data lists it, not by its cache file
+            for doc in view.documents:
+                row = doc.row["document_row"]
+                if row is not None and row not in labels:
+                    labels[row] = (f"{view.process['ocid']} · {doc.row['document_id']}"
+                                   + (f" ({doc.row['document_type']})" if doc.row["document_type"] else ""))
+        names_by_path = {d["path"]: labels[d["id"]] for d in docs if d["id"] in labels}
+        for entry in gaps + failures:
+            entry["path"] = names_by_path.get(entry["path"], entry["path"])
     return {
         "processes": ocds["processes"] if ocds else None,
-        "documents": [{"id": d["id"], "path": d["path"], "doc_type": d["doc_type"],
+        "documents": [{"id": d["id"], "path": labels.get(d["id"], d["path"]), "doc_type": d["doc_type"],
                        "statuses": [statuses.get(d["id"], {}).get(t, "") for t in topic_ids]} for d in ok],
         "coverage": coverage,
         "gaps": gaps,
@@ -102,7 +112,7 @@ def collect(store: ResultStore, document_ids: list[int], topic_ids: list[str], n
                       for f, n in flags.most_common()],
         "trends": trends,
         "failures": failures,
-        "total": len(docs),
+        "total": len(docs) + (len(failures) - len([d for d in docs if d["error_code"]]) if ocds else 0),
         "checked": len(ok),
     }
 
