@@ -92,6 +92,8 @@ NAMED_SUBJECT_MODAL = re.compile(
     # (a plural common noun — "Designers may not …" — is background, not a named party)
     r"[A-Z][\w&\-]*(?<![a-z]s)(?:\s+[A-Z][\w&\-]*(?<![a-z]s)){0,3}(?:'s)?\s*,?\s+(?:may|will|can|should)\b"
 )
+# Terms of service forbid in the imperative: "Don't use the service to …", "Do not attempt to …".
+PROHIBITION = re.compile(r"^\W*(?:\(?[a-z0-9]{1,3}[.)]\s+)?(?:please\s+)?(?:do\s+not|don['’]t|never)\s+[a-z]", re.I)
 # Terms incorporated by reference: "response times are as set forth in Attachment 1".
 BY_REFERENCE = re.compile(
     r"\b(?:is|are|will be|shall be)\s+(?:as\s+)?(?:set forth|set out|specified|stated|defined|described|listed|detailed)"
@@ -153,6 +155,8 @@ def requirement_form(norms: list[str], text: str, section: list[str]) -> str | N
     first = _first_word_norm(norms)
     if first in IMPERATIVE_NORMS:
         return "question"
+    if PROHIBITION.match(text):
+        return "prohibition"
     if norm_set & EVALUATION_NORMS and (any(EVALUATION_SECTION.search(s) for s in section) or norm_set & PARTY_NORMS):
         return "criterion"
     if (NAMED_SUBJECT_MODAL.search(text) or PASSIVE_PROVISION.search(text) or BY_REFERENCE.search(text)

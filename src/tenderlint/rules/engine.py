@@ -37,6 +37,11 @@ AI_VOCABULARY = [
     "agentic", "ai system", "ai-enabled", "ai-powered", "facial recognition", "speech recognition",
 ]
 AI_DOCUMENT_MIN_SENTENCES = 3
+# A co-occurrence counts only when its phrases sit within this many tokens of each other: about a
+# clause. Contract sentences run to a hundred words and more, listing unrelated matters side by
+# side ("… providing logs or records … ; (b) either party may terminate …"); phrases that far
+# apart are not one provision. A rule may set its own ``within``.
+COOCCUR_WINDOW = 30
 # Short texts are joined into Docs of about this many characters (see Batch).
 BATCH_CHARS = 2_000
 TEXT_SEPARATOR = "\n\n"
@@ -50,6 +55,8 @@ class SentenceHit:
     mentions: set[str] = field(default_factory=set)
     excluded: set[str] = field(default_factory=set)
     groups: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))  # "topic|name" -> groups
+    group_spans: dict[str, list[tuple[int, int, int]]] = field(
+        default_factory=lambda: defaultdict(list))  # "topic|name" -> (start, end, group) of each match
     patterns: set[str] = field(default_factory=set)  # topic ids with a token-pattern hit
     names: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))  # topic -> token spans
     flag_groups: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))  # "flag|name" -> groups
@@ -68,6 +75,7 @@ class Sentence:
     block: Block
     substantive: bool
     why: str
+    ai: bool = False  # the sentence itself names AI, a model, an algorithm or automated decisions
 
 
 @dataclass
@@ -228,6 +236,7 @@ class CompiledRules:
         self.phrases = PhraseMatcher(vocab, attr="NORM")
         self.tokens = Matcher(vocab)
         self.cooccur_sizes: dict[str, int] = {}
+        self.cooccur_windows: dict[str, int] = {}
         self.flag_sizes: dict[str, int] = {}
         self.flags = {f.id: (rule, f) for rule in pack.rules.values() for f in rule.red_flags}
         self.match_keys: dict[int, tuple] = {}  # match id -> parsed key, filled as matches appear
@@ -241,6 +250,7 @@ class CompiledRules:
             pending[f"X|{rule.id}"] += ev.exclude
             for co in ev.cooccur:
                 self.cooccur_sizes[f"{rule.id}|{co.name}"] = len(co.all)
+                self.cooccur_windows[f"{rule.id}|{co.name}"] = co.within or COOCCUR_WINDOW
                 for gi, group in enumerate(co.all):
                     pending[f"C|{rule.id}|{co.name}|{gi}"] += group
             for tp in ev.patterns:
@@ -309,6 +319,7 @@ class CompiledRules:
                 hit.excluded.add(a)
             elif kind == "C":
                 hit.groups[b].add(gi)
+                hit.group_spans[b].append((start, end, gi))
                 hit.names[a].append((start, end))
             elif kind == "RC":
                 hit.flag_groups[b].add(gi)
@@ -345,7 +356,8 @@ class CompiledRules:
     def _strong_topics(self, hit: SentenceHit) -> set[str]:
         topics = set(hit.terms) | set(hit.patterns)
         for key, groups in hit.groups.items():
-            if len(groups) == self.cooccur_sizes[key]:
+            if len(groups) == self.cooccur_sizes[key] and _close_together(
+                    hit.group_spans[key], len(groups), self.cooccur_windows[key]):
                 topics.add(key.split("|")[0])
         return topics - hit.excluded
 
@@ -391,7 +403,7 @@ class CompiledRules:
                     form, why = self._form(passage, inherited)
                     if keep_sentences and len(passage.span) >= 4:
                         sentences.append(Sentence(passage.text.strip(), passage.start, passage.end, block,
-                                                  form == "substantive", why))
+                                                  form == "substantive", why, hit.ai))
                     for topic in mentioned:
                         substantive = topic in strong and form == "substantive"
                         evidence[topic].append(self._evidence(topic, passage, substantive, why, hit))
@@ -466,6 +478,20 @@ class CompiledRules:
             block_kind=block.kind,
             why=why if not matched else f"{why}; matched: {matched}",
         )
+
+
+def _close_together(spans: list[tuple[int, int, int]], groups: int, window: int) -> bool:
+    """Whether some match of every group falls inside ``window`` tokens (spans are (start, end, group))."""
+    spans = sorted(spans)
+    for i, (first, _, _) in enumerate(spans):
+        seen: set[int] = set()
+        for start, end, group in spans[i:]:
+            if end - first > window:
+                break
+            seen.add(group)
+            if len(seen) == groups:
+                return True
+    return False
 
 
 def _parse_key(key: str) -> tuple[str, str, str, int]:

@@ -29,10 +29,14 @@ class Source(_Strict):
 
 
 class CooccurrencePattern(_Strict):
-    """Evidence when one sentence contains a phrase from *every* group."""
+    """Evidence when one sentence contains a phrase from *every* group, close together."""
 
     name: str
     all: list[list[str]] = Field(min_length=2)
+    within: int | None = Field(
+        default=None, ge=2,
+        description="the phrases must fall within this many tokens of each other (default: the engine's "
+                    "clause-sized window; long contract sentences list unrelated matters side by side)")
 
 
 class TokenPattern(_Strict):
