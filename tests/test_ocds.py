@@ -361,11 +361,22 @@ def test_ocds_audit_downloads_checks_and_reruns_from_the_cache(tmp_path):
     assert next(d for d in one["documents"] if d["id"] == "t2")["error"]["code"] == "http-404"
     two = lines[1]
     assert two["buyer"] == {"id": "GB-HBR-2", "name": "Harbour County"} and two["year"] == "2022"
+    # Both sides checked: the contract side compared with the solicitation side, documents named by OCDS id.
+    comparison = one["comparison"]
+    assert (comparison["solicitation"], comparison["contracts"]) == (["t1"], ["c1", "c2"])
+    changes = {t["id"]: t["change"] for t in comparison["topics"]}
+    assert changes["exit-transition"] == "dropped" and changes["privacy"] == "dropped"
+    assert changes["data-rights"] == "against" and comparison["red_flags"][0]["document"] == "c1"
+    assert {"id": "exit-transition", "change": "dropped", "severity": "high"} in comparison["findings"]
+    assert two["comparison"] is None  # its contract documents could not be fetched
+    assert lines[2]["comparison"]["contracts"] == ["f2"]
 
     # The summary groups by buyer and year from the OCDS data and lists the processes.
     html = (out / "a.html").read_text()
     assert "Contracting processes" in html and "ocds-t3st01-0002" in html and "Harbour County" in html
     assert "Coverage by buyer" in html and "Coverage by year" in html and "http-404" in html
+    assert "<b>dropped</b>: exit-transition" in html and "<b>against</b>: data-rights" in html
+    assert "not both sides checked" in html
 
     # The second run: nothing downloaded, nothing checked, identical outputs.
     assert second.returncode == 2, second.stderr
@@ -411,6 +422,25 @@ def test_shared_example_documents_found_by_url_path_and_mapping(shared_dir, tmp_
         assert [d.row["document_id"] for d in solicitation] == ["5.0"]
         assert [d.row["document_id"] for d in contracts] == ["8.0"]
         assert solicitation[0].result.doc_type == "rfp" and contracts[0].result.doc_type == "contract"
+        comparison = view.comparison()
+        assert comparison.solicitation.path == "5.0" and [c.path for c in comparison.contracts] == ["8.0"]
+        assert comparison.changed("against") and comparison.changed("against")[0].id == "data-rights"
+
+
+def test_several_solicitation_documents_are_pooled_before_the_comparison():
+    from tenderlint.ocds_audit import pool_solicitations
+    from tenderlint.results import DocumentResult, TopicResult
+
+    def result(name, statuses):
+        return DocumentResult(path=name, doc_type="rfp", topics=[
+            TopicResult(id=t, name=t, status=s, applies=True, severity="high") for t, s in statuses.items()])
+
+    notice = result("n1", {"privacy": "covered", "accessibility": "missing", "pricing": "weak"})
+    specs = result("n2", {"privacy": "weak", "accessibility": "covered", "pricing": "missing"})
+    pooled = pool_solicitations([notice, specs])
+    assert {t.id: t.status for t in pooled.topics} == {"privacy": "covered", "accessibility": "covered",
+                                                       "pricing": "weak"}
+    assert pooled.path == "n1 + n2" and pool_solicitations([notice]) is notice
 
 
 @pytest.mark.slow

@@ -15,6 +15,7 @@ checked nothing, or from the store alone.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import urllib.parse
 from dataclasses import dataclass, field
@@ -251,6 +252,39 @@ class ProcessView:
                          and not d.row["section"].endswith("/implementation") and d.result.doc_type == "contract"]
         return solicitations, contracts
 
+    def comparison(self):
+        """What the contract side kept, weakened or dropped of the solicitation side (``compare``), or None.
+
+        Several solicitation documents are pooled first (per topic, the best status any of them
+        reached, with that document's evidence); the contract documents are pooled by
+        ``compare_documents`` itself. Documents are named by their OCDS id in the comparison.
+        """
+        solicitations, contracts = self.sides()
+        if not solicitations or not contracts:
+            return None
+        from tenderlint.compare import compare_documents
+
+        named = [dataclasses.replace(d.result, path=d.row["document_id"]) for d in solicitations]
+        return compare_documents(pool_solicitations(named),
+                                 [dataclasses.replace(d.result, path=d.row["document_id"]) for d in contracts])
+
+
+def pool_solicitations(results: list[DocumentResult]) -> DocumentResult:
+    """One solicitation standing for several (tender notice + bidding documents + specifications…)."""
+    if len(results) == 1:
+        return results[0]
+    first = results[0]
+    topics = []
+    for topic in first.topics:
+        candidates = [r.topic(topic.id) for r in results if any(t.id == topic.id for t in r.topics)]
+        best = min(candidates, key=lambda t: _STATUS_RANK[t.status])
+        topics.append(dataclasses.replace(best, applies=any(t.applies for t in candidates),
+                                          red_flag=any(t.red_flag for t in candidates)))
+    return DocumentResult(path=" + ".join(r.path for r in results), doc_type="rfp",
+                          doc_type_reason="the solicitation side of the process, pooled", format=None,
+                          topics=topics, red_flags=[f for r in results for f in r.red_flags],
+                          warnings=sorted({w for r in results for w in r.warnings}))
+
 
 _STATUS_RANK = {"covered": 0, "waived": 1, "weak": 2, "missing": 3}
 
@@ -326,7 +360,20 @@ def process_json(view: ProcessView) -> dict:
         "documents": documents,
         "gaps": view.gaps(),
         "red_flags": view.red_flags(),
+        "comparison": comparison_json(view.comparison()),
     }
+
+
+def comparison_json(comparison) -> dict | None:
+    """The comparison as ``compare --format json`` gives it, with its documents named by OCDS id
+    (their full results are already in the line's ``documents``)."""
+    if comparison is None:
+        return None
+    data = comparison.to_dict()
+    data["solicitation"] = comparison.solicitation.path.split(" + ")
+    data["contracts"] = [c.path for c in comparison.contracts]
+    data["findings"] = [{"id": t.id, "change": t.change, "severity": t.severity} for t in comparison.findings]
+    return data
 
 
 def write_jsonl(views: list[ProcessView], out) -> None:

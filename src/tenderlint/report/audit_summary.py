@@ -136,7 +136,7 @@ def _ocds_sections(processes: list, statuses: dict, topic_ids: list[str], checke
                      "documents": len(view.documents), "checked": len(view.checked),
                      "failed": sum(1 for d in view.documents if not d.ok and d.row["error_code"] != "no-url"),
                      "no_url": sum(1 for d in view.documents if d.row["error_code"] == "no-url"),
-                     "gaps": view.gaps(), "red_flags": view.red_flags()})
+                     "gaps": view.gaps(), "red_flags": view.red_flags(), "changes": _changes(view)})
     trends = {}
     for label, series in groups.items():
         if series:
@@ -146,6 +146,15 @@ def _ocds_sections(processes: list, statuses: dict, topic_ids: list[str], checke
                 for group, ids in sorted(series.items())
             }
     return {"processes": rows, "trends": trends, "failures": failures}
+
+
+def _changes(view) -> dict | None:
+    """The contract side against the solicitation side: topic ids per failing change, or None."""
+    comparison = view.comparison()
+    if comparison is None:
+        return None
+    return {change: [t.id for t in comparison.findings if t.change == change]
+            for change in ("dropped", "weakened", "against")}
 
 
 def _png(fig) -> str:
