@@ -254,6 +254,20 @@ def test_a_local_release_schema_gives_the_merge_rules(tmp_path):
     assert error.value.code == "usage"
 
 
+def test_cli_reports_bad_publications_as_one_line_each(tmp_path):
+    (tmp_path / "broken.json").write_text("{not json")
+    only_bad = _cli(["--ocds", str(tmp_path / "broken.json"), "--db", str(tmp_path / "a.sqlite")], tmp_path)
+    assert only_bad.returncode == 2
+    assert only_bad.stderr.strip().splitlines() == [
+        f"error[ocds-invalid]: {tmp_path / 'broken.json'}: not valid JSON (line 1: Expecting property name "
+        "enclosed in double quotes)"]
+    missing = _cli(["--ocds", str(tmp_path / "nothing-*.json")], tmp_path)
+    assert missing.returncode == 2 and "error[usage]:" in missing.stderr and "Traceback" not in missing.stderr
+    misuse = _cli([str(tmp_path), "--download"], tmp_path)
+    assert misuse.returncode == 2 and "error[usage]: --documents, --download and --release-schema go with --ocds" \
+        in misuse.stderr
+
+
 # -- the store ----------------------------------------------------------------------------------
 
 def test_a_schema_1_store_is_migrated_and_keeps_its_rows(tmp_path):

@@ -19,6 +19,7 @@ and schedules are contracts, anything else is left to automatic detection.
 
 from __future__ import annotations
 
+import glob
 import json
 import warnings
 from dataclasses import dataclass, field
@@ -108,9 +109,15 @@ class _Collected:
 
 
 def find_publications(paths: list[str]) -> list[Path]:
-    """Files named, or the ``.json``/``.jsonl`` files in folders named (recursively)."""
+    """Files named or matched by globs, or the ``.json``/``.jsonl`` files in folders named (recursively)."""
     found: list[Path] = []
+    expanded: list[str] = []
     for raw in paths:
+        matches = sorted(glob.glob(raw, recursive=True)) if glob.has_magic(raw) else [raw]
+        if not matches:
+            raise TenderlintError("usage", f"{raw}: no file matches")
+        expanded.extend(matches)
+    for raw in expanded:
         path = Path(raw)
         if path.is_dir():
             found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
