@@ -65,6 +65,9 @@ def decide(
         # A provision against the buyer addresses the topic: its evidence joins the topic's own.
         known = {(ev.start, ev.end) for ev in evidence if ev.strength == "substantive"}
         evidence += [ev for ev in flag_evidence.get(topic.id, []) if (ev.start, ev.end) not in known]
+        if rule.only_in_solicitations and doc_type == "contract":
+            evidence = [_as_mention(ev, "a solicitation's topic, in a contract") if ev.strength == "substantive"
+                        else ev for ev in evidence]
         if rule.ai_specific and not findings.is_ai_document:
             evidence = [_as_mention(ev, "the document is not about AI") if ev.strength == "substantive" else ev
                         for ev in evidence]

@@ -94,6 +94,28 @@ NAMED_SUBJECT_MODAL = re.compile(
 )
 # Terms of service forbid in the imperative: "Don't use the service to …", "Do not attempt to …".
 PROHIBITION = re.compile(r"^\W*(?:\(?[a-z0-9]{1,3}[.)]\s+)?(?:please\s+)?(?:do\s+not|don['’]t|never)\s+[a-z]", re.I)
+# The handling of the bids themselves: "all other copies of proposals will be destroyed", "the
+# agency will review each white paper". Such a provision governs the procurement, not the
+# solution being bought. ("responses" and "applications" stay out: API responses, software.)
+_BIDS = r"(?:proposals?|white\s+papers?|submissions?|bids?|quotations?|quotes|offers|PDPs?|abstracts?)"
+SUBMISSION_HANDLING = re.compile(
+    r"\b(?:retain|destroy|return|review|evaluat|receiv|stor|disclos|releas|protect|safeguard|dispos|discard|"
+    r"open|handl|cop(?:y|ies))\w*\b(?:\W+\w+){0,6}?\W+" + _BIDS + r"\b"
+    r"|\b" + _BIDS + r"\b(?:\W+\w+){0,6}?\W+(?:will|shall|may|must|are|is)\s+(?:not\s+)?(?:be\s+)?"
+    r"(?:destroyed|returned|retained|reviewed|evaluated|received|stored|disclosed|released|protected|"
+    r"safeguarded|discarded|opened|kept|treated|handled|marked)\b",
+    re.I,
+)
+# A paragraph that opens a list of duties: "Within 30 days of termination, the Provider will:".
+OBLIGATION_LEAD_IN = re.compile(
+    r"\b(?:shall|will|must|agrees?\s+to|undertakes?\s+to|(?:is|are)\s+required\s+to|(?:is|are)\s+responsible\s+for)"
+    r"(?:\s+(?:also|promptly|at\s+a\s+minimum))?\s*:\s*$",
+    re.I,
+)
+# A lettered or roman-numbered clause of a list: "(a) ", "b) ", "iv. ", "H.1.a. ", "3.2(b) ".
+LETTERED_ITEM = re.compile(
+    r"^\s*(?:\((?:[a-z]|[ivx]{1,4})\)|(?:[a-z]|[ivx]{1,4})[.)]\s|(?:[A-Z]\.)?(?:\d+\.)*\d+\.?\s?\(?[a-z]{1,2}[.)]\s)"
+)
 # Terms incorporated by reference: "response times are as set forth in Attachment 1".
 BY_REFERENCE = re.compile(
     r"\b(?:is|are|will be|shall be)\s+(?:as\s+)?(?:set forth|set out|specified|stated|defined|described|listed|detailed)"
@@ -136,6 +158,11 @@ def is_definition(text: str, section: list[str]) -> bool:
     if _PRONOUN_MEANS.match(stripped):
         return False
     return bool(DEFINITION.match(stripped)) or any(DEFINITION_SECTION.search(s) for s in section[-2:])
+
+
+def is_about_submissions(text: str) -> bool:
+    """Whether the sentence governs the handling of the bids (proposals, white papers, quotes)."""
+    return bool(SUBMISSION_HANDLING.search(text))
 
 
 def is_negated_scope(text: str) -> bool:

@@ -120,6 +120,18 @@ class Rule(_Strict):
     ai_specific: bool = Field(
         default=False, description="only AI/ML/automated-decision documents can cover it; elsewhere at most weak"
     )
+    only_in_solicitations: bool = Field(
+        default=False,
+        description="only a solicitation states it (how bids are scored, the problem to solve): in a "
+                    "document detected as a contract its words mean other things (mitigating factors, "
+                    "seeking an injunction), so they count as mentions there",
+    )
+    about_the_solution: bool = Field(
+        default=False,
+        description="the topic concerns the solution bought, so a provision about handling the bids "
+                    "(proposals destroyed, white papers reviewed) is only a mention: it governs the "
+                    "procurement, not the solution (COVERAGE.md)",
+    )
     description: str = Field(min_length=20, description="what the rule checks, in our words")
     rationale: str = Field(min_length=20, description="why it matters to the buyer")
     sources: list[Source] = Field(min_length=1)
