@@ -482,3 +482,29 @@ def test_ocds_audit_on_dask_equals_local_run(tmp_path):
                 write_jsonl(process_views(store), handle)
                 outputs.append(handle.getvalue())
     assert outputs[0] == outputs[1] and outputs[0].count("\n") == 3
+
+
+@pytest.mark.slow
+def test_a_rerun_fetches_and_checks_only_what_failed_before(tmp_path):
+    from tenderlint.fetch import FetchSettings
+    from tenderlint.ocds_audit import audit_ocds, process_views
+
+    served = routes()
+    served["/p1/contract.txt"] = Route(status=503)  # down during the first run
+    with DocumentServer(served) as server:
+        write_packages(tmp_path / "pkg", server.url)
+        processes, _ = read_publications([str(tmp_path / "pkg")])
+        settings = FetchSettings(cache_dir=tmp_path / "cache", max_bytes=200_000, timeout=0.5, retries=0)
+        with ResultStore(tmp_path / "a.sqlite") as store:
+            first = audit_ocds(processes, store, OPTIONS, fetch_settings=settings, jobs=1)
+            assert ("http-503" in {code for _w, code, _m in first.failures}) and first.audit.checked == 4
+            view = process_views(store, ["ocds-t3st01-0001"])[0]
+            assert view.comparison().contracts[0].path == "c2"  # only the annexe so far
+            served["/p1/contract.txt"] = Route(CONTRACT_ONE, headers={"ETag": '"c"'})
+            server.reset_counts()
+            second = audit_ocds(processes, store, OPTIONS, fetch_settings=settings, jobs=1)
+            assert second.fetch.count("downloaded") == 1 and dict(server.bodies) == {"/p1/contract.txt": 1}
+            assert second.audit.checked == 1 and second.audit.skipped == 4
+            view = process_views(store, ["ocds-t3st01-0001"])[0]
+            assert [c.path for c in view.comparison().contracts] == ["c1", "c2"]
+            assert "http-503" not in {code for _w, code, _m in second.failures}
