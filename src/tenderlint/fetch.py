@@ -13,8 +13,9 @@ gave, the size and the body's SHA-256. The next run asks the server with ``If-No
 ``If-Modified-Since`` and keeps the cached body on ``304 Not Modified``; a body the server gave
 no validator for is reused without asking. A body refused as too large is remembered the same
 way (with the limit it broke), so the next run with the same limit does not stream it again;
-any other failure is not cached, and the next run tries again. Bodies are written to a temporary file and renamed into place, so an interrupted run
-leaves no half-written document behind.
+any other failure is not cached, and the next run tries again. Bodies are written to a
+temporary file and renamed into place, so an interrupted run leaves no half-written document
+behind.
 
 This uses the standard library's ``urllib`` rather than an HTTP client package: the check
 needs nothing it lacks (manual redirects, streaming reads, conditional requests, proxies from

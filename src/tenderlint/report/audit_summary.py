@@ -3,8 +3,9 @@
 Per-topic coverage rates across the audited documents, a topic × document heatmap, the
 documents with most gaps, red flags by frequency, trends by year and by issuer when the
 manifest gives them, and the failures. An OCDS audit adds its contracting processes (gaps and
-red flags per process) and takes the year and buyer groups from the OCDS data itself. Charts are drawn with matplotlib and embedded as
-PNG data URIs; the page makes no external request.
+red flags per process, and what the contract side dropped of the solicitation side) and takes
+the year and buyer groups from the OCDS data itself. Charts are drawn with matplotlib and
+embedded as PNG data URIs; the page makes no external request.
 """
 
 from __future__ import annotations
