@@ -3,7 +3,7 @@
 Each route is a ``Route``: a status, a body, headers (``ETag`` / ``Last-Modified`` are honoured
 with 304 on a matching conditional request), an optional delay before the answer, and an
 optional list of statuses to answer first (``fail_first=[503]`` answers 503 once, then the
-route). The server counts requests and bodies per path. It listens on 127.0.0.1 only, in a
+route; ``(429, {"Retry-After": "1"})`` answers with headers). The server counts requests and bodies per path. It listens on 127.0.0.1 only, in a
 daemon thread, and stops at the end of the ``with`` block (a delayed answer is cut short).
 """
 
@@ -54,7 +54,12 @@ class DocumentServer:
                     with server.lock:
                         status = route.fail_first.pop(0) if route.fail_first else None
                     if status is not None:
-                        self.send_error(status)
+                        status, headers = status if isinstance(status, tuple) else (status, {})
+                        self.send_response(status)
+                        for name, value in headers.items():
+                            self.send_header(name, value)
+                        self.send_header("Content-Length", "0")
+                        self.end_headers()
                         return
                 if route.status != 200:
                     self.send_response(route.status)

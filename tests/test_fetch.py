@@ -90,6 +90,14 @@ def test_a_5xx_is_retried_with_backoff_and_then_succeeds(tmp_path):
         assert server.requests["/flaky.md"] == 3
 
 
+def test_retry_after_is_honoured_up_to_the_cap(tmp_path):
+    with DocumentServer({"/busy.md": Route(RFP, fail_first=[(429, {"Retry-After": "1"})])}) as server:
+        started = time.monotonic()
+        outcome = fetch(server.url("/busy.md"), _settings(tmp_path, retries=1, backoff=0.05))
+        assert outcome.state == "downloaded" and outcome.attempts == 2
+        assert time.monotonic() - started >= 1.0
+
+
 def test_a_slow_server_times_out_on_every_attempt(tmp_path):
     with DocumentServer({"/slow.md": Route(RFP, delay=10)}) as server:
         started = time.monotonic()

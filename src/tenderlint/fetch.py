@@ -85,9 +85,9 @@ class Fetched:
 class _Retry(Exception):
     """A failure worth another attempt; ``code``/``message`` are reported if none succeeds."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, retry_after: float = 0.0):
         super().__init__(message)
-        self.code, self.message = code, message
+        self.code, self.message, self.retry_after = code, message, retry_after
 
 
 def fetch_key(url: str) -> str:
@@ -208,8 +208,8 @@ def fetch(url: str, settings: FetchSettings, cache: DownloadCache | None = None)
     last: _Retry | None = None
     for attempt in range(settings.retries + 1):
         outcome.attempts = attempt + 1
-        if attempt:
-            time.sleep(min(MAX_BACKOFF, settings.backoff * 2 ** (attempt - 1)))
+        if attempt:  # exponential backoff, or longer when the server asked for it (Retry-After), capped
+            time.sleep(min(MAX_BACKOFF, max(settings.backoff * 2 ** (attempt - 1), last.retry_after)))
         try:
             return _attempt(key, outcome, settings, cache, meta, cached)
         except _Retry as error:
@@ -261,7 +261,9 @@ def _attempt(url: str, outcome: Fetched, settings: FetchSettings, cache: Downloa
                 outcome.path, outcome.state = str(cached), "not-modified"
                 return outcome
             if error.code in RETRY_STATUSES:
-                raise _Retry(f"http-{error.code}", f"the server answered {error.code} {error.reason}")
+                wait = (error.headers.get("Retry-After") or "").strip()
+                raise _Retry(f"http-{error.code}", f"the server answered {error.code} {error.reason}",
+                             float(wait) if wait.isdigit() else 0.0)
             raise TenderlintError(f"http-{error.code}", f"the server answered {error.code} {error.reason}")
         except (TimeoutError, socket.timeout):
             raise _Retry("download-timeout", f"no answer within {settings.timeout:g} s") from None
