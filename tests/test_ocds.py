@@ -187,6 +187,29 @@ def test_three_shapes_become_processes_with_merged_releases(tmp_path):
     assert paths["jsonl"].name in three.sources[0]
 
 
+def test_compiled_releases_in_json_lines_and_records_with_embedded_releases(tmp_path):
+    compiled = [_release(f"ocds-t3st01-010{i}", f"c{i}", f"202{i}-01-01T00:00:00Z", ["compiled"], ("B", f"Buyer {i}"),
+                         tender_docs=[_doc("d", "tenderNotice", f"http://127.0.0.1:9/{i}.md")]) for i in range(3)]
+    (tmp_path / "compiled.jsonl").write_text("".join(json.dumps(c) + "\n" for c in compiled))
+    embedded = {"records": [{"ocid": "ocds-t3st01-0200", "releases": [
+        _release("ocds-t3st01-0200", "e1", "2020-01-01T00:00:00Z", ["tender"], ("B", "Buyer e"),
+                 tender_docs=[_doc("x", "tenderNotice", "http://127.0.0.1:9/x.md")]),
+        _release("ocds-t3st01-0200", "e2", "2020-03-01T00:00:00Z", ["contract"],
+                 contract_docs=[_doc("y", "contractSigned", "http://127.0.0.1:9/y.md")])]}]}
+    (tmp_path / "embedded.json").write_text(json.dumps(embedded))
+    (tmp_path / "array.json").write_text(json.dumps([compiled[0]]))  # the same process again, as a JSON array
+    processes, failures = read_publications([str(tmp_path)])
+    assert failures == []
+    by_ocid = {p.ocid: p for p in processes}
+    assert sorted(by_ocid) == ["ocds-t3st01-0100", "ocds-t3st01-0101", "ocds-t3st01-0102", "ocds-t3st01-0200"]
+    assert [(p.release_id, p.year, p.buyer_name) for p in processes[:3]] == [
+        ("c0", "2020", "Buyer 0"), ("c1", "2021", "Buyer 1"), ("c2", "2022", "Buyer 2")]
+    assert len(by_ocid["ocds-t3st01-0100"].sources) == 2  # found in the JSON Lines and in the array
+    merged = by_ocid["ocds-t3st01-0200"]
+    assert [(d.document_id, d.doc_type, d.release_id) for d in merged.documents] == [
+        ("x", "rfp", "e1"), ("y", "contract", "e2")]
+
+
 def test_bad_publications_are_reported_and_the_others_read(tmp_path):
     good = write_packages(tmp_path / "pkg", lambda p: "http://127.0.0.1:9" + p)["jsonl"]
     (tmp_path / "broken.json").write_text('{"releases": [')
