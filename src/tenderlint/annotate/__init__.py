@@ -45,6 +45,14 @@ class Markup:
     notes: list[Note]
     summary: Note
 
+    def summary_with(self, unplaced: list[Note]) -> Note:
+        """The summary, with the notes whose passage could not be found in the file added to it."""
+        if not unplaced:
+            return self.summary
+        extra = "\n".join(f"{n.title}: {n.body} (passage: \u201c{n.evidence.quote if n.evidence else ''}\u201d)"
+                          for n in unplaced)
+        return Note(self.summary.title, f"{self.summary.body}\n{extra}".strip())
+
 
 def words(text: str) -> list[str]:
     """The words of ``text`` in lower case: what locating a quote compares."""

@@ -35,11 +35,7 @@ def annotate_docx(data: bytes, markup: Markup) -> bytes:
             unplaced.append(note)
         else:
             placed.append((span, note))
-    summary = markup.summary
-    if unplaced:
-        extra = "\n".join(f"{n.title}: {n.body} (passage: \u201c{n.evidence.quote if n.evidence else ''}\u201d)"
-                          for n in unplaced)
-        summary = Note(summary.title, f"{summary.body}\n{extra}".strip())
+    summary = markup.summary_with(unplaced)
     if stream.paragraphs:
         placed.insert(0, ((stream.paragraphs[0], stream.paragraphs[0]), summary))
     for (first, last), note in placed:

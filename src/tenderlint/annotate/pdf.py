@@ -11,6 +11,7 @@ of the document is exactly what it was.
 from __future__ import annotations
 
 import io
+import logging
 import unicodedata
 from dataclasses import dataclass
 
@@ -30,10 +31,22 @@ class _Word:
 
 
 def annotate_pdf(data: bytes, markup: Markup) -> bytes:
-    import pypdfium2 as pdfium
     from pypdf import PdfWriter
 
-    writer = PdfWriter(clone_from=io.BytesIO(data))
+    # pypdf logs every harmless oddity of a real PDF (duplicate keys…) on stderr; the copy is still exact.
+    pypdf_logger = logging.getLogger("pypdf")
+    level = pypdf_logger.level
+    pypdf_logger.setLevel(logging.ERROR)
+    try:
+        writer = PdfWriter(clone_from=io.BytesIO(data))
+        return _annotated(writer, data, markup)
+    finally:
+        pypdf_logger.setLevel(level)
+
+
+def _annotated(writer, data: bytes, markup: Markup) -> bytes:
+    import pypdfium2 as pdfium
+
     pdf = pdfium.PdfDocument(data)
     pages = _PageWords(pdf)
     try:
@@ -45,13 +58,7 @@ def annotate_pdf(data: bytes, markup: Markup) -> bytes:
                 continue
             page_index, boxes = found
             writer.add_annotation(page_index, _highlight(note, boxes))
-        summary = markup.summary
-        if unplaced:
-            extra = "\n".join(f"{n.title}: {n.body} (passage: \u201c{n.evidence.quote if n.evidence else ''}\u201d)"
-                              for n in unplaced)
-            summary = Note(summary.title, f"{summary.body}\n{extra}".strip())
-        first = writer.pages[0]
-        writer.add_annotation(0, _summary_note(summary, first.mediabox))
+        writer.add_annotation(0, _summary_note(markup.summary_with(unplaced), writer.pages[0].mediabox))
     finally:
         pages.close()
         pdf.close()

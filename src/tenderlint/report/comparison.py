@@ -229,7 +229,7 @@ def render_markdown(view: ComparisonView) -> str:
     if not view.compared:
         return "\n".join(lines + ["Nothing compared: the solicitation and at least one contract file must be readable.", ""])
     lines += [f"**Changes:** {escape(view.counts_sentence)}", "", "Key:", ""]
-    lines += [f"- {CHANGE_SYMBOLS[c]} **{c}**: {CHANGE_MEANINGS[c]}" for c in CHANGES[:6]]
+    lines += [f"- {CHANGE_SYMBOLS[c]} **{c}**: {CHANGE_MEANINGS[c]}" for c in CHANGES[:7]]
     lines += ["", f"## Dropped, weakened or against the buyer ({len(view.findings)})", ""]
     if not view.findings:
         lines += ["Nothing required by the solicitation was dropped or weakened, and nothing goes against the buyer.", ""]
@@ -267,5 +267,5 @@ def _environment():
 
 def render_html(view: ComparisonView) -> str:
     return _environment().get_template("compare.html.j2").render(
-        version=__version__, view=view, changes=CHANGES[:6], symbols=CHANGE_SYMBOLS, meanings=CHANGE_MEANINGS,
+        version=__version__, view=view, changes=CHANGES[:7], symbols=CHANGE_SYMBOLS, meanings=CHANGE_MEANINGS,
         red_flag_symbol=RED_FLAG_SYMBOL)
