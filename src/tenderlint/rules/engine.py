@@ -238,6 +238,7 @@ class CompiledRules:
         self.tokens = Matcher(vocab)
         self.cooccur_sizes: dict[str, int] = {}
         self.cooccur_windows: dict[str, int] = {}
+        self.statement_cues = {rule.id: rule.statement_cues for rule in pack.rules.values() if rule.statement_cues}
         self.solution_topics = frozenset(rule.id for rule in pack.rules.values() if rule.about_the_solution)
         self.flag_sizes: dict[str, int] = {}
         self.flags = {f.id: (rule, f) for rule in pack.rules.values() for f in rule.red_flags}
@@ -412,9 +413,18 @@ class CompiledRules:
                         sentences.append(Sentence(passage.text.strip(), passage.start, passage.end, block,
                                                   form == "substantive", why, hit.ai))
                     about_bids = None
+                    statements: dict[str, bool] = {}
                     for topic in mentioned:
                         substantive = topic in strong and form == "substantive"
                         topic_why = why
+                        if (not substantive and topic in strong and topic in self.statement_cues
+                                and why == "mentioned without a requirement"):
+                            for cue in self.statement_cues[topic]:
+                                if cue not in statements:
+                                    statements[cue] = bool(cues.STATEMENT_CUES[cue].search(passage.text))
+                                if statements[cue]:
+                                    substantive, topic_why = True, f"statement ({cue})"
+                                    break
                         if substantive and topic in self.solution_topics:
                             if about_bids is None:
                                 about_bids = cues.is_about_submissions(passage.text)

@@ -126,6 +126,13 @@ class Rule(_Strict):
                     "document detected as a contract its words mean other things (mitigating factors, "
                     "seeking an injunction), so they count as mentions there",
     )
+    statement_cues: list[Literal["limitation-notice", "ai-nature"]] = Field(
+        default_factory=list,
+        description="plain statements that are provisions on this topic although they carry no modal duty: "
+                    "'limitation-notice' (outputs may be wrong or incomplete: COVERAGE.md counts such a notice "
+                    "as transparency, and as a disclaimer of accuracy for performance), 'ai-nature' (the "
+                    "vendor says its service is AI-powered: a disclosure of AI use)",
+    )
     about_the_solution: bool = Field(
         default=False,
         description="the topic concerns the solution bought, so a provision about handling the bids "
