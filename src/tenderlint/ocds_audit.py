@@ -154,8 +154,8 @@ def audit_ocds(processes: list[Process], store: ResultStore, options: CheckOptio
     for process in processes:
         entries = []
         for doc in process.documents:
-            entry = {"document": doc, "doc_type": doc.doc_type, "local_path": None, "document_row": None,
-                     "error": None}
+            entry = {"document": doc, "doc_type": _set_type(doc) or options.doc_type, "local_path": None,
+                     "document_row": None, "error": None}
             if doc.url is None:
                 summary.no_url += 1
                 entry["error"] = {"code": "no-url", "message": "the document has no URL"}

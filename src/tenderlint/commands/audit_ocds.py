@@ -33,7 +33,7 @@ def run_ocds(paths, store, options, *, document_sources: list[Path], download: b
         if quiet:
             return
         state = f"error[{outcome.error['code']}]" if outcome.error else outcome.state
-        click.echo(f"fetch {outcome.url}: {state}", err=True)
+        click.echo(f"fetch {outcome.url}: {state}" + (f" ({outcome.warning})" if outcome.warning else ""), err=True)
 
     printer = None
 
