@@ -531,3 +531,29 @@ def test_a_rerun_fetches_and_checks_only_what_failed_before(tmp_path):
             view = process_views(store, ["ocds-t3st01-0001"])[0]
             assert [c.path for c in view.comparison().contracts] == ["c1", "c2"]
             assert "http-503" not in {code for _w, code, _m in second.failures}
+
+
+@pytest.mark.slow
+def test_shared_example_with_its_urls_pointed_at_a_local_server(shared_dir, tmp_path):
+    folder = shared_dir / "ocds"
+    if not folder.is_dir():
+        pytest.skip("../shared/ocds is absent: no OCP fictional example")
+    from tenderlint.fetch import FetchSettings
+    from tenderlint.ocds_audit import audit_ocds, process_views
+
+    served = {"/tender-notices/ocds-213czf-000-00001-01.html": Route(RFP_TWO, headers={"ETag": '"n"'}),
+              "/contracts/ocds-213czf-000-00001": Route(CONTRACT_ONE, headers={"ETag": '"c"'})}
+    with DocumentServer(served) as server:
+        text = (folder / "ocds-213czf-000-00001.json").read_text()
+        (tmp_path / "record.json").write_text(text.replace("http://example.com", server.base))
+        processes, _ = read_publications([str(tmp_path / "record.json")])
+        settings = FetchSettings(cache_dir=tmp_path / "cache", timeout=2, retries=0)
+        with ResultStore(tmp_path / "a.sqlite") as store:
+            summary = audit_ocds(processes, store, OPTIONS, fetch_settings=settings, jobs=1)
+            view = process_views(store)[0]
+    assert summary.audit.checked == 2 and summary.no_url == 1
+    assert sorted(code for _w, code, _m in summary.failures) == ["http-404"] * 6
+    assert dict(server.bodies) == {path: 1 for path in served}
+    assert view.process["buyer_name"] == "London Borough of Barnet" and view.process["year"] == "2010"
+    comparison = view.comparison()
+    assert comparison.solicitation.path == "5.0" and [c.path for c in comparison.contracts] == ["8.0"]
