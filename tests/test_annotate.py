@@ -82,8 +82,12 @@ def holds(paragraph_text: str, quote: str) -> bool:
 
 
 def assert_docx_annotated(original: Path, annotated: Path, findings: list[tuple[str, str]], summary_start: str):
-    with zipfile.ZipFile(annotated) as archive:
-        assert "word/comments.xml" in archive.namelist()
+    with zipfile.ZipFile(original) as before_zip, zipfile.ZipFile(annotated) as after_zip:
+        assert set(after_zip.namelist()) == set(before_zip.namelist()) | {"word/comments.xml"}
+        # Only the comments part, its registration and the comment marks in the body are new:
+        # styles, numbering, headers, footers, settings, media are the original bytes.
+        changed = {name for name in before_zip.namelist() if before_zip.read(name) != after_zip.read(name)}
+        assert changed <= {"word/document.xml", "word/_rels/document.xml.rels", "[Content_Types].xml"}
     before, after = body_paragraphs(original), body_paragraphs(annotated)
     assert [(p[0], p[1]) for p in after] == [(p[0], p[1]) for p in before]
     texts = comments(annotated)

@@ -293,19 +293,22 @@ def test_cli_reports_bad_publications_as_one_line_each(tmp_path):
 
 # -- the store ----------------------------------------------------------------------------------
 
-def test_a_schema_1_store_is_migrated_and_keeps_its_rows(tmp_path):
+def test_a_schema_2_store_gains_the_ocds_tables_and_keeps_its_rows(tmp_path):
     path = tmp_path / "old.sqlite"
-    with sqlite3.connect(path) as db:
+    with sqlite3.connect(path) as db:  # a store written before the OCDS tables existed
         db.executescript(SCHEMA)
-        db.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+        db.execute("INSERT INTO meta VALUES ('schema_version', '2')")
         db.execute("INSERT INTO documents (key, path, tool_version, rules_version, model_version) "
-                   "VALUES ('k', 'old.md', '0', 'r', 'm')")
+                   "VALUES ('k|0|r|m|auto', 'old.md', '0', 'r', 'm')")
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert "ocds_processes" not in tables
     with ResultStore(path) as store:
-        assert store.schema_version == SCHEMA_VERSION == 2
-        assert [r["path"] for r in store.documents()] == ["old.md"]
+        assert store.schema_version == SCHEMA_VERSION == 3
+        assert [(r["key"], r["path"]) for r in store.documents()] == [("k|0|r|m|auto", "old.md")]
         assert store.processes() == []
+        assert store.db.execute("SELECT COUNT(*) FROM ocds_documents").fetchone()[0] == 0
     with ResultStore(path) as store:  # opening again changes nothing
-        assert store.schema_version == 2
+        assert store.schema_version == 3
     with sqlite3.connect(path) as db:
         db.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
     with pytest.raises(TenderlintError) as error:

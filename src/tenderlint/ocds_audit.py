@@ -150,7 +150,7 @@ def audit_ocds(processes: list[Process], store: ResultStore, options: CheckOptio
     items = list(inputs.values())
     summary.audit = audit(items, store, options, jobs=jobs, timeout=timeout, scheduler=scheduler, progress=progress)
     versions = current_versions(options)
-    rows = {key: store.find(item.key(versions)) for key, item in inputs.items()}
+    rows = {key: store.find(item.key(versions, options.doc_type)) for key, item in inputs.items()}
     for process in processes:
         entries = []
         for doc in process.documents:

@@ -3,15 +3,16 @@
 Schema (documented in docs/audit-store.md):
 
 - ``runs``: one row per ``tenderlint audit`` run — versions of tool, rules and model, timings.
-- ``documents``: one row per document *content* (sha256) and rule/model versions: format,
+- ``documents``: one row per document *content* (sha256), rule/model versions and requested
+  document type (``--type``): format,
   type, pages, words, language, manifest metadata (JSON), error code and message.
 - ``document_paths``: every path seen with that content (the same file in two folders).
 - ``topic_results``: status per topic per document, with the reason.
 - ``evidence``: the located evidence kept for each topic (quote, page, section, span, source).
 - ``red_flags``: provisions against the buyer, located.
-- ``ocds_processes`` (schema 2): one row per OCDS contracting process audited (``audit --ocds``):
+- ``ocds_processes`` (schema 3): one row per OCDS contracting process audited (``audit --ocds``):
   ocid, compiled release id, buyer, title, date.
-- ``ocds_documents`` (schema 2): one row per document an OCDS process lists, with its release
+- ``ocds_documents`` (schema 3): one row per document an OCDS process lists, with its release
   and document ids, ``documentType``, URL, the type it was checked as, and either the
   ``documents`` row holding its result or the code of the failure that kept it unchecked.
 
@@ -29,7 +30,9 @@ from pathlib import Path
 from tenderlint.errors import TenderlintError
 from tenderlint.results import DocumentResult, Evidence, RedFlag, TopicResult
 
-SCHEMA_VERSION = 2
+# Version 2: the document key ends with the requested document type (auto, rfp, contract).
+# Version 3: the OCDS tables (audit --ocds); nothing older changes.
+SCHEMA_VERSION = 3
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
@@ -48,7 +51,7 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE TABLE IF NOT EXISTS documents (
     id INTEGER PRIMARY KEY,
-    key TEXT NOT NULL UNIQUE,            -- sha256 (or path when unreadable) + versions
+    key TEXT NOT NULL UNIQUE,            -- sha256 (or path when unreadable) + versions + requested type
     path TEXT NOT NULL,                  -- the first path this content was found at
     sha256 TEXT,
     format TEXT,
@@ -110,7 +113,7 @@ CREATE TABLE IF NOT EXISTS red_flags (
 );
 CREATE INDEX IF NOT EXISTS red_flags_document ON red_flags(document_id);
 """
-# Schema 2: the OCDS tables. Added by migration to a schema-1 store; nothing older changes.
+# Schema 3: the OCDS tables. Created with the others in a new store, added by migration to an older one.
 OCDS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS ocds_processes (
     ocid TEXT PRIMARY KEY,
@@ -145,11 +148,30 @@ CREATE INDEX IF NOT EXISTS ocds_documents_row ON ocds_documents(document_row);
 """
 
 
-def document_key(sha256: str | None, path: str, versions: dict[str, str], doc_type: str | None = None) -> str:
-    """Content + versions; a document checked as a set type (not the run's) gets that type in its key too."""
+def document_key(sha256: str | None, path: str, versions: dict[str, str], doc_type: str) -> str:
+    """The identity of one judgement: content, the versions that judged it and the type asked for."""
     identity = sha256 or f"path:{path}"
-    key = f"{identity}|{versions['tool']}|{versions['rules']}|{versions['model']}"
-    return key if doc_type is None else f"{key}|type:{doc_type}"
+    return f"{identity}|{versions['tool']}|{versions['rules']}|{versions['model']}|{doc_type}"
+
+
+# The reason check.py stores when the user set the type; any other reason means it was detected.
+_USER_TYPE_REASON = "set by the user (--type)"
+
+
+def _migrate_1_to_2(db: sqlite3.Connection) -> None:
+    """Version-1 keys lack the requested type: recover it from the stored reason (auto otherwise)."""
+    db.execute("UPDATE documents SET key = key || '|' || CASE WHEN doc_type_reason = ? AND doc_type IS NOT NULL "
+               "THEN doc_type ELSE 'auto' END", (_USER_TYPE_REASON,))
+
+
+def _migrate_2_to_3(db: sqlite3.Connection) -> None:
+    """Add the OCDS tables (already there when SCHEMA created them on opening; then nothing to do)."""
+    for statement in OCDS_SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
 
 
 class ResultStore:
@@ -163,10 +185,28 @@ class ResultStore:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.executescript(SCHEMA)
-        # SCHEMA is schema 1; a new store is then migrated like an old one, so both end up the same.
-        self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', '1')")
-        self._migrate()
+        self.db.executescript(SCHEMA + OCDS_SCHEMA)
+        self._upgrade()
+
+    def _upgrade(self) -> None:
+        """Bring an older database up to ``SCHEMA_VERSION`` in one transaction; refuse a newer one."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            version = SCHEMA_VERSION if row is None else int(row["value"])
+            if version > SCHEMA_VERSION:
+                raise TenderlintError("usage", f"{self.path}: the audit database was written by a newer tenderlint "
+                                               f"(schema {version}; this one reads up to {SCHEMA_VERSION})")
+            while version < SCHEMA_VERSION:
+                MIGRATIONS[version](db)
+                version += 1
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(version),))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            self.db.close()
+            raise
 
     def close(self) -> None:
         self.db.close()
@@ -175,26 +215,6 @@ class ResultStore:
     def schema_version(self) -> int:
         row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         return int(row["value"])
-
-    def _migrate(self) -> None:
-        """Bring an older store up to SCHEMA_VERSION, one step at a time, each step in one transaction."""
-        version = self.schema_version
-        if version > SCHEMA_VERSION:
-            self.db.close()
-            raise TenderlintError("usage", f"{self.path}: written by a newer tenderlint (store schema {version}, "
-                                           f"this version reads up to {SCHEMA_VERSION})")
-        steps = {2: OCDS_SCHEMA}
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in steps[target].split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
-                self.db.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(target),))
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
 
     def __enter__(self) -> "ResultStore":
         return self

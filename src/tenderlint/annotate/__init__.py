@@ -64,11 +64,12 @@ def quote_key(quote: str) -> list[str]:
     return words(quote.rstrip("…"))[:LOCATING_WORDS]
 
 
+def not_annotatable_reason(fmt: str | None) -> str:
+    return f"cannot annotate a {fmt or 'document of this'} file; annotate writes into DOCX and PDF files only"
+
+
 def not_annotatable(path: str, fmt: str | None) -> TenderlintError:
-    return TenderlintError(
-        "unsupported-format",
-        f"{path}: cannot annotate a {fmt or 'document of this'} file; annotate writes into DOCX and PDF files only",
-    )
+    return TenderlintError("unsupported-format", f"{path}: {not_annotatable_reason(fmt)}")
 
 
 def annotate_file(path: str | Path, fmt: str | None, markup: Markup) -> bytes:
@@ -155,7 +156,7 @@ def contract_markup(comparison, document: str) -> Markup:
     dropped = len(comparison.changed("dropped"))
     summary = Note(
         f"tenderlint compare: {dropped} topic(s) dropped, {len(comparison.changed('weakened'))} weakened, "
-        f"{len(comparison.changed('against'))} against the buyer, against the solicitation "
+        f"{len(comparison.changed('against'))} against the buyer, compared with the solicitation "
         f"{Path(comparison.solicitation.path).name}",
         "\n".join(elsewhere) or "Every finding is commented where it occurs.",
     )

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import bisect
 import io
+import zipfile
 
 import docx
+from lxml import etree
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -43,7 +45,39 @@ def annotate_docx(data: bytes, markup: Markup) -> bytes:
         document.add_comment(runs, text=_comment_text(note), author=AUTHOR, initials=INITIALS)
     out = io.BytesIO()
     document.save(out)
+    return _original_bytes_where_unchanged(data, out.getvalue())
+
+
+def _original_bytes_where_unchanged(original: bytes, saved: bytes) -> bytes:
+    """``saved`` with every part whose XML did not change put back as the original's bytes, and the
+    original's unreferenced parts (left out by python-docx) kept.
+
+    python-docx writes every part it loaded anew (its XML declaration in other quotes, for one);
+    a part the comments did not touch is kept byte for byte, so only the body, the comments part
+    and their registration differ from the reviewer's file.
+    """
+    with zipfile.ZipFile(io.BytesIO(original)) as source:
+        originals = {info.filename: (info, source.read(info)) for info in source.infolist()}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(saved)) as written, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in written.infolist():
+            data = written.read(info)
+            before = originals.pop(info.filename, (None, None))[1]
+            if before is not None and before != data and _same_xml(before, data):
+                data = before
+            target.writestr(info, data)
+        for info, data in originals.values():  # parts nothing refers to, which python-docx leaves out
+            target.writestr(info, data)
     return out.getvalue()
+
+
+def _same_xml(first: bytes, second: bytes) -> bool:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        return (etree.tostring(etree.fromstring(first, parser), method="c14n")
+                == etree.tostring(etree.fromstring(second, parser), method="c14n"))
+    except etree.XMLSyntaxError:  # not XML (media, fonts): different bytes are a different part
+        return False
 
 
 def _comment_text(note: Note) -> str:

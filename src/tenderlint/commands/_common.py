@@ -90,26 +90,21 @@ def topic_list(values: tuple[str, ...]) -> list[str]:
 def check_options(config_path, *, doc_type=None, select=(), ignore=(), rules_dirs=(), no_model=False,
                   pdf_backend="auto", max_size_mb=None):
     """The configuration and the CheckOptions of a command, from the options of
-    ``check_option_decorators`` and the configuration file, as ``check`` builds them.
+    ``check_option_decorators`` and the configuration file, as ``check`` builds them
+    (``tenderlint.config.check_options``: topic names resolved, per-file entries, config-invalid).
 
     Used by ``compare`` and ``annotate``: a new check option belongs here and in the decorators.
     """
-    from tenderlint.check import CheckOptions
+    from tenderlint.config import check_options as configured_options
     from tenderlint.config import load_config
-    from tenderlint.decide import Selection
 
     config = load_config(config_path, discover=True) if config_path else load_config()
-    selected = topic_list(select) or config.select
-    selection = Selection(
-        select=set(selected) if selected else None,
-        ignore=set(topic_list(ignore)) | set(config.ignore),
-        severities=dict(config.severity),
-        waivers=dict(config.waivers),
-    )
-    return config, CheckOptions(
-        doc_type=doc_type or config.doc_type or "auto",
-        rules_dirs=tuple(config.rules) + tuple(str(d) for d in rules_dirs),
-        selection=selection,
+    return config, configured_options(
+        config,
+        doc_type=doc_type,
+        rules_dirs=tuple(str(d) for d in rules_dirs),
+        select=topic_list(select),
+        ignore=topic_list(ignore),
         use_model=not no_model,
         pdf_backend=pdf_backend,
         max_bytes=int(max_size_mb * 1024 * 1024) if max_size_mb else None,

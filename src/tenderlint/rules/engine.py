@@ -238,6 +238,8 @@ class CompiledRules:
         self.tokens = Matcher(vocab)
         self.cooccur_sizes: dict[str, int] = {}
         self.cooccur_windows: dict[str, int] = {}
+        self.mention_statements = {rule.id: rule.mention_in_statements for rule in pack.rules.values()
+                                   if rule.mention_in_statements}
         self.statement_cues = {rule.id: rule.statement_cues for rule in pack.rules.values() if rule.statement_cues}
         self.solution_topics = frozenset(rule.id for rule in pack.rules.values() if rule.about_the_solution)
         self.flag_sizes: dict[str, int] = {}
@@ -417,6 +419,13 @@ class CompiledRules:
                     for topic in mentioned:
                         substantive = topic in strong and form == "substantive"
                         topic_why = why
+                        if substantive and topic in self.mention_statements:
+                            for cue in self.mention_statements[topic]:
+                                if cue not in statements:
+                                    statements[cue] = bool(cues.STATEMENT_CUES[cue].search(passage.text))
+                                if statements[cue]:
+                                    substantive, topic_why = False, f"only within a {cue.replace('-', ' ')}"
+                                    break
                         if (not substantive and topic in strong and topic in self.statement_cues
                                 and why == "mentioned without a requirement"):
                             for cue in self.statement_cues[topic]:

@@ -37,7 +37,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from tenderlint import __version__
 from tenderlint.check import CheckOptions
 from tenderlint.errors import TenderlintError
-from tenderlint.results import DocumentResult
+from tenderlint.results import REQUESTED_DOC_TYPES, DocumentResult
 
 CHUNK = 1 << 20
 ORPHAN_CHECK_SECONDS = 1.0
@@ -198,7 +198,7 @@ async def _run_upload(request: Request, limit: int, options: CheckOptions, api: 
             return _bad_request(api, "usage", "the request is not a multipart form upload with a 'file' field")
         upload = form.get("file")
         doc_type = str(form.get("doc_type") or options.doc_type or "auto")
-        if doc_type not in ("auto", "rfp", "contract"):
+        if doc_type not in REQUESTED_DOC_TYPES:
             doc_type = "auto"
         if upload is None or not hasattr(upload, "read"):
             return _bad_request(api, "usage", "choose a document to upload (form field 'file')")

@@ -44,7 +44,7 @@ def compare_uploads(solicitation: tuple[str, str], contracts: list[tuple[str, st
     """
     from tenderlint.annotate import ANNOTATABLE_FORMATS, annotate_file, contract_markup
     from tenderlint.compare import compare_documents
-    from tenderlint.web.app import _checker_for
+    from tenderlint.web.app import _checker_for, _hide_folder
 
     checker = _checker_for(options)
     checked = []
@@ -65,14 +65,8 @@ def compare_uploads(solicitation: tuple[str, str], contracts: list[tuple[str, st
     return comparison, copies
 
 
-def _hide_folder(result: DocumentResult, folder: str) -> None:
-    from tenderlint.web.app import _hide_folder as hide
-
-    hide(result, folder)
-
-
 def add_compare_routes(app: FastAPI, limit: int, max_upload_mb: float, options: CheckOptions) -> None:
-    from tenderlint.web.app import _page, _problem
+    from tenderlint.web.app import _insert_downloads, _page, _problem
 
     @app.post("/compare", response_class=HTMLResponse)
     async def compare_html(request: Request) -> Response:
@@ -184,9 +178,3 @@ def _downloads(comparison, copies) -> list[tuple[str, str, str]]:
     for name, data, mime in copies:
         links.append((f"Marked-up copy: {name}", f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}", name))
     return links
-
-
-def _insert_downloads(html: str, downloads) -> str:
-    from tenderlint.web.app import _insert_downloads as insert
-
-    return insert(html, downloads)
