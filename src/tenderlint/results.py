@@ -30,9 +30,10 @@ class Evidence:
     score: float | None = None  # model probability, or the rule's confidence
     block_kind: str = "paragraph"
     why: str = ""  # why this strength: "obligation", "definition", "matched: …"
+    ocr: bool = False  # the quote comes from a page read by OCR
 
     def as_dict(self) -> dict:
-        return {
+        data = {
             "quote": self.quote,
             "page": self.page,
             "section": " > ".join(self.section) if self.section else None,
@@ -43,6 +44,9 @@ class Evidence:
             "score": None if self.score is None else round(self.score, 3),
             "why": self.why,
         }
+        if self.ocr:  # only then: reports of documents with a text layer keep their exact shape
+            data["ocr"] = True
+        return data
 
 
 @dataclass
@@ -121,6 +125,14 @@ class DocumentResult:
     topics: list[TopicResult] = field(default_factory=list)
     red_flags: list[RedFlag] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (1-based)
+    ocr_confidence: float | None = None  # mean word confidence of the OCR, 0..1
+
+    def ocr_facts(self) -> dict | None:
+        """``{"pages": [...], "confidence": ...}`` when pages were read by OCR, else None."""
+        from tenderlint.document import ocr_facts
+
+        return ocr_facts(self.ocr_pages, self.ocr_confidence)
 
     @property
     def gaps(self) -> list[TopicResult]:

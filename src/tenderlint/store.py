@@ -4,7 +4,8 @@ Schema (documented in docs/audit-store.md):
 
 - ``runs``: one row per ``tenderlint audit`` run — versions of tool, rules and model, timings.
 - ``documents``: one row per document *content* (sha256) and rule/model versions: format,
-  type, pages, words, language, manifest metadata (JSON), error code and message.
+  type, pages, words, language, manifest metadata (JSON), error code and message, and the
+  pages read by OCR with their mean word confidence.
 - ``document_paths``: every path seen with that content (the same file in two folders).
 - ``topic_results``: status per topic per document, with the reason.
 - ``evidence``: the located evidence kept for each topic (quote, page, section, span, source).
@@ -12,6 +13,10 @@ Schema (documented in docs/audit-store.md):
 
 Each document is written in one transaction as it finishes, so a run killed at any moment
 leaves every stored document complete and the next run only does the rest.
+
+``meta.schema_version`` says which schema a store has. Opening an older store brings it up to
+date in place (``MIGRATIONS``: added columns only, so the rows already stored keep their
+meaning); a store written by a newer tenderlint is refused rather than guessed at.
 """
 
 from __future__ import annotations
@@ -21,9 +26,10 @@ import sqlite3
 import time
 from pathlib import Path
 
+from tenderlint.errors import TenderlintError
 from tenderlint.results import DocumentResult
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
@@ -59,7 +65,9 @@ CREATE TABLE IF NOT EXISTS documents (
     rules_version TEXT NOT NULL,
     model_version TEXT NOT NULL,
     run_id INTEGER REFERENCES runs(id),
-    seconds REAL
+    seconds REAL,
+    ocr_pages TEXT,                      -- JSON list of the pages read by OCR, NULL when none
+    ocr_confidence REAL                  -- mean OCR word confidence, 0..1
 );
 CREATE TABLE IF NOT EXISTS document_paths (
     path TEXT NOT NULL,
@@ -106,6 +114,13 @@ CREATE INDEX IF NOT EXISTS red_flags_document ON red_flags(document_id);
 """
 
 
+# What takes a store from version N-1 to N, run in order by ResultStore._migrate.
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    2: ("ALTER TABLE documents ADD COLUMN ocr_pages TEXT",
+        "ALTER TABLE documents ADD COLUMN ocr_confidence REAL"),
+}
+
+
 def document_key(sha256: str | None, path: str, versions: dict[str, str]) -> str:
     identity = sha256 or f"path:{path}"
     return f"{identity}|{versions['tool']}|{versions['rules']}|{versions['model']}"
@@ -122,8 +137,31 @@ class ResultStore:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.executescript(SCHEMA)
-        self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        self._migrate()
+
+    def _migrate(self) -> None:
+        """Create a new store, or bring an older one up to ``SCHEMA_VERSION`` in one transaction."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            has_meta = db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+            row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() if has_meta else None
+            version = int(row["value"]) if row else None
+            if version is not None and version > SCHEMA_VERSION:
+                raise TenderlintError("usage", f"{self.path}: the store has schema version {version}, written by a "
+                                               f"newer tenderlint (this one reads up to {SCHEMA_VERSION})")
+            if version is not None:
+                for step in range(version + 1, SCHEMA_VERSION + 1):
+                    for statement in MIGRATIONS[step]:
+                        db.execute(statement)
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         self.db.close()
@@ -157,6 +195,23 @@ class ResultStore:
         row = self.db.execute("SELECT id FROM documents WHERE key=?", (key,)).fetchone()
         return None if row is None else int(row["id"])
 
+    def error_code(self, document_id: int) -> str | None:
+        row = self.db.execute("SELECT error_code FROM documents WHERE id=?", (document_id,)).fetchone()
+        return None if row is None else row["error_code"]
+
+    def forget(self, document_id: int) -> None:
+        """Remove a document and everything found in it, so that it can be checked again."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for table in ("evidence", "red_flags", "topic_results", "document_paths"):
+                db.execute(f"DELETE FROM {table} WHERE document_id=?", (document_id,))
+            db.execute("DELETE FROM documents WHERE id=?", (document_id,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
     def add_path(self, document_id: int, path: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO document_paths VALUES (?, ?)", (path, document_id))
 
@@ -175,11 +230,13 @@ class ResultStore:
             cur = db.execute(
                 "INSERT INTO documents (key, path, sha256, format, doc_type, doc_type_reason, pages, words, language, "
                 "warnings, metadata, error_code, error_message, tool_version, rules_version, model_version, run_id, "
-                "seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "seconds, ocr_pages, ocr_confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (key, result.path, result.sha256, result.format, result.doc_type, result.doc_type_reason,
                  result.pages, result.words, result.language, json.dumps(result.warnings),
                  json.dumps(metadata or {}, sort_keys=True), error.get("code"), error.get("message"),
-                 versions["tool"], versions["rules"], versions["model"], run_id, seconds),
+                 versions["tool"], versions["rules"], versions["model"], run_id, seconds,
+                 json.dumps(result.ocr_pages) if result.ocr_pages else None,
+                 None if result.ocr_confidence is None else round(result.ocr_confidence, 4)),
             )
             doc_id = int(cur.lastrowid)
             db.execute("INSERT OR IGNORE INTO document_paths VALUES (?, ?)", (result.path, doc_id))

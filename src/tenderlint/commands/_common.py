@@ -15,6 +15,18 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 
+# The --ocr option of every command that reads documents (check, compare, audit, extract, serve).
+ocr_option = click.option(
+    "--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+    help="Read scanned PDF pages with Tesseract: auto (only pages without a usable text layer), "
+         "always (every page) or never.")
+
+
+def stderr_is_terminal() -> bool:
+    isatty = getattr(sys.stderr, "isatty", None)
+    return bool(isatty and isatty())
+
+
 # Set by a command that has written and closed everything it produces (see cli.run).
 nothing_left_to_clean_up = False
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from tenderlint.commands._common import EXIT_ERROR, user_errors
+from tenderlint.commands._common import EXIT_ERROR, ocr_option, user_errors
 from tenderlint.errors import TenderlintError
 
 
@@ -32,10 +32,11 @@ from tenderlint.errors import TenderlintError
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               help="An extra folder of rule files (repeatable).")
 @click.option("--no-model", is_flag=True, help="Use the rules alone, without the classifier.")
+@ocr_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 @user_errors
 def audit(paths, manifest, db_path, jobs, report_path, csv_path, scheduler, timeout, doc_type, rules_dirs, no_model,
-          quiet) -> None:
+          ocr, quiet) -> None:
     """Check every document under PATHS (files, folders, globs) into the results store.
 
     Documents already in the store with the same content and rule/model versions are not
@@ -43,12 +44,14 @@ def audit(paths, manifest, db_path, jobs, report_path, csv_path, scheduler, time
     the --report and --csv are written from the existing store."""
     from tenderlint.audit import audit as run_audit
     from tenderlint.audit import current_versions, discover, write_csv
-    from tenderlint.check import CheckOptions
+    from tenderlint.check import CheckOptions, check_ocr_mode
     from tenderlint.report.audit_summary import render_summary
     from tenderlint.rules.loader import load_rule_pack
     from tenderlint.store import ResultStore
 
-    options = CheckOptions(doc_type=doc_type, rules_dirs=tuple(str(d) for d in rules_dirs), use_model=not no_model)
+    check_ocr_mode(ocr)
+    options = CheckOptions(doc_type=doc_type, rules_dirs=tuple(str(d) for d in rules_dirs), use_model=not no_model,
+                           ocr=ocr, ocr_time_limit=timeout)
     pack = load_rule_pack(options.rules_dirs)
     topic_ids = pack.topic_ids
     names = {t.id: t.name for t in pack.topics}
@@ -66,8 +69,9 @@ def audit(paths, manifest, db_path, jobs, report_path, csv_path, scheduler, time
             document_ids = summary.document_ids
             failures = summary.failures
             if not quiet:
+                read_by_ocr = f", {summary.ocr_documents} read by OCR ({summary.ocr_pages} pages)" if summary.ocr_documents else ""
                 click.echo(f"{summary.seen} documents: {summary.checked} checked, {summary.skipped} already in "
-                           f"{db_path}, {len(failures)} failed ({summary.seconds:.1f} s)", err=True)
+                           f"{db_path}, {len(failures)} failed{read_by_ocr} ({summary.seconds:.1f} s)", err=True)
         else:
             if not db_path.exists():
                 raise TenderlintError("usage", f"{db_path}: no store to report from (give PATHS to audit)")
@@ -126,6 +130,8 @@ class ProgressPrinter:
         else:
             counts = result.counts()
             state = f"covered {counts['covered']}, weak {counts['weak']}, missing {counts['missing']}"
+            if result.ocr_pages:
+                state += f", {len(result.ocr_pages)} pages read by OCR"
         click.echo(f"[{done}/{total}] {item.path}: {state} ({seconds:.1f} s)", err=True)
 
     def close(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tenderlint.commands._common import user_errors
+from tenderlint.commands._common import ocr_option, user_errors
 from tenderlint.errors import TenderlintError
 
 
@@ -16,8 +16,9 @@ from tenderlint.errors import TenderlintError
 @click.option("--workers", type=click.IntRange(0, 64), default=2, show_default=True,
               help="Worker processes that run the checks (0 = threads in the server process).")
 @click.option("--no-model", is_flag=True, help="Use the rules alone, without the classifier.")
+@ocr_option
 @user_errors
-def serve(host: str, port: int, max_upload_mb: float, workers: int, no_model: bool) -> None:
+def serve(host: str, port: int, max_upload_mb: float, workers: int, no_model: bool, ocr: str) -> None:
     """Serve the upload page at http://HOST:PORT/ (Ctrl+C stops it)."""
     try:
         import uvicorn
@@ -25,8 +26,11 @@ def serve(host: str, port: int, max_upload_mb: float, workers: int, no_model: bo
         from tenderlint.web.app import create_app
     except ImportError:
         raise TenderlintError("usage", "the web page needs its extras: pip install 'tenderlint[web]'") from None
-    from tenderlint.check import CheckOptions
+    from tenderlint.check import CheckOptions, check_ocr_mode
 
-    app = create_app(max_upload_mb=max_upload_mb, workers=workers, options=CheckOptions(use_model=not no_model))
+    check_ocr_mode(ocr)
+    # The form's choice overrides --ocr for one upload; --ocr is what the form starts with.
+    options = CheckOptions(use_model=not no_model, ocr=ocr)
+    app = create_app(max_upload_mb=max_upload_mb, workers=workers, options=options)
     click.echo(f"tenderlint is serving on http://{host}:{port}/ (uploads are never kept)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

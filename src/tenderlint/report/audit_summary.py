@@ -92,7 +92,19 @@ def collect(store: ResultStore, document_ids: list[int], topic_ids: list[str], n
                      for d in docs if d["error_code"]],
         "total": len(docs),
         "checked": len(ok),
+        "ocr": _ocr_documents(ok),
     }
+
+
+def _ocr_documents(docs) -> list[dict]:
+    """The documents of which some pages were read by OCR, least confident first."""
+    rows = []
+    for d in docs:
+        pages = json.loads(d["ocr_pages"]) if d["ocr_pages"] else []
+        if pages:
+            rows.append({"path": d["path"], "pages": len(pages), "of": d["pages"], "confidence": d["ocr_confidence"]})
+    rows.sort(key=lambda r: (r["confidence"] if r["confidence"] is not None else -1, r["path"]))
+    return rows
 
 
 def _png(fig) -> str:

@@ -92,9 +92,9 @@ def _checker_for(options: CheckOptions):
         return checker
 
 
-def _check(path: str, doc_type: str, options: CheckOptions):
-    """Check one uploaded file with this worker's Checker (``doc_type`` may override auto)."""
-    return _checker_for(options).check_file(path, doc_type)
+def _check(path: str, doc_type: str, options: CheckOptions, ocr: str | None = None):
+    """Check one uploaded file with this worker's Checker (``doc_type`` and ``ocr`` may override the options)."""
+    return _checker_for(options).check_file(path, doc_type, ocr)
 
 
 logger = logging.getLogger(__name__)
@@ -142,7 +142,7 @@ def create_app(max_upload_mb: float = 25, workers: int = 2, options: CheckOption
 
     @app.get("/", response_class=HTMLResponse)
     async def form() -> HTMLResponse:
-        return _page("form.html.j2", max_upload_mb=max_upload_mb)
+        return _page("form.html.j2", max_upload_mb=max_upload_mb, ocr=options.ocr)
 
     @app.post("/check", response_class=HTMLResponse)
     async def check_html(request: Request) -> Response:
@@ -206,6 +206,9 @@ async def _run_upload(request: Request, limit: int, options: CheckOptions, api: 
         doc_type = str(form.get("doc_type") or options.doc_type or "auto")
         if doc_type not in ("auto", "rfp", "contract"):
             doc_type = "auto"
+        ocr = str(form.get("ocr") or options.ocr)
+        if ocr not in ("auto", "always", "never"):
+            ocr = options.ocr
         if upload is None or not hasattr(upload, "read"):
             return _bad_request(api, "usage", "choose a document to upload (form field 'file')")
         name = _safe_name(upload.filename or "document")
@@ -220,7 +223,7 @@ async def _run_upload(request: Request, limit: int, options: CheckOptions, api: 
         loop = asyncio.get_running_loop()
         executor = request.app.state.executor
         try:
-            result = await loop.run_in_executor(executor, _check, str(target), doc_type, options)
+            result = await loop.run_in_executor(executor, _check, str(target), doc_type, options, ocr)
         except TenderlintError as error:  # e.g. an invalid rule pack: the same coded message as the CLI
             result = DocumentResult(path=name, error=error.as_dict())
         except BrokenProcessPool:
