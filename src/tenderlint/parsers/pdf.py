@@ -107,7 +107,7 @@ def parse_pdf(data: bytes, name: str, *, backend: str = "auto", ocr: str = "auto
 
     extraction = extract_lines(data, name, backend=backend)
     warnings = list(extraction.warnings)
-    wanted = _pages_for_ocr(extraction.pages, ocr)
+    wanted = _pages_for_ocr(extraction.pages, ocr, data)
     ocr_pages: list[int] = []
     ocr_confidence = None
     unavailable = None
@@ -123,10 +123,11 @@ def parse_pdf(data: bytes, name: str, *, backend: str = "auto", ocr: str = "auto
                                              progress=ocr_progress, **kwargs)
             ocr_pages, ocr_confidence = [page.number for page in read], _mean_confidence(read)
             _use_ocr_lines(extraction.pages, read)
-            warnings.extend(_low_confidence_warnings(read, tesseract.LOW_CONFIDENCE))
+            warnings.extend(_low_confidence_warnings(read, tesseract.LOW_CONFIDENCE, tesseract.MIN_WORDS))
     if not any(line.text.strip() for page in extraction.pages for line in page.lines):
         if ocr_pages:
-            message = f"{name} has {extraction.page_count} page(s), no text layer, and OCR found no text on them"
+            message = (f"{name} has {extraction.page_count} page(s) but no text layer; they look scanned, and OCR "
+                       "found no text on them")
         elif unavailable:
             message = (f"{name} has {extraction.page_count} page(s) but no text layer; it looks scanned and needs "
                        f"OCR, which cannot run here: {unavailable}")
@@ -150,12 +151,35 @@ def parse_pdf(data: bytes, name: str, *, backend: str = "auto", ocr: str = "auto
                          ocr_confidence=ocr_confidence)
 
 
-def _pages_for_ocr(pages: list[Page], ocr: str) -> list[int]:
+def _pages_for_ocr(pages: list[Page], ocr: str, data: bytes) -> list[int]:
     if ocr == "always":
         return [page.number for page in pages]
-    if ocr == "auto":
-        return [page.number for page in pages if page.needs_ocr()]
-    return []
+    if ocr != "auto":
+        return []
+    unknown = [page for page in pages if page.has_image is None and page.needs_ocr()]
+    if unknown:  # pypdf read the text: ask pdfium whether those pages draw anything to read
+        _find_images(unknown, data)
+    return [page.number for page in pages if page.needs_ocr()]
+
+
+def _find_images(pages: list[Page], data: bytes) -> None:
+    try:
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(data)
+    except Exception:  # no pdfium, or it cannot open the file: the pages stay candidates
+        return
+    try:
+        for page in pages:
+            handle = pdf[page.number - 1]
+            try:
+                page.has_image = _draws_image(handle)
+            finally:
+                handle.close()
+    except Exception:
+        return
+    finally:
+        pdf.close()
 
 
 def _use_ocr_lines(pages: list[Page], read) -> None:
@@ -184,13 +208,19 @@ def _mean_confidence(read) -> float | None:
     return sum(page.confidence * page.words for page in read if page.confidence is not None) / words
 
 
-def _low_confidence_warnings(read, threshold: float) -> list[str]:
-    low = [page for page in read if page.confidence is not None and page.confidence < threshold]
-    if not low:
-        return []
-    figures = ", ".join(f"page {page.number}: {page.confidence:.0%}" for page in low)
-    return [f"ocr: low recognition confidence on {len(low)} page(s) ({figures}; below {threshold:.0%}): the text read "
-            f"there may be garbled, so check findings on those pages against the scan"]
+def _low_confidence_warnings(read, threshold: float, min_words: int) -> list[str]:
+    warnings = []
+    low = [page for page in read if page.confidence is not None and page.confidence < threshold
+           and page.words >= min_words]
+    if low:
+        figures = ", ".join(f"page {page.number}: {page.confidence:.0%}" for page in low)
+        warnings.append(f"ocr: low recognition confidence on {len(low)} page(s) ({figures}; below {threshold:.0%}): "
+                        "the text read there may be garbled, so check findings on those pages against the scan")
+    sparse = [page.number for page in read if page.words < min_words]
+    if sparse:
+        warnings.append(f"ocr: fewer than {min_words} words were read on {len(sparse)} scanned page(s) "
+                        f"({_page_list(sparse)}): a blank page, or a scan too poor to read; check those pages by hand")
+    return warnings
 
 
 def _page_list(numbers: list[int]) -> str:

@@ -26,6 +26,7 @@ import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -82,7 +83,8 @@ def _checker_for(options: CheckOptions):
     from tenderlint.check import Checker
 
     # Keyed by the options' text: a worker process receives a fresh copy of them with every task.
-    options_key = repr(options)
+    # The OCR mode is left out: it only changes how a file is read, and is passed with each file.
+    options_key = repr(replace(options, ocr="auto"))
     with _CHECKERS_LOCK:  # threads (workers=0) must not load the rule pack twice at once
         checker = _CHECKERS.get(options_key)
         if checker is None:
@@ -92,9 +94,9 @@ def _checker_for(options: CheckOptions):
         return checker
 
 
-def _check(path: str, doc_type: str, options: CheckOptions, ocr: str | None = None):
-    """Check one uploaded file with this worker's Checker (``doc_type`` and ``ocr`` may override the options)."""
-    return _checker_for(options).check_file(path, doc_type, ocr)
+def _check(path: str, doc_type: str, options: CheckOptions):
+    """Check one uploaded file with this worker's Checker (``doc_type`` may override auto)."""
+    return _checker_for(options).check_file(path, doc_type, options.ocr)
 
 
 logger = logging.getLogger(__name__)
@@ -223,7 +225,8 @@ async def _run_upload(request: Request, limit: int, options: CheckOptions, api: 
         loop = asyncio.get_running_loop()
         executor = request.app.state.executor
         try:
-            result = await loop.run_in_executor(executor, _check, str(target), doc_type, options, ocr)
+            upload_options = options if ocr == options.ocr else replace(options, ocr=ocr)
+            result = await loop.run_in_executor(executor, _check, str(target), doc_type, upload_options)
         except TenderlintError as error:  # e.g. an invalid rule pack: the same coded message as the CLI
             result = DocumentResult(path=name, error=error.as_dict())
         except BrokenProcessPool:
