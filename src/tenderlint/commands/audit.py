@@ -51,7 +51,8 @@ def audit(paths, manifest, db_path, jobs, report_path, csv_path, scheduler, time
 
     check_ocr_mode(ocr)
     options = CheckOptions(doc_type=doc_type, rules_dirs=tuple(str(d) for d in rules_dirs), use_model=not no_model,
-                           ocr=ocr, ocr_time_limit=timeout)
+                           # OCR stops itself a little before the worker would be killed: same error, no restart.
+                           ocr=ocr, ocr_time_limit=0.9 * timeout)
     pack = load_rule_pack(options.rules_dirs)
     topic_ids = pack.topic_ids
     names = {t.id: t.name for t in pack.topics}

@@ -80,12 +80,18 @@ class Page:
     has_image: bool | None = None
     ocr: bool = False  # the lines were read by OCR
 
-    def text_characters(self) -> int:
-        return sum(1 for line in self.lines for ch in line.text if ch.isalnum())
+    def has_usable_text(self) -> bool:
+        """At least ``OCR_MIN_TEXT_CHARACTERS`` letters and digits (counting stops there: this runs on every page)."""
+        count = 0
+        for line in self.lines:
+            count += sum(1 for ch in line.text if ch.isalnum())
+            if count >= OCR_MIN_TEXT_CHARACTERS:
+                return True
+        return False
 
     def needs_ocr(self) -> bool:
         """No usable text layer, and something drawn that may be a scan of text."""
-        return self.has_image is not False and self.text_characters() < OCR_MIN_TEXT_CHARACTERS
+        return self.has_image is not False and not self.has_usable_text()
 
 
 @dataclass(slots=True)
@@ -306,7 +312,7 @@ def _pdfium_lines(data: bytes, name: str) -> Extraction:
                     entry = Page(index + 1, height, _pdfium_page_lines(textpage, index + 1, first_chars))
                 finally:
                     textpage.close()
-                if entry.text_characters() < OCR_MIN_TEXT_CHARACTERS:
+                if not entry.has_usable_text():
                     entry.has_image = _draws_image(page)
                 pages.append(entry)
             finally:
