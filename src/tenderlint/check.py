@@ -100,6 +100,7 @@ class Checker:
         from tenderlint.rules.engine import compile_rules  # imports spaCy: parse_file needs none of it
 
         self.rules = compile_rules(self.pack)
+        self.ai_topics = frozenset(topic for topic, rule in self.pack.rules.items() if rule.ai_specific)
         self.model = None
         if self.options.use_model:
             from tenderlint.classify.model import load_shipped_model
@@ -135,7 +136,7 @@ class Checker:
         matched = time.perf_counter()
         model_evidence, demoted = {}, {}
         if self.model is not None and "model" in self.options.evidence_from:
-            model_evidence, demoted = self.model.evidence(document, findings)
+            model_evidence, demoted = self.model.evidence(document, findings, self.ai_topics)
         if "rules" not in self.options.evidence_from:
             demoted = {topic: {(e.start, e.end) for e in evs} for topic, evs in findings.evidence.items()}
         topics, red_flags = decide(self.pack, findings, doc_type, self.options.selection, model_evidence, demoted)

@@ -7,9 +7,10 @@
 - **missing**: nothing.
 - **waived**: declared out of scope in the configuration, with the written reason.
 
-Red flags do not make a protection covered: a topic addressed against the buyer keeps the
-status its provisions earn (it *is* addressed) but is marked ``red_flag`` and listed among
-the gaps, so the report asks for it to be renegotiated.
+A red flag is itself a substantive provision on its topic (COVERAGE.md: a provision that goes
+against the buyer): the topic is *addressed*, so it counts as covered even when no other
+provision on it was found. It is marked ``red_flag`` and listed among the gaps all the same, so
+the report asks for it to be renegotiated rather than presenting it as a protection.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ def decide(
     model_evidence = model_evidence or {}
     demoted = demoted or {}
     flagged_topics = {flag.topic for flag in findings.red_flags}
+    flag_evidence: dict[str, list[Evidence]] = {}
+    for flag in findings.red_flags:
+        flag_evidence.setdefault(flag.topic, []).append(flag.evidence)
     results = []
     for topic in pack.topics:
         rule = pack.rules[topic.id]
@@ -58,6 +62,12 @@ def decide(
             if ev.strength == "substantive" and (ev.start, ev.end) in demoted.get(topic.id, set()):
                 evidence[i] = _as_mention(ev, "the classifier judged it boilerplate")
         evidence += model_evidence.get(topic.id, [])
+        # A provision against the buyer addresses the topic: its evidence joins the topic's own.
+        known = {(ev.start, ev.end) for ev in evidence if ev.strength == "substantive"}
+        evidence += [ev for ev in flag_evidence.get(topic.id, []) if (ev.start, ev.end) not in known]
+        if rule.only_in_solicitations and doc_type == "contract":
+            evidence = [_as_mention(ev, "a solicitation's topic, in a contract") if ev.strength == "substantive"
+                        else ev for ev in evidence]
         if rule.ai_specific and not findings.is_ai_document:
             evidence = [_as_mention(ev, "the document is not about AI") if ev.strength == "substantive" else ev
                         for ev in evidence]
