@@ -161,8 +161,11 @@ class _Reader:
         engine = self.engine()
         engine.SetImage(image)
         engine.SetSourceResolution(dpi)
+        started = time.monotonic()
         if not engine.Recognize(timeout=max(1, timeout_ms)):
-            raise _PageTimedOut(number)
+            if (time.monotonic() - started) * 1000 >= timeout_ms - 50:
+                raise _PageTimedOut(number)
+            return OcrPage(number, height)  # Tesseract gave up on the image: no words, and a warning says so
         scale = 72.0 / dpi
         raw: list[tuple[str, float, float]] = []  # text, baseline (points from the page top), row height
         iterator = engine.GetIterator()
