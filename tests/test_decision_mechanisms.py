@@ -126,10 +126,18 @@ def test_statement_cues(text, cue, expected):
 
 
 def test_statement_counts_only_for_topics_that_take_it(checker):
-    text = "Replies from the assistant may be inaccurate or incomplete, and the service may not work as intended."
+    text = "Replies from the assistant may be inaccurate or incomplete, and it may not work as intended."
     ai_context = ("The service uses artificial intelligence. The AI model answers questions. "
                   "A machine learning model ranks the replies.")
     result = checker.check_document(_document(("paragraph", ai_context), ("paragraph", text)), "contract")
     assert _status(result, "transparency") == "covered"
     assert _status(result, "performance") == "covered"
     assert _status(result, "data-quality") != "covered"
+
+
+def test_statements_count_only_in_vendor_terms(checker):
+    text = "Replies from the assistant may be inaccurate or incomplete, and it may not work as intended."
+    ai_context = ("The service uses artificial intelligence. The AI model answers questions. "
+                  "A machine learning model ranks the replies.")
+    document = _document(("paragraph", ai_context), ("paragraph", text))
+    assert _status(checker.check_document(document, "rfp"), "transparency") == "weak"

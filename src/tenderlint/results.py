@@ -7,12 +7,18 @@ audit store and the web page. They carry no rendering logic.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
+# The vocabularies every stage shares, each defined here once.
 Status = Literal["covered", "weak", "missing", "waived"]
-STATUSES: tuple[str, ...] = ("covered", "weak", "missing", "waived")
-SEVERITIES: tuple[str, ...] = ("high", "medium", "low")
-SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+STATUSES: tuple[str, ...] = get_args(Status)
+Severity = Literal["high", "medium", "low"]  # most severe first
+SEVERITIES: tuple[str, ...] = get_args(Severity)
+SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+DocType = Literal["rfp", "contract"]  # a solicitation (RFP, RFQ, SOW...) or a contract (agreement, terms)
+DOC_TYPES: tuple[str, ...] = get_args(DocType)
+# What a user may ask for (--type, the configuration's type, the web form): a type, or detection.
+REQUESTED_DOC_TYPES: tuple[str, ...] = ("auto", *DOC_TYPES)
 
 
 @dataclass
@@ -30,6 +36,13 @@ class Evidence:
     score: float | None = None  # model probability, or the rule's confidence
     block_kind: str = "paragraph"
     why: str = ""  # why this strength: "obligation", "definition", "matched: …"
+    # Where in the source file (set by locations.locate_evidence): 1-based line and column of the
+    # first character and the column after the last, for Markdown, text and HTML; DOCX paragraph.
+    line: int | None = None
+    column: int | None = None
+    end_line: int | None = None
+    end_column: int | None = None
+    paragraph: int | None = None
     ocr: bool = False  # the quote comes from a page read by OCR
 
     def as_dict(self) -> dict:
@@ -43,6 +56,11 @@ class Evidence:
             "strength": self.strength,
             "score": None if self.score is None else round(self.score, 3),
             "why": self.why,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "paragraph": self.paragraph,
         }
         if self.ocr:  # only then: reports of documents with a text layer keep their exact shape
             data["ocr"] = True
@@ -151,3 +169,15 @@ class DocumentResult:
             if topic.id == topic_id:
                 return topic
         raise KeyError(topic_id)
+
+    def to_dict(self) -> dict:
+        """The JSON report of this document as plain data (``schema`` 1, as docs/json-report.md describes)."""
+        from tenderlint.report.json_report import to_json_dict
+
+        return to_json_dict([self])
+
+    def to_json(self) -> str:
+        """The JSON report of this document: the same text ``tenderlint check --format json`` writes."""
+        from tenderlint.report.json_report import render_json
+
+        return render_json([self])

@@ -3,9 +3,9 @@
 Schema (documented in docs/audit-store.md):
 
 - ``runs``: one row per ``tenderlint audit`` run — versions of tool, rules and model, timings.
-- ``documents``: one row per document *content* (sha256) and rule/model versions: format,
-  type, pages, words, language, manifest metadata (JSON), error code and message, and the
-  pages read by OCR with their mean word confidence.
+- ``documents``: one row per document *content* (sha256), rule/model versions and requested
+  document type (``--type``): format, type, pages, words, language, manifest metadata (JSON),
+  error code and message, and the pages read by OCR with their mean word confidence.
 - ``document_paths``: every path seen with that content (the same file in two folders).
 - ``topic_results``: status per topic per document, with the reason.
 - ``evidence``: the located evidence kept for each topic (quote, page, section, span, source).
@@ -15,8 +15,8 @@ Each document is written in one transaction as it finishes, so a run killed at a
 leaves every stored document complete and the next run only does the rest.
 
 ``meta.schema_version`` says which schema a store has. Opening an older store brings it up to
-date in place (``MIGRATIONS``: added columns only, so the rows already stored keep their
-meaning); a store written by a newer tenderlint is refused rather than guessed at.
+date in place (``MIGRATIONS``, one step per version); a store written by a newer tenderlint is
+refused rather than guessed at.
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ from pathlib import Path
 from tenderlint.errors import TenderlintError
 from tenderlint.results import DocumentResult
 
-SCHEMA_VERSION = 2
+# Version 2: the document key ends with the requested document type (auto, rfp, contract).
+# Version 3: the pages read by OCR and their mean word confidence (two columns of documents).
+SCHEMA_VERSION = 3
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
@@ -48,7 +50,7 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE TABLE IF NOT EXISTS documents (
     id INTEGER PRIMARY KEY,
-    key TEXT NOT NULL UNIQUE,            -- sha256 (or path when unreadable) + versions
+    key TEXT NOT NULL UNIQUE,            -- sha256 (or path when unreadable) + versions + requested type
     path TEXT NOT NULL,                  -- the first path this content was found at
     sha256 TEXT,
     format TEXT,
@@ -114,16 +116,29 @@ CREATE INDEX IF NOT EXISTS red_flags_document ON red_flags(document_id);
 """
 
 
-# What takes a store from version N-1 to N, run in order by ResultStore._migrate.
-MIGRATIONS: dict[int, tuple[str, ...]] = {
-    2: ("ALTER TABLE documents ADD COLUMN ocr_pages TEXT",
-        "ALTER TABLE documents ADD COLUMN ocr_confidence REAL"),
-}
-
-
-def document_key(sha256: str | None, path: str, versions: dict[str, str]) -> str:
+def document_key(sha256: str | None, path: str, versions: dict[str, str], doc_type: str) -> str:
+    """The identity of one judgement: content, the versions that judged it and the type asked for."""
     identity = sha256 or f"path:{path}"
-    return f"{identity}|{versions['tool']}|{versions['rules']}|{versions['model']}"
+    return f"{identity}|{versions['tool']}|{versions['rules']}|{versions['model']}|{doc_type}"
+
+
+# The reason check.py stores when the user set the type; any other reason means it was detected.
+_USER_TYPE_REASON = "set by the user (--type)"
+
+
+def _migrate_1_to_2(db: sqlite3.Connection) -> None:
+    """Version-1 keys lack the requested type: recover it from the stored reason (auto otherwise)."""
+    db.execute("UPDATE documents SET key = key || '|' || CASE WHEN doc_type_reason = ? AND doc_type IS NOT NULL "
+               "THEN doc_type ELSE 'auto' END", (_USER_TYPE_REASON,))
+
+
+def _migrate_2_to_3(db: sqlite3.Connection) -> None:
+    """The OCR facts: NULL (no page read by OCR) for every document already stored."""
+    db.execute("ALTER TABLE documents ADD COLUMN ocr_pages TEXT")
+    db.execute("ALTER TABLE documents ADD COLUMN ocr_confidence REAL")
+
+
+MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
 
 
 class ResultStore:
@@ -137,30 +152,27 @@ class ResultStore:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        self.db.executescript(SCHEMA)
+        self._upgrade()
 
-    def _migrate(self) -> None:
-        """Create a new store, or bring an older one up to ``SCHEMA_VERSION`` in one transaction."""
+    def _upgrade(self) -> None:
+        """Bring an older database up to ``SCHEMA_VERSION`` in one transaction; refuse a newer one."""
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
-            has_meta = db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
-            row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() if has_meta else None
-            version = int(row["value"]) if row else None
-            if version is not None and version > SCHEMA_VERSION:
-                raise TenderlintError("usage", f"{self.path}: the store has schema version {version}, written by a "
-                                               f"newer tenderlint (this one reads up to {SCHEMA_VERSION})")
-            if version is not None:
-                for step in range(version + 1, SCHEMA_VERSION + 1):
-                    for statement in MIGRATIONS[step]:
-                        db.execute(statement)
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            version = SCHEMA_VERSION if row is None else int(row["value"])
+            if version > SCHEMA_VERSION:
+                raise TenderlintError("usage", f"{self.path}: the audit database was written by a newer tenderlint "
+                                               f"(schema {version}; this one reads up to {SCHEMA_VERSION})")
+            while version < SCHEMA_VERSION:
+                MIGRATIONS[version](db)
+                version += 1
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(version),))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
+            self.db.close()
             raise
 
     def close(self) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tenderlint.results import DocumentResult, Evidence, RedFlag, TopicResult
+from tenderlint.language import language_name
+from tenderlint.results import SEVERITY_RANK, DocumentResult, Evidence, RedFlag, TopicResult
 
 # How a topic is shown. "not-expected" is a topic the document type does not call for and the
 # document does not cover: listed for completeness, never counted as a gap.
@@ -44,24 +45,6 @@ STATUS_MEANINGS = {
 DOC_TYPE_LABELS = {
     "rfp": "Solicitation (RFP, statement of work or tender notice)",
     "contract": "Contract, agreement or terms",
-}
-
-# Names for the languages a tender is most likely to be in; anything else is shown by its code.
-LANGUAGE_NAMES = {
-    "en": "English",
-    "fr": "French",
-    "de": "German",
-    "es": "Spanish",
-    "it": "Italian",
-    "nl": "Dutch",
-    "pt": "Portuguese",
-    "pl": "Polish",
-    "sv": "Swedish",
-    "da": "Danish",
-    "fi": "Finnish",
-    "el": "Greek",
-    "ro": "Romanian",
-    "cs": "Czech",
 }
 
 RED_FLAG_SYMBOL = "⚑"
@@ -120,20 +103,19 @@ def describe_section(evidence: Evidence) -> str:
 
 
 def describe_location(evidence: Evidence) -> str:
-    """Page and section of a piece of evidence, e.g. 'page 4, section 3 Data > 3.2 Use'."""
+    """Page (or source line, or DOCX paragraph) and section of a piece of evidence, e.g.
+    'page 4, section 3 Data > 3.2 Use' or 'line 31, section 2 The Service'."""
     parts = []
     if evidence.page is not None:
-        parts.append(f"page {evidence.page} (read by OCR)" if evidence.ocr else f"page {evidence.page}")
+        parts.append(f"page {evidence.page} (read by OCR)" if getattr(evidence, "ocr", False) else f"page {evidence.page}")
+    if getattr(evidence, "line", None) is not None:
+        parts.append(f"line {evidence.line}")
+    elif getattr(evidence, "paragraph", None) is not None:
+        parts.append(f"paragraph {evidence.paragraph}")
     section = describe_section(evidence)
     if section:
         parts.append(f"section {section}")
     return ", ".join(parts) if parts else "location not known"
-
-
-def language_name(code: str | None) -> str:
-    if not code:
-        return "unknown"
-    return LANGUAGE_NAMES.get(code, code)
 
 
 @dataclass
@@ -358,7 +340,7 @@ def document_view(result: DocumentResult, index: int) -> DocumentView:
     """The presentation of one checked document (``index`` is 1-based and makes anchors unique)."""
     names = {t.id: t.name for t in result.topics}
     flags = [_red_flag_view(f, names) for f in result.red_flags]
-    flags.sort(key=lambda f: ({"high": 0, "medium": 1, "low": 2}.get(f.severity, 9), f.topic, f.id))
+    flags.sort(key=lambda f: (SEVERITY_RANK.get(f.severity, 9), f.topic, f.id))
     topics = [_topic_view(t, flags) for t in result.topics]
     by_id = {t.id: t for t in topics}
     gaps = [by_id[one_line(t.id)] for t in result.gaps]

@@ -4,6 +4,8 @@
 - ``POST /check``: multipart field ``file`` (and ``doc_type``) → the HTML gap report, with the
   same result as JSON and Markdown downloads embedded in the page.
 - ``POST /api/check``: the JSON report (the schema of ``check --format json``).
+- ``POST /compare`` and ``POST /api/compare``: a contract compared with its solicitation
+  (``web.compare_page``), with a marked-up copy of the contract to download.
 
 Confidential drafts: an upload is written to a private temporary folder only for the time of
 the check and removed when the request ends, also on errors; document text is never logged.
@@ -36,7 +38,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from tenderlint import __version__
 from tenderlint.check import CheckOptions
 from tenderlint.errors import TenderlintError
-from tenderlint.results import DocumentResult
+from tenderlint.results import REQUESTED_DOC_TYPES, DocumentResult
 
 CHUNK = 1 << 20
 ORPHAN_CHECK_SECONDS = 1.0
@@ -144,7 +146,10 @@ def create_app(max_upload_mb: float = 25, workers: int = 2, options: CheckOption
 
     @app.get("/", response_class=HTMLResponse)
     async def form() -> HTMLResponse:
-        return _page("form.html.j2", max_upload_mb=max_upload_mb, ocr=options.ocr)
+        from tenderlint.web.compare_page import MAX_CONTRACT_FILES
+
+        return _page("form.html.j2", max_upload_mb=max_upload_mb, max_contract_files=MAX_CONTRACT_FILES,
+                     ocr=options.ocr)
 
     @app.post("/check", response_class=HTMLResponse)
     async def check_html(request: Request) -> Response:
@@ -174,27 +179,17 @@ def create_app(max_upload_mb: float = 25, workers: int = 2, options: CheckOption
         status = 200 if not result.error else 500 if result.error["code"] == "internal" else 422
         return Response(render([result], "json"), status_code=status, media_type="application/json")
 
+    from tenderlint.web.compare_page import add_compare_routes
+
+    add_compare_routes(app, limit, max_upload_mb, options)
     return app
 
 
 async def _run_upload(request: Request, limit: int, options: CheckOptions, api: bool = False):
     """Receive the upload into a private temporary folder, check it, always remove it."""
-    length = request.headers.get("content-length")
-    allowance = limit + 64 * 1024  # the multipart envelope around the file
-    if length and length.isdigit() and int(length) > allowance:
+    limited = _limited(request, limit + 64 * 1024)  # the multipart envelope around the file
+    if limited is None:
         return _too_large(api, limit)
-    received = 0
-
-    async def limited_receive():
-        # Counts the body as it streams in, so a chunked upload without Content-Length is stopped too.
-        nonlocal received
-        message = await request.receive()
-        received += len(message.get("body", b""))
-        if received > allowance:
-            raise UploadTooLarge()
-        return message
-
-    limited = Request(request.scope, receive=limited_receive)
     folder = tempfile.mkdtemp(prefix="tenderlint-upload-")
     form = None
     try:
@@ -206,7 +201,7 @@ async def _run_upload(request: Request, limit: int, options: CheckOptions, api: 
             return _bad_request(api, "usage", "the request is not a multipart form upload with a 'file' field")
         upload = form.get("file")
         doc_type = str(form.get("doc_type") or options.doc_type or "auto")
-        if doc_type not in ("auto", "rfp", "contract"):
+        if doc_type not in REQUESTED_DOC_TYPES:
             doc_type = "auto"
         ocr = str(form.get("ocr") or options.ocr)
         if ocr not in ("auto", "always", "never"):
@@ -249,6 +244,26 @@ async def _run_upload(request: Request, limit: int, options: CheckOptions, api: 
         if form is not None:
             await form.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _limited(request: Request, allowance: int) -> Request | None:
+    """The request with its body counted as it streams in: reading past ``allowance`` bytes raises
+    UploadTooLarge, so a chunked upload without Content-Length is stopped too. None when the
+    Content-Length already says the body is over it."""
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > allowance:
+        return None
+    received = 0
+
+    async def limited_receive():
+        nonlocal received
+        message = await request.receive()
+        received += len(message.get("body", b""))
+        if received > allowance:
+            raise UploadTooLarge()
+        return message
+
+    return Request(request.scope, receive=limited_receive)
 
 
 def _replace_broken_pool(app: FastAPI, broken: Executor) -> None:
