@@ -220,9 +220,11 @@ def test_cli_check_and_extract_read_a_scan(tmp_path):
     extracted = runner.invoke(main, ["extract", str(path)])
     assert extracted.exit_code == 0
     assert "p1(ocr) [heading 2] 1 Introduction and background | 1.1 Purpose of this RFP" in extracted.stdout
-    refused = runner.invoke(main, ["check", str(path), "--ocr", "never", "--no-model"])
-    assert refused.exit_code == 2
-    assert "error[no-text-layer]" in refused.stderr and "--ocr auto" in refused.stderr
+    for command in ("check", "compare"):
+        files = [str(path)] if command == "check" else [str(path), str(EXAMPLE)]
+        refused = runner.invoke(main, [command, *files, "--ocr", "never", "--no-model"])
+        assert refused.exit_code == 2, command
+        assert "error[no-text-layer]" in refused.stderr and "--ocr auto" in refused.stderr
 
 
 @needs_tesseract
@@ -308,8 +310,8 @@ def test_always_without_tesseract_exits_2_with_ocr_unavailable(tmp_path, no_tess
     path = tmp_path / "scan.pdf"
     path.write_bytes(scanned_pdf(EXAMPLE, 100, [1]))
     runner = CliRunner()
-    for command in (["check", str(path), "--no-model"], ["extract", str(path)], ["audit", str(path), "--db",
-                                                                                 str(tmp_path / "a.sqlite")]):
+    for command in (["check", str(path), "--no-model"], ["extract", str(path)],
+                    ["audit", str(path), "--db", str(tmp_path / "a.sqlite")], ["compare", str(path), str(path)]):
         result = runner.invoke(main, command + ["--ocr", "always"])
         assert result.exit_code == 2, command
         assert result.stderr.startswith("error[ocr-unavailable]: ") and INSTALL_WORDS in result.stderr

@@ -134,8 +134,10 @@ def _migrate_1_to_2(db: sqlite3.Connection) -> None:
 
 def _migrate_2_to_3(db: sqlite3.Connection) -> None:
     """The OCR facts: NULL (no page read by OCR) for every document already stored."""
-    db.execute("ALTER TABLE documents ADD COLUMN ocr_pages TEXT")
-    db.execute("ALTER TABLE documents ADD COLUMN ocr_confidence REAL")
+    have = {row[1] for row in db.execute("PRAGMA table_info(documents)")}
+    for column, kind in (("ocr_pages", "TEXT"), ("ocr_confidence", "REAL")):
+        if column not in have:  # a database made from this schema but labelled older already has it
+            db.execute(f"ALTER TABLE documents ADD COLUMN {column} {kind}")
 
 
 MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
