@@ -62,8 +62,9 @@ _ASCENT, _DESCENT = 0.95, 0.30
 # other heights within this share of a more frequent one take its size (one heading style, one size).
 _BODY_TOLERANCE = 0.2
 _SIZE_TOLERANCE = 0.1
-# Tesseract's usual misreadings of a list bullet at the start of a line.
-_MISREAD_BULLET = re.compile(r"^[\u00a2\u00ab\u00bb\u00a9\u00b0](?=\s)")
+# Tesseract's usual misreadings of a list bullet at the start of a line ("e" only before a
+# capitalised word: no sentence starts with a lone small "e").
+_MISREAD_BULLET = re.compile(r"^(?:[\u00a2\u00ab\u00bb\u00a9\u00b0]|e(?=\s+[A-Z]))(?=\s)")
 # "AI" read as "Al" (capital i as small L): in a tender the word is nearly always AI.
 _MISREAD_AI = re.compile(r"\b(Gen|Open)?Al\b")
 
