@@ -30,7 +30,7 @@ import multiprocessing
 import os
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable, Iterable
@@ -42,6 +42,8 @@ from tenderlint.store import ResultStore, document_key
 
 DOCUMENT_SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".xhtml", ".md", ".markdown", ".txt", ".text"}
 DEFAULT_TIMEOUT = 300.0
+# Stored failures that OCR may now overcome: an audit with --ocr auto or always checks them again.
+OCR_RETRY_ERRORS = ("no-text-layer", "ocr-unavailable")
 CSV_FIXED_COLUMNS = ["path", "sha256", "format", "doc_type", "pages", "words", "error"]
 
 
@@ -50,6 +52,11 @@ class AuditInput:
     path: str
     sha256: str | None
     metadata: dict = field(default_factory=dict)
+    doc_type: str | None = None  # checked as this type rather than the run's --type (OCDS documentType)
+
+    def key(self, versions: dict[str, str], run_type: str) -> str:
+        """The store key: content, versions and the type asked for (this input's own, else the run's)."""
+        return document_key(self.sha256, self.path, versions, self.doc_type or run_type)
 
 
 @dataclass
@@ -61,6 +68,8 @@ class AuditSummary:
     failures: list[tuple[str, str, str]] = field(default_factory=list)  # path, code, message
     document_ids: list[int] = field(default_factory=list)
     seconds: float = 0.0
+    ocr_documents: int = 0  # documents checked in this run with pages read by OCR
+    ocr_pages: int = 0
 
 
 # -- inputs -------------------------------------------------------------------------------------
@@ -167,8 +176,8 @@ def selection_fingerprint(options: CheckOptions) -> str:
 _WORKER_CHECKER = None
 
 
-def check_one(path: str, options: CheckOptions) -> tuple[DocumentResult, float]:
-    """Check one document in this process, loading the Checker once per process."""
+def check_one(path: str, options: CheckOptions, doc_type: str | None = None) -> tuple[DocumentResult, float]:
+    """Check one document in this process (as ``doc_type`` when given), loading the Checker once per process."""
     global _WORKER_CHECKER
     from tenderlint.check import Checker
 
@@ -176,7 +185,7 @@ def check_one(path: str, options: CheckOptions) -> tuple[DocumentResult, float]:
         _WORKER_CHECKER = Checker(options)
     started = time.perf_counter()
     try:
-        result = _WORKER_CHECKER.check_file(path)
+        result = _WORKER_CHECKER.check_file(path, doc_type)
     except TenderlintError as error:
         result = DocumentResult(path=path, error=error.as_dict())
     except Exception as error:  # a bug on one file must not stop the batch
@@ -193,10 +202,10 @@ def _worker_main(conn, options: CheckOptions) -> None:
         _WORKER_CHECKER = Checker(options)
         conn.send("ready")
         while True:
-            path = conn.recv()
-            if path is None:
+            job = conn.recv()
+            if job is None:
                 return
-            conn.send(check_one(path, options))
+            conn.send(check_one(job[0], options, job[1]))
     except (EOFError, KeyboardInterrupt, BrokenPipeError):
         return
 
@@ -218,7 +227,7 @@ class _Worker:
 
     def give(self, job: AuditInput) -> None:
         self.job, self.started = job, time.monotonic()
-        self.conn.send(job.path)
+        self.conn.send((job.path, job.doc_type))
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -328,7 +337,7 @@ def run_dask(jobs_todo: list[AuditInput], options: CheckOptions, scheduler,
         except (OSError, TimeoutError) as error:
             raise TenderlintError("usage", f"cannot reach the Dask scheduler at {scheduler} ({error})") from None
     try:
-        futures = {client.submit(check_one, job.path, options, pure=False): job for job in jobs_todo}
+        futures = {client.submit(check_one, job.path, options, job.doc_type, pure=False): job for job in jobs_todo}
         for future in as_completed(futures):
             job = futures[future]
             try:
@@ -351,6 +360,9 @@ def audit(inputs: list[AuditInput], store: ResultStore, options: CheckOptions, j
     """Check every input not yet in the store; returns what was done."""
     versions = current_versions(options)
     jobs = jobs or os.cpu_count() or 1
+    if options.ocr_workers is None:
+        # Each worker reads its scanned pages in threads: share the cores out instead of multiplying them.
+        options = replace(options, ocr_workers=max(1, (os.cpu_count() or 1) // jobs))
     run_id = store.start_run(versions, jobs, str(scheduler) if scheduler is not None else None)
     summary = AuditSummary(run_id=run_id, seen=len(inputs))
     started = time.perf_counter()
@@ -358,8 +370,11 @@ def audit(inputs: list[AuditInput], store: ResultStore, options: CheckOptions, j
     duplicates: list[AuditInput] = []  # the same content twice in this run: checked once, both paths kept
     queued: set[str] = set()
     for item in inputs:
-        key = document_key(item.sha256, item.path, versions, options.doc_type)
+        key = item.key(versions, options.doc_type)
         existing = store.find(key)
+        if existing is not None and options.ocr != "never" and store.error_code(existing) in OCR_RETRY_ERRORS:
+            store.forget(existing)  # scanned, and read this time: Tesseract may have been installed since
+            existing = None
         if existing is not None:
             store.add_path(existing, item.path)
             summary.skipped += 1
@@ -377,10 +392,13 @@ def audit(inputs: list[AuditInput], store: ResultStore, options: CheckOptions, j
         result.path = item.path
         if result.sha256 is None:
             result.sha256 = item.sha256
-        key = document_key(item.sha256, item.path, versions, options.doc_type)
+        key = item.key(versions, options.doc_type)
         doc_id = store.save(result, key, versions, item.metadata, run_id, round(seconds, 3))
         summary.document_ids.append(doc_id)
         summary.checked += 1
+        if result.ocr_pages:
+            summary.ocr_documents += 1
+            summary.ocr_pages += len(result.ocr_pages)
         if result.error:
             summary.failures.append((item.path, result.error["code"], result.error["message"]))
         if progress:
@@ -391,7 +409,7 @@ def audit(inputs: list[AuditInput], store: ResultStore, options: CheckOptions, j
     else:
         run_local(todo, options, jobs, timeout, on_result)
     for item in duplicates:
-        doc_id = store.find(document_key(item.sha256, item.path, versions, options.doc_type))
+        doc_id = store.find(item.key(versions, options.doc_type))
         if doc_id is not None:
             store.add_path(doc_id, item.path)
     summary.seconds = time.perf_counter() - started

@@ -28,6 +28,7 @@ import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -84,7 +85,8 @@ def _checker_for(options: CheckOptions):
     from tenderlint.check import Checker
 
     # Keyed by the options' text: a worker process receives a fresh copy of them with every task.
-    options_key = repr(options)
+    # The OCR mode is left out: it only changes how a file is read, and is passed with each file.
+    options_key = repr(replace(options, ocr="auto"))
     with _CHECKERS_LOCK:  # threads (workers=0) must not load the rule pack twice at once
         checker = _CHECKERS.get(options_key)
         if checker is None:
@@ -96,7 +98,7 @@ def _checker_for(options: CheckOptions):
 
 def _check(path: str, doc_type: str, options: CheckOptions):
     """Check one uploaded file with this worker's Checker (``doc_type`` may override auto)."""
-    return _checker_for(options).check_file(path, doc_type)
+    return _checker_for(options).check_file(path, doc_type, options.ocr)
 
 
 logger = logging.getLogger(__name__)
@@ -146,7 +148,8 @@ def create_app(max_upload_mb: float = 25, workers: int = 2, options: CheckOption
     async def form() -> HTMLResponse:
         from tenderlint.web.compare_page import MAX_CONTRACT_FILES
 
-        return _page("form.html.j2", max_upload_mb=max_upload_mb, max_contract_files=MAX_CONTRACT_FILES)
+        return _page("form.html.j2", max_upload_mb=max_upload_mb, max_contract_files=MAX_CONTRACT_FILES,
+                     ocr=options.ocr)
 
     @app.post("/check", response_class=HTMLResponse)
     async def check_html(request: Request) -> Response:
@@ -200,6 +203,9 @@ async def _run_upload(request: Request, limit: int, options: CheckOptions, api: 
         doc_type = str(form.get("doc_type") or options.doc_type or "auto")
         if doc_type not in REQUESTED_DOC_TYPES:
             doc_type = "auto"
+        ocr = str(form.get("ocr") or options.ocr)
+        if ocr not in ("auto", "always", "never"):
+            ocr = options.ocr
         if upload is None or not hasattr(upload, "read"):
             return _bad_request(api, "usage", "choose a document to upload (form field 'file')")
         name = _safe_name(upload.filename or "document")
@@ -214,7 +220,8 @@ async def _run_upload(request: Request, limit: int, options: CheckOptions, api: 
         loop = asyncio.get_running_loop()
         executor = request.app.state.executor
         try:
-            result = await loop.run_in_executor(executor, _check, str(target), doc_type, options)
+            upload_options = options if ocr == options.ocr else replace(options, ocr=ocr)
+            result = await loop.run_in_executor(executor, _check, str(target), doc_type, upload_options)
         except TenderlintError as error:  # e.g. an invalid rule pack: the same coded message as the CLI
             result = DocumentResult(path=name, error=error.as_dict())
         except BrokenProcessPool:
