@@ -10,10 +10,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tenderlint.budget import CAN_FORK, call_with_budget, time_limit
 from tenderlint.decide import Selection, decide
 from tenderlint.document import Document
 from tenderlint.doctype import detect_doc_type
-from tenderlint.errors import TenderlintError
+from tenderlint.errors import TenderlintError, shown_path
 from tenderlint.results import DocumentResult
 from tenderlint.rules.loader import RulePack, load_rule_pack
 
@@ -30,6 +31,9 @@ class CheckOptions:
     max_bytes: int | None = None
     # Which evidence may make a topic covered: the ablation in docs/accuracy.md scores each alone.
     evidence_from: tuple[str, ...] = ("rules", "model")
+    # Per-document time limit in seconds (None: none). With a limit, ``Checker.check_file`` checks
+    # each file in a forked child that is killed when over it (see tenderlint.budget).
+    timeout: float | None = None
 
 
 def parse_file(path: str | Path, options: CheckOptions) -> Document | DocumentResult:
@@ -88,14 +92,33 @@ class Checker:
         """Check one file; a user error becomes the result's ``error`` (the batch goes on).
 
         ``doc_type`` overrides the options' type for this file only (the web page's choice).
+        With ``options.timeout`` the whole check runs in a forked child within the time and
+        memory budget (``error[timeout]`` / ``error[too-large]`` when over).
         """
+        if self.options.timeout is None or not CAN_FORK:
+            return self._check_here(path, doc_type)
+        try:
+            return call_with_budget(self._check_here, path, doc_type, timeout=self.options.timeout,
+                                    label=shown_path(Path(path).name))
+        except TenderlintError as error:
+            return DocumentResult(path=str(path), error=error.as_dict())
+
+    def _check_here(self, path: str | Path, doc_type: str | None = None) -> DocumentResult:
         return self.check_parsed(parse_file(path, self.options), doc_type)
 
-    def check_parsed(self, parsed: Document | DocumentResult, doc_type: str | None = None) -> DocumentResult:
-        """Check what ``parse_file`` returned (an error result passes through)."""
+    def check_parsed(self, parsed: Document | DocumentResult, doc_type: str | None = None,
+                     seconds_left: float | None = None) -> DocumentResult:
+        """Check what ``parse_file`` returned (an error result passes through), within
+        ``seconds_left`` seconds when given (the rest of the document's time limit)."""
         if isinstance(parsed, DocumentResult):
             return parsed
-        result = self.check_document(parsed, doc_type)
+        try:
+            with time_limit(seconds_left, self.options.timeout):
+                result = self.check_document(parsed, doc_type)
+        except TenderlintError as error:
+            if error.code != "timeout":
+                raise
+            return DocumentResult(path=parsed.path, error=error.as_dict())
         result.timings["parse"] = parsed.parse_seconds
         return result
 

@@ -30,6 +30,19 @@ def fail(error: TenderlintError) -> "NoReturn":  # type: ignore[name-defined]  #
     sys.exit(EXIT_ERROR)
 
 
+def verbose_option(command: Callable) -> Callable:
+    """``--verbose``: show the document libraries' log messages (pypdf's warnings, ...) on stderr."""
+
+    def show(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        if value:
+            from tenderlint.logs import show_library_messages
+
+            show_library_messages()
+
+    return click.option("-v", "--verbose", is_flag=True, expose_value=False, is_eager=True, callback=show,
+                        help="Show the parsing libraries' log messages (hidden by default).")(command)
+
+
 def user_errors(command: Callable) -> Callable:
     """Print TenderlintError (and any unexpected bug) as one line and exit 2, never a traceback.
 
