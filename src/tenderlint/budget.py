@@ -31,6 +31,14 @@ DEFAULT_MEMORY_BYTES = 4 * 1024 ** 3
 CAN_FORK = hasattr(os, "fork") and sys.platform != "win32"
 
 
+def can_fork_here() -> bool:
+    """Whether a budgeted call can fork from here: only from a process's main thread (a fork from
+    another thread could copy a lock some other thread holds, and hang on it)."""
+    import threading
+
+    return CAN_FORK and threading.current_thread() is threading.main_thread()
+
+
 class Budgeted:
     """A call running in a forked child; ``result`` waits for it until the deadline."""
 
@@ -40,7 +48,7 @@ class Budgeted:
         self.label = label
         self.started = time.monotonic()
         self._value: tuple[str, Any] | None = None
-        if not CAN_FORK:
+        if not can_fork_here():
             self.pid = None
             self._value = _outcome(func, args)
             return

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tenderlint.budget import CAN_FORK, call_with_budget, time_limit
+from tenderlint.budget import call_with_budget, can_fork_here, time_limit
 from tenderlint.decide import Selection, decide
 from tenderlint.document import Document
 from tenderlint.doctype import detect_doc_type
@@ -95,7 +95,7 @@ class Checker:
         With ``options.timeout`` the whole check runs in a forked child within the time and
         memory budget (``error[timeout]`` / ``error[too-large]`` when over).
         """
-        if self.options.timeout is None or not CAN_FORK:
+        if self.options.timeout is None or not can_fork_here():
             return self._check_here(path, doc_type)
         try:
             return call_with_budget(self._check_here, path, doc_type, timeout=self.options.timeout,

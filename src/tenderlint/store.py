@@ -24,6 +24,9 @@ from pathlib import Path
 from tenderlint.results import DocumentResult
 
 SCHEMA_VERSION = 1
+# Failures that say nothing final about the document (a bug, a crashed worker): the next audit
+# run checks such a document again instead of skipping it as done.
+RETRIED_ERRORS = ("internal",)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
@@ -154,8 +157,9 @@ class ResultStore:
     # -- documents ----------------------------------------------------------------------------
 
     def find(self, key: str) -> int | None:
-        row = self.db.execute("SELECT id FROM documents WHERE key=?", (key,)).fetchone()
-        return None if row is None else int(row["id"])
+        """The stored document with ``key``, unless its result is one to retry (see RETRIED_ERRORS)."""
+        row = self.db.execute("SELECT id, error_code FROM documents WHERE key=?", (key,)).fetchone()
+        return None if row is None or row["error_code"] in RETRIED_ERRORS else int(row["id"])
 
     def add_path(self, document_id: int, path: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO document_paths VALUES (?, ?)", (path, document_id))
@@ -166,8 +170,16 @@ class ResultStore:
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
-            existing = db.execute("SELECT id FROM documents WHERE key=?", (key,)).fetchone()
-            if existing is not None:  # another writer finished it first: keep the stored one
+            existing = db.execute("SELECT id, error_code FROM documents WHERE key=?", (key,)).fetchone()
+            old_paths: list[str] = []
+            if existing is not None and existing["error_code"] in RETRIED_ERRORS:
+                replaced = int(existing["id"])  # a failed try: this result takes its place
+                old_paths = [row["path"] for row in db.execute(
+                    "SELECT path FROM document_paths WHERE document_id=?", (replaced,))]
+                for table in ("evidence", "red_flags", "topic_results", "document_paths"):
+                    db.execute(f"DELETE FROM {table} WHERE document_id=?", (replaced,))
+                db.execute("DELETE FROM documents WHERE id=?", (replaced,))
+            elif existing is not None:  # another writer finished it first: keep the stored one
                 db.execute("INSERT OR IGNORE INTO document_paths VALUES (?, ?)", (result.path, existing["id"]))
                 db.execute("COMMIT")
                 return int(existing["id"])
@@ -183,6 +195,8 @@ class ResultStore:
             )
             doc_id = int(cur.lastrowid)
             db.execute("INSERT OR IGNORE INTO document_paths VALUES (?, ?)", (result.path, doc_id))
+            for path in old_paths:
+                db.execute("INSERT OR IGNORE INTO document_paths VALUES (?, ?)", (path, doc_id))
             for topic in result.topics:
                 db.execute(
                     "INSERT INTO topic_results VALUES (?, ?, ?, ?, ?, ?, ?)",

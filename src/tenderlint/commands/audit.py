@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from tenderlint.commands._common import EXIT_ERROR, user_errors
-from tenderlint.errors import TenderlintError
+from tenderlint.commands._common import EXIT_ERROR, user_errors, verbose_option
+from tenderlint.errors import TenderlintError, shown_path
 
 
 @click.command("audit")
@@ -33,6 +33,7 @@ from tenderlint.errors import TenderlintError
               help="An extra folder of rule files (repeatable).")
 @click.option("--no-model", is_flag=True, help="Use the rules alone, without the classifier.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@verbose_option
 @user_errors
 def audit(paths, manifest, db_path, jobs, report_path, csv_path, scheduler, timeout, doc_type, rules_dirs, no_model,
           quiet) -> None:
@@ -126,7 +127,7 @@ class ProgressPrinter:
         else:
             counts = result.counts()
             state = f"covered {counts['covered']}, weak {counts['weak']}, missing {counts['missing']}"
-        click.echo(f"[{done}/{total}] {item.path}: {state} ({seconds:.1f} s)", err=True)
+        click.echo(f"[{done}/{total}] {shown_path(item.path)}: {state} ({seconds:.1f} s)", err=True)
 
     def close(self) -> None:
         if self.bar is not None:

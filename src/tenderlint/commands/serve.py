@@ -16,8 +16,10 @@ from tenderlint.errors import TenderlintError
 @click.option("--workers", type=click.IntRange(0, 64), default=2, show_default=True,
               help="Worker processes that run the checks (0 = threads in the server process).")
 @click.option("--no-model", is_flag=True, help="Use the rules alone, without the classifier.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120, show_default=True,
+              help="Seconds one check may take; a slower upload gets error[timeout].")
 @user_errors
-def serve(host: str, port: int, max_upload_mb: float, workers: int, no_model: bool) -> None:
+def serve(host: str, port: int, max_upload_mb: float, workers: int, no_model: bool, timeout: float) -> None:
     """Serve the upload page at http://HOST:PORT/ (Ctrl+C stops it)."""
     try:
         import uvicorn
@@ -27,6 +29,7 @@ def serve(host: str, port: int, max_upload_mb: float, workers: int, no_model: bo
         raise TenderlintError("usage", "the web page needs its extras: pip install 'tenderlint[web]'") from None
     from tenderlint.check import CheckOptions
 
-    app = create_app(max_upload_mb=max_upload_mb, workers=workers, options=CheckOptions(use_model=not no_model))
+    app = create_app(max_upload_mb=max_upload_mb, workers=workers, options=CheckOptions(use_model=not no_model),
+                     timeout=timeout)
     click.echo(f"tenderlint is serving on http://{host}:{port}/ (uploads are never kept)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
