@@ -71,10 +71,11 @@ def _break_run(match: re.Match[str]) -> str:
         " ".join(run[i:i + MAX_PUNCTUATION_RUN] for i in range(0, len(run), step)) + " "
 
 
-def pieces(text: str, limit: int = PIECE_CHARS) -> list[tuple[int, int]]:
-    """(start, end) spans of ``text`` of at most ``limit`` characters, each cut after the last
-    sentence end before the limit (else the last whitespace, else at the limit), without the
-    whitespace between pieces."""
+def pieces(text: str, limit: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) spans of ``text`` of at most ``limit`` (PIECE_CHARS) characters, each cut after
+    the last sentence end before the limit (else the last whitespace, else at the limit), without
+    the whitespace between pieces."""
+    limit = limit or PIECE_CHARS
     spans = []
     start = 0
     while len(text) - start > limit:
