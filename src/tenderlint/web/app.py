@@ -40,8 +40,9 @@ from tenderlint.errors import TenderlintError
 from tenderlint.results import DocumentResult
 
 CHUNK = 1 << 20
-# How long past the per-check time limit a worker may take to answer before it counts as stalled.
-STALL_GRACE_SECONDS = 15.0
+# How long past the per-check time limit a worker may take to answer before it counts as stalled
+# (a new worker first loads the rules and the model, which can take a while on a busy machine).
+STALL_GRACE_SECONDS = 60.0
 ORPHAN_CHECK_SECONDS = 1.0
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'")
