@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots" / "check"
 EXAMPLES = ["examples/draft-rfp-ai-assistant.docx", "examples/draft-rfp-ai-assistant.pdf",
             "examples/vendor-contract-ai-saas.md"]
-SUFFIX = {"text": "txt", "markdown": "md", "html": "html", "json": "json"}
+SUFFIX = {"text": "txt", "markdown": "md", "html": "html", "json": "json", "github": "github.txt"}
 
 
 @pytest.fixture(scope="module")

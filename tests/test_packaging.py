@@ -45,6 +45,8 @@ def test_wheel_contains_rules_models_templates_and_schema(tmp_path):
     assert "tenderlint/_data/models/topic-classifier.skops" in names
     assert "tenderlint/_data/models/card.json" in names
     assert "tenderlint/report/report.schema.json" in names
+    assert "tenderlint/report/compare.schema.json" in names
+    assert "tenderlint/report/templates/compare.html.j2" in names
     assert "tenderlint/report/templates/report.html.j2" in names
     assert "tenderlint/web/templates/form.html.j2" in names
     assert not any(n.startswith("tenderlint/_data/corpus") or n.startswith("corpus/") for n in names)

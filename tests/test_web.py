@@ -197,9 +197,10 @@ def test_form_page_offers_file_input_doc_type_choice_and_explanation(client):
     assert response.headers["content-type"].startswith("text/html")
     assert_strict_csp(response)
     parts = page_parts(response.text)
-    assert parts.forms == [{"action": "/check", "method": "post", "enctype": "multipart/form-data"}]
+    assert parts.forms == [{"action": "/check", "method": "post", "enctype": "multipart/form-data"},
+                           {"action": "/compare", "method": "post", "enctype": "multipart/form-data"}]
     file_inputs = [i for i in parts.inputs if i.get("type") == "file"]
-    assert [i["name"] for i in file_inputs] == ["file"]
+    assert [i["name"] for i in file_inputs] == ["file", "solicitation", "contract"]  # see test_web_compare.py
     assert ".docx" in file_inputs[0]["accept"] and ".pdf" in file_inputs[0]["accept"]
     choices = [i["value"] for i in parts.inputs if i.get("name") == "doc_type" and i.get("type") == "radio"]
     assert choices == ["auto", "rfp", "contract"]

@@ -153,7 +153,28 @@ def current_versions(options: CheckOptions) -> dict[str, str]:
         path = models_dir() / MODEL_FILE
         if path.exists():
             model = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-    return {"tool": __version__, "rules": rules_fingerprint(load_rule_pack(tuple(options.rules_dirs))), "model": model}
+    rules = rules_fingerprint(load_rule_pack(tuple(options.rules_dirs)))
+    selection = selection_fingerprint(options)
+    # The configuration changes results as the rules do: a store made with another one is not reused.
+    return {"tool": __version__, "rules": f"{rules}+{selection}" if selection else rules, "model": model}
+
+
+def selection_fingerprint(options: CheckOptions) -> str:
+    """A short digest of the options' selection and type, or "" when they are the defaults."""
+    import json
+
+    sel = options.selection
+    data = {
+        "select": sorted(sel.select) if sel.select is not None else None,
+        "ignore": sorted(sel.ignore),
+        "severities": sorted(sel.severities.items()),
+        "waivers": sorted(sel.waivers.items()),
+        "per_file": [[e.glob, sorted(e.ignore), sorted(e.waivers)] for e in sel.per_file],
+        "root": sel.root if sel.per_file else None,
+    }
+    if data == {"select": None, "ignore": [], "severities": [], "waivers": [], "per_file": [], "root": None}:
+        return ""
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:8]
 
 
 # -- workers ------------------------------------------------------------------------------------

@@ -7,11 +7,11 @@ checks any number of files; the CLI, the batch audit and the web page all use it
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tenderlint.budget import call_with_budget, can_fork_here, time_limit
-from tenderlint.decide import Selection, decide
+from tenderlint.decide import PerFileSelection, Selection, decide
 from tenderlint.document import Document
 from tenderlint.doctype import detect_doc_type
 from tenderlint.errors import TenderlintError, shown_path
@@ -64,13 +64,28 @@ def validated_rule_pack(options: CheckOptions) -> RulePack:
     if options.doc_type not in DOC_TYPES:
         raise TenderlintError("usage", f"--type must be one of {', '.join(DOC_TYPES)}")
     pack = load_rule_pack(tuple(options.rules_dirs))
-    selection = options.selection
-    for name in (selection.select or set()) | selection.ignore | set(selection.waivers):
+    options.selection = resolved_selection(pack, options.selection)
+    return pack
+
+
+def resolved_selection(pack: RulePack, selection: Selection) -> Selection:
+    """``selection`` with every topic name resolved to its id (aliases followed); unknown: usage error."""
+
+    def resolve(name: str) -> str:
         try:
-            pack.resolve(name)
+            return pack.resolve(name)
         except KeyError:
             raise TenderlintError("usage", f"unknown topic {name!r} (see `tenderlint rules`)") from None
-    return pack
+
+    return Selection(
+        select=None if selection.select is None else {resolve(n) for n in selection.select},
+        ignore={resolve(n) for n in selection.ignore},
+        severities={resolve(n): v for n, v in selection.severities.items()},
+        waivers={resolve(n): v for n, v in selection.waivers.items()},
+        per_file=tuple(PerFileSelection(e.glob, frozenset(resolve(n) for n in e.ignore),
+                                        tuple((resolve(n), r) for n, r in e.waivers)) for e in selection.per_file),
+        root=selection.root,
+    )
 
 
 class Checker:
@@ -82,6 +97,7 @@ class Checker:
         from tenderlint.rules.engine import compile_rules  # imports spaCy: parse_file needs none of it
 
         self.rules = compile_rules(self.pack)
+        self.ai_topics = frozenset(topic for topic, rule in self.pack.rules.items() if rule.ai_specific)
         self.model = None
         if self.options.use_model:
             from tenderlint.classify.model import load_shipped_model
@@ -122,6 +138,25 @@ class Checker:
         result.timings["parse"] = parsed.parse_seconds
         return result
 
+    def selection_for(self, document: Document, warnings: list[str]) -> Selection:
+        """The options' selection for this document: per-file entries that match its path, then the
+        waivers written in the document itself (an unknown topic there is a warning)."""
+        selection = self.options.selection.for_path(document.path)
+        if not document.directives:
+            return selection
+        waivers = dict(selection.waivers)
+        for directive in document.directives:
+            place = f" ({directive.where})" if directive.where else ""
+            if not directive.reason:
+                warnings.append(f"inline waiver of {', '.join(directive.topics)}{place} has no reason: ignored")
+                continue
+            for name in directive.topics:
+                try:
+                    waivers[self.pack.resolve(name)] = directive.describe()
+                except KeyError:
+                    warnings.append(f"inline waiver names unknown topic {name!r}{place}: ignored")
+        return replace(selection, waivers=waivers)
+
     def check_document(self, document: Document, doc_type: str | None = None) -> DocumentResult:
         started = time.perf_counter()
         doc_type = doc_type or self.options.doc_type
@@ -135,12 +170,16 @@ class Checker:
         matched = time.perf_counter()
         model_evidence, demoted = {}, {}
         if self.model is not None and "model" in self.options.evidence_from:
-            model_evidence, demoted = self.model.evidence(document, findings)
+            model_evidence, demoted = self.model.evidence(document, findings, self.ai_topics)
         if "rules" not in self.options.evidence_from:
             demoted = {topic: {(e.start, e.end) for e in evs} for topic, evs in findings.evidence.items()}
-        topics, red_flags = decide(self.pack, findings, doc_type, self.options.selection, model_evidence, demoted)
-        finished = time.perf_counter()
         warnings = list(document.warnings)
+        selection = self.selection_for(document, warnings)
+        topics, red_flags = decide(self.pack, findings, doc_type, selection, model_evidence, demoted)
+        from tenderlint.locations import locate_evidence
+
+        locate_evidence(document, [ev for topic in topics for ev in topic.evidence] + [f.evidence for f in red_flags])
+        finished = time.perf_counter()
         return DocumentResult(
             path=document.path,
             sha256=document.sha256,

@@ -20,6 +20,8 @@ from tenderlint.commands import _common
 # command name -> (module, attribute, one-line help shown in `tenderlint --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "check": ("tenderlint.commands.check", "check", "Check documents for gaps against the guidance topics."),
+    "compare": ("tenderlint.commands.compare", "compare", "Compare a contract with its solicitation: what was dropped."),
+    "annotate": ("tenderlint.commands.annotate", "annotate", "Write the findings into a copy of a DOCX or PDF."),
     "extract": ("tenderlint.commands.extract", "extract", "Print the located text blocks of a document."),
     "rules": ("tenderlint.commands.rules", "rules", "List the topics and rules, or show one."),
     "eval": ("tenderlint.commands.evaluate", "evaluate", "Score topic detection against labelled documents."),

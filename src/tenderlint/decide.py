@@ -7,14 +7,18 @@
 - **missing**: nothing.
 - **waived**: declared out of scope in the configuration, with the written reason.
 
-Red flags do not make a protection covered: a topic addressed against the buyer keeps the
-status its provisions earn (it *is* addressed) but is marked ``red_flag`` and listed among
-the gaps, so the report asks for it to be renegotiated.
+A red flag is itself a substantive provision on its topic (COVERAGE.md: a provision that goes
+against the buyer): the topic is *addressed*, so it counts as covered even when no other
+provision on it was found. It is marked ``red_flag`` and listed among the gaps all the same, so
+the report asks for it to be renegotiated rather than presenting it as a protection.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import fnmatch
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from tenderlint.results import Evidence, RedFlag, TopicResult
@@ -26,6 +30,29 @@ if TYPE_CHECKING:  # the engine imports spaCy; deciding needs only its findings
 MAX_EVIDENCE = 5
 
 
+@dataclass(frozen=True)
+class PerFileSelection:
+    """Topics ignored or waived in the files that ``glob`` matches (``[[per-file]]`` in the configuration)."""
+
+    glob: str
+    ignore: frozenset[str] = frozenset()
+    waivers: tuple[tuple[str, str], ...] = ()
+
+    def matches(self, path: str, root: str | None) -> bool:
+        """Whether ``path`` matches: relative to ``root`` when inside it, else as given; a glob
+        without a slash also matches the file name alone (``*.md``)."""
+        candidates = {PurePath(path).as_posix()}
+        if root:
+            try:
+                candidates.add(PurePath(os.path.relpath(os.path.abspath(path), root)).as_posix())
+            except ValueError:  # another drive (Windows)
+                pass
+        if "/" not in self.glob:
+            candidates.add(PurePath(path).name)
+        return any(fnmatch.fnmatchcase(c, self.glob) or fnmatch.fnmatchcase(c, "./" + self.glob)
+                   for c in candidates)
+
+
 @dataclass
 class Selection:
     """Which topics are expected, how severe their gaps are, and which are waived."""
@@ -34,6 +61,19 @@ class Selection:
     ignore: set[str] = field(default_factory=set)
     severities: dict[str, str] = field(default_factory=dict)
     waivers: dict[str, str] = field(default_factory=dict)  # topic id -> written reason
+    per_file: tuple[PerFileSelection, ...] = ()
+    root: str | None = None  # the folder per-file globs are relative to (the configuration's)
+
+    def for_path(self, path: str) -> Selection:
+        """This selection with the per-file entries that match ``path`` applied (later ones win)."""
+        matching = [entry for entry in self.per_file if entry.matches(path, self.root)]
+        if not matching:
+            return self
+        ignore, waivers = set(self.ignore), dict(self.waivers)
+        for entry in matching:
+            ignore |= entry.ignore
+            waivers.update(entry.waivers)
+        return replace(self, ignore=ignore, waivers=waivers, per_file=())
 
 
 def decide(
@@ -49,6 +89,9 @@ def decide(
     model_evidence = model_evidence or {}
     demoted = demoted or {}
     flagged_topics = {flag.topic for flag in findings.red_flags}
+    flag_evidence: dict[str, list[Evidence]] = {}
+    for flag in findings.red_flags:
+        flag_evidence.setdefault(flag.topic, []).append(flag.evidence)
     results = []
     for topic in pack.topics:
         rule = pack.rules[topic.id]
@@ -58,6 +101,18 @@ def decide(
             if ev.strength == "substantive" and (ev.start, ev.end) in demoted.get(topic.id, set()):
                 evidence[i] = _as_mention(ev, "the classifier judged it boilerplate")
         evidence += model_evidence.get(topic.id, [])
+        # A provision against the buyer addresses the topic: its evidence joins the topic's own.
+        known = {(ev.start, ev.end) for ev in evidence if ev.strength == "substantive"}
+        evidence += [ev for ev in flag_evidence.get(topic.id, []) if (ev.start, ev.end) not in known]
+        if doc_type != "contract":
+            # A plain statement ("outputs may be wrong", "the service is AI-powered") is a provision
+            # when the vendor's terms give it (COVERAGE.md); in a solicitation it is background.
+            evidence = [_as_mention(ev, "a statement, not a requirement, in a solicitation")
+                        if ev.strength == "substantive" and ev.why.startswith("statement (") else ev
+                        for ev in evidence]
+        if rule.only_in_solicitations and doc_type == "contract":
+            evidence = [_as_mention(ev, "a solicitation's topic, in a contract") if ev.strength == "substantive"
+                        else ev for ev in evidence]
         if rule.ai_specific and not findings.is_ai_document:
             evidence = [_as_mention(ev, "the document is not about AI") if ev.strength == "substantive" else ev
                         for ev in evidence]

@@ -31,6 +31,12 @@ class Block:
     table: int | None = None  # table index (0-based), for table cells
     row: int | None = None
     col: int | None = None
+    # Where the block is in the source file (see locations.py): 1-based line and column for formats
+    # with lines; ``anchors`` are (offset in text, line, column) where text and source part step.
+    line: int | None = None
+    column: int | None = None
+    anchors: tuple[tuple[int, int, int], ...] = ()
+    paragraph: int | None = None  # DOCX: the paragraph's number in the document body, from 1
 
     def as_dict(self) -> dict:
         data = {
@@ -45,6 +51,10 @@ class Block:
             data["level"] = self.level
         if self.table is not None:
             data.update(table=self.table, row=self.row, col=self.col)
+        if self.line is not None:
+            data.update(line=self.line, column=self.column)
+        if self.paragraph is not None:
+            data["paragraph"] = self.paragraph
         return data
 
 
@@ -63,6 +73,8 @@ class Document:
     warnings: list[str] = field(default_factory=list)
     text: str = ""
     parse_seconds: float = 0.0
+    # Inline waivers written in the document itself (``tenderlint: waive TOPIC — reason``).
+    directives: list = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.blocks and not self.text:

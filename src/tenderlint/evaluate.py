@@ -1,18 +1,25 @@
-"""Score document-level topic detection against labelled documents.
+"""Score document-level topic detection and red flags against labelled documents, tune vs held out.
 
-Two label sets ship beside the project (in ``../shared``, absent on a user's machine):
-- the tenders' stand-off labels (``documents/tenders/labels/labels.csv``): a status per topic;
-- CUAD (``documents/cuad-dev/labels.csv``): expert clause labels, mapped to three topics.
+The labelled sets live beside the project in ``../shared`` (absent on a user's machine):
+- the shared tenders' labels (``documents/tenders/labels/labels.csv``) and the AI documents'
+  labels (``documents/ai-dev/labels/labels.csv``): a status per topic, ``covered`` / ``weak`` /
+  ``missing`` / ``red-flag``; ``documents/SPLITS.tsv`` puts each document in ``tune`` or
+  ``holdout``;
+- CUAD (``documents/cuad-dev/labels.csv``): expert clause labels mapped to three topics (tune);
+- our own stand-off labels of six more shared tenders (``corpus/labels/tenders.csv``; tune).
 
-A topic counts as *positive* when it has a substantive provision: labelled ``covered`` or
-``red-flag`` (a provision against the buyer is still a provision). The tool's prediction is
-positive when its status is ``covered``. Per-topic precision, recall and F1, their macro
-average, and micro-F1 are reported.
+Only the errors of ``tune`` documents are ever listed: held-out documents are read as figures.
+A topic counts as *positive* when it has a substantive provision: ``covered`` or ``red-flag``
+(a provision against the buyer is still a provision). The tool's prediction is positive when its
+status is ``covered``. Red flags are scored per (document, topic) cell: the tool flags a cell
+when it reports a red flag on that topic. The keyword checklist in ``shared/tools`` is scored
+beside the tool on the same text.
 """
 
 from __future__ import annotations
 
 import csv
+import importlib.util
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +31,7 @@ CUAD_TOPICS = {
     "ip-licensing": ["ip_ownership_assignment", "joint_ip_ownership", "license_grant"],
 }
 POSITIVE_LABELS = {"covered", "red-flag"}
+LABELLED_FOLDERS = ("tenders", "ai-dev")
 
 
 @dataclass
@@ -31,6 +39,8 @@ class LabelledDocument:
     path: Path
     doc_type: str | None
     labels: dict[str, bool]  # topic -> has a substantive provision
+    split: str = "tune"
+    red_flags: set[str] | None = None  # topics labelled red-flag; None: the set labels no red flags
 
 
 @dataclass
@@ -40,6 +50,18 @@ class TopicScore:
     fn: int = 0
     tn: int = 0
     errors: list[str] = field(default_factory=list)  # "fp: file" / "fn: file"
+
+    def add(self, gold: bool, guess: bool, name: str) -> None:
+        if gold and guess:
+            self.tp += 1
+        elif guess:
+            self.fp += 1
+            self.errors.append(f"fp: {name}")
+        elif gold:
+            self.fn += 1
+            self.errors.append(f"fn: {name}")
+        else:
+            self.tn += 1
 
     @property
     def precision(self) -> float:
@@ -55,14 +77,58 @@ class TopicScore:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def tender_labels(shared: Path) -> list[LabelledDocument]:
-    folder = shared / "documents" / "tenders"
-    rows = list(csv.DictReader((folder / "labels" / "labels.csv").open(encoding="utf-8")))
+@dataclass
+class SetScore:
+    """The scores of one label set: the tool and the keyword checklist per topic, and red flags."""
+
+    name: str
+    documents: int = 0
+    tool: dict[str, TopicScore] = field(default_factory=dict)
+    baseline: dict[str, TopicScore] = field(default_factory=dict)
+    red_flags: TopicScore = field(default_factory=TopicScore)
+    red_flag_cells: int = 0  # labelled red-flag cells (0 and no flags: the set labels none)
+    labels_red_flags: bool = False
+
+
+# -- label sets -----------------------------------------------------------------------------------
+
+def splits(shared: Path) -> dict[tuple[str, str], str]:
+    """(folder, document) -> "tune" | "holdout" from documents/SPLITS.tsv ("*" for a whole folder)."""
+    path = shared / "documents" / "SPLITS.tsv"
+    if not path.exists():
+        return {}
+    rows = csv.DictReader(path.open(encoding="utf-8"), delimiter="\t")
+    return {(row["folder"], row["document"]): row["split"] for row in rows}
+
+
+def split_of(table: dict[tuple[str, str], str], folder: str, document: str) -> str:
+    # A labelled document that SPLITS.tsv does not list is held out: the safe side.
+    return table.get((folder, document)) or table.get((folder, "*")) or "holdout"
+
+
+def shared_labels(shared: Path) -> list[LabelledDocument]:
+    """The labelled shared tenders and AI documents, each with its split and red-flag cells."""
+    table = splits(shared)
     docs = []
-    for row in rows:
-        labels = {k: v in POSITIVE_LABELS for k, v in row.items() if k not in ("document", "doc_type")}
-        docs.append(LabelledDocument(folder / row["document"], row.get("doc_type"), labels))
+    for folder_name in LABELLED_FOLDERS:
+        folder = shared / "documents" / folder_name
+        labels_csv = folder / "labels" / "labels.csv"
+        if not labels_csv.exists():
+            continue
+        for row in csv.DictReader(labels_csv.open(encoding="utf-8")):
+            topics = {k: v for k, v in row.items() if k not in ("document", "doc_type")}
+            docs.append(LabelledDocument(
+                folder / row["document"], row.get("doc_type"),
+                {k: v in POSITIVE_LABELS for k, v in topics.items()},
+                split_of(table, folder_name, row["document"]),
+                {k for k, v in topics.items() if v == "red-flag"},
+            ))
     return docs
+
+
+def tender_labels(shared: Path) -> list[LabelledDocument]:
+    """The ten reviewer-labelled shared tenders alone."""
+    return [d for d in shared_labels(shared) if d.path.parent.name == "tenders"]
 
 
 def own_labels(shared: Path, labels_csv: Path | None = None) -> list[LabelledDocument]:
@@ -81,40 +147,70 @@ def own_labels(shared: Path, labels_csv: Path | None = None) -> list[LabelledDoc
 
 def cuad_labels(shared: Path, limit: int | None = None) -> list[LabelledDocument]:
     folder = shared / "documents" / "cuad-dev"
+    table = splits(shared)
     docs = []
     for row in csv.DictReader((folder / "labels.csv").open(encoding="utf-8")):
         path = folder / "contracts" / row["file"]
         if not path.exists():
             continue
         labels = {topic: any(row[c] == "Yes" for c in cats) for topic, cats in CUAD_TOPICS.items()}
-        docs.append(LabelledDocument(path, "contract", labels))
+        docs.append(LabelledDocument(path, "contract", labels, split_of(table, "cuad-dev", row["file"])))
         if limit and len(docs) >= limit:
             break
     return docs
 
 
-def score(checker: Checker, docs: list[LabelledDocument], use_doc_type: bool = False) -> dict[str, TopicScore]:
-    """Check every document and compare each labelled topic's status with its label."""
-    scores: dict[str, TopicScore] = {}
+# -- the keyword checklist ------------------------------------------------------------------------
+
+def keyword_baseline(shared: Path):
+    """The checklist's ``covered(text)`` from ``shared/tools/keyword_baseline.py``, or None."""
+    path = shared / "tools" / "keyword_baseline.py"
+    if not path.exists():
+        return None
+    spec = importlib.util.spec_from_file_location("tenderlint_keyword_baseline", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.covered
+
+
+# -- scoring --------------------------------------------------------------------------------------
+
+def score_set(checker: Checker, name: str, docs: list[LabelledDocument], baseline=None) -> SetScore:
+    """Check every document and compare each labelled topic's status (and red flags) with its label.
+
+    The checklist reads the same extracted text as the tool (our parser's blocks), so the two
+    differ in judgement, not in what text they saw.
+    """
+    from tenderlint.check import parse_file
+
+    result_set = SetScore(name, len(docs))
     for doc in docs:
-        result = checker.check_file(doc.path)
+        parsed = parse_file(doc.path, checker.options)
+        # The document type is detected, as `tenderlint check` does by default: that is how it is used.
+        result = checker.check_parsed(parsed)
         if result.error:
             raise RuntimeError(f"{doc.path}: {result.error}")
         predicted = {t.id: t.status == "covered" for t in result.topics}
+        guessed_by_checklist: set[str] = set()
+        if baseline is not None and not isinstance(parsed, type(result)):
+            guessed_by_checklist = set(baseline("\n".join(b.text for b in parsed.blocks)))
         for topic, gold in doc.labels.items():
-            s = scores.setdefault(topic, TopicScore())
-            guess = predicted.get(topic, False)
-            if gold and guess:
-                s.tp += 1
-            elif guess:
-                s.fp += 1
-                s.errors.append(f"fp: {doc.path.name}")
-            elif gold:
-                s.fn += 1
-                s.errors.append(f"fn: {doc.path.name}")
-            else:
-                s.tn += 1
-    return scores
+            result_set.tool.setdefault(topic, TopicScore()).add(gold, predicted.get(topic, False), doc.path.name)
+            if baseline is not None:
+                result_set.baseline.setdefault(topic, TopicScore()).add(gold, topic in guessed_by_checklist,
+                                                                        doc.path.name)
+        if doc.red_flags is not None:
+            result_set.labels_red_flags = True
+            flagged = {flag.topic for flag in result.red_flags}
+            result_set.red_flag_cells += len(doc.red_flags)
+            for topic in doc.labels:
+                result_set.red_flags.add(topic in doc.red_flags, topic in flagged, f"{doc.path.name} {topic}")
+    return result_set
+
+
+def score(checker: Checker, docs: list[LabelledDocument], use_doc_type: bool = False) -> dict[str, TopicScore]:
+    """Per-topic scores of the tool alone (the ablation's entry point)."""
+    return score_set(checker, "", docs).tool
 
 
 def summary(scores: dict[str, TopicScore]) -> dict[str, float]:
@@ -128,28 +224,63 @@ def summary(scores: dict[str, TopicScore]) -> dict[str, float]:
     return {"macro_f1": macro_f1, "micro_f1": micro_f1, "micro_precision": micro_p, "micro_recall": micro_r}
 
 
-def format_table(title: str, scores: dict[str, TopicScore], show_errors: bool = False) -> str:
-    lines = [f"## {title}", "", "| topic | P | R | F1 | tp | fp | fn |", "|---|---|---|---|---|---|---|"]
-    for topic, s in scores.items():
-        lines.append(f"| {topic} | {s.precision:.2f} | {s.recall:.2f} | {s.f1:.2f} | {s.tp} | {s.fp} | {s.fn} |")
-    totals = summary(scores)
-    lines += ["", f"macro-F1 {totals['macro_f1']:.3f} · micro-F1 {totals['micro_f1']:.3f} "
-              f"(micro P {totals['micro_precision']:.3f}, R {totals['micro_recall']:.3f})", ""]
+def format_set(result: SetScore, show_errors: bool = False) -> str:
+    """A Markdown table of one set: the tool per topic, the checklist's F1 beside it, red flags."""
+    has_baseline = bool(result.baseline)
+    head = "| topic | P | R | F1 | tp | fp | fn |" + (" checklist F1 |" if has_baseline else "")
+    lines = [f"## {result.name} ({result.documents} documents)", "", head,
+             "|---|---|---|---|---|---|---|" + ("---|" if has_baseline else "")]
+    for topic, s in result.tool.items():
+        row = f"| {topic} | {s.precision:.2f} | {s.recall:.2f} | {s.f1:.2f} | {s.tp} | {s.fp} | {s.fn} |"
+        if has_baseline:
+            row += f" {result.baseline[topic].f1:.2f} |"
+        lines.append(row)
+    totals = summary(result.tool)
+    lines += ["", f"tool: macro-F1 {totals['macro_f1']:.3f} · micro-F1 {totals['micro_f1']:.3f} "
+              f"(micro P {totals['micro_precision']:.3f}, R {totals['micro_recall']:.3f})"]
+    if has_baseline:
+        base = summary(result.baseline)
+        lines.append(f"keyword checklist: macro-F1 {base['macro_f1']:.3f} · micro-F1 {base['micro_f1']:.3f}")
+    if result.labels_red_flags:
+        rf = result.red_flags
+        lines.append(f"red flags ({result.red_flag_cells} labelled cells): precision {rf.precision:.2f} · "
+                     f"recall {rf.recall:.2f} · F1 {rf.f1:.2f} (tp {rf.tp}, fp {rf.fp}, fn {rf.fn})")
+    lines.append("")
     if show_errors:
-        for topic, s in scores.items():
+        for topic, s in result.tool.items():
             if s.errors:
                 lines.append(f"- {topic}: " + "; ".join(s.errors))
+        if result.red_flags.errors:
+            lines.append("- red flags: " + "; ".join(result.red_flags.errors))
         lines.append("")
     return "\n".join(lines)
 
 
+def format_table(title: str, scores: dict[str, TopicScore], show_errors: bool = False) -> str:
+    return format_set(SetScore(title, tool=scores), show_errors)
+
+
 def run(shared: Path, use_model: bool = True, cuad_limit: int | None = None, show_errors: bool = False,
-        evidence_from: tuple[str, ...] = ("rules", "model")) -> str:
-    checker = Checker(CheckOptions(use_model=use_model, evidence_from=evidence_from))
-    out = [format_table("CUAD dev contracts (audit-logging, liability, ip-licensing)",
-                        score(checker, cuad_labels(shared, cuad_limit)), show_errors)]
-    out.append(format_table("Shared tenders, reviewer labels (10 documents, all topics)",
-                            score(checker, tender_labels(shared)), show_errors))
-    out.append(format_table("Shared tenders, our own stand-off labels (corpus/labels, 6 documents)",
-                            score(checker, own_labels(shared)), show_errors))
+        evidence_from: tuple[str, ...] = ("rules", "model"), sets: tuple[str, ...] = ("shared", "cuad", "own"),
+        split_names: tuple[str, ...] = ("holdout", "tune"), checker: Checker | None = None) -> str:
+    """Every figure twice, on ``tune`` and on ``holdout``; errors (with ``show_errors``) of tune only."""
+    checker = checker or Checker(CheckOptions(use_model=use_model, evidence_from=evidence_from))
+    baseline = keyword_baseline(shared)
+    out = []
+    if "shared" in sets:
+        labelled = shared_labels(shared)
+        for split in split_names:
+            docs = [d for d in labelled if d.split == split]
+            name = f"Shared labelled documents, {split}"
+            out.append(format_set(score_set(checker, name, docs, baseline), show_errors and split == "tune"))
+    if "cuad" in sets:
+        cuad = cuad_labels(shared, cuad_limit)
+        for split in split_names:
+            docs = [d for d in cuad if d.split == split]
+            if docs:
+                name = f"CUAD dev contracts (audit-logging, liability, ip-licensing), {split}"
+                out.append(format_set(score_set(checker, name, docs, baseline), show_errors and split == "tune"))
+    if "own" in sets and "tune" in split_names:
+        out.append(format_set(score_set(checker, "Shared tenders, our own stand-off labels (tune)",
+                                        own_labels(shared), baseline), show_errors))
     return "\n".join(out)

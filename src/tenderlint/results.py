@@ -30,6 +30,13 @@ class Evidence:
     score: float | None = None  # model probability, or the rule's confidence
     block_kind: str = "paragraph"
     why: str = ""  # why this strength: "obligation", "definition", "matched: …"
+    # Where in the source file (set by locations.locate_evidence): 1-based line and column of the
+    # first character and the column after the last, for Markdown, text and HTML; DOCX paragraph.
+    line: int | None = None
+    column: int | None = None
+    end_line: int | None = None
+    end_column: int | None = None
+    paragraph: int | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -42,6 +49,11 @@ class Evidence:
             "strength": self.strength,
             "score": None if self.score is None else round(self.score, 3),
             "why": self.why,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "paragraph": self.paragraph,
         }
 
 
@@ -139,3 +151,15 @@ class DocumentResult:
             if topic.id == topic_id:
                 return topic
         raise KeyError(topic_id)
+
+    def to_dict(self) -> dict:
+        """The JSON report of this document as plain data (``schema`` 1, as docs/json-report.md describes)."""
+        from tenderlint.report.json_report import to_json_dict
+
+        return to_json_dict([self])
+
+    def to_json(self) -> str:
+        """The JSON report of this document: the same text ``tenderlint check --format json`` writes."""
+        from tenderlint.report.json_report import render_json
+
+        return render_json([self])

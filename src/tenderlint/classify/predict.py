@@ -68,8 +68,14 @@ class TopicModel:
             return np.zeros((0, len(self.topics)))
         return self.predictor.predict_proba(texts)
 
-    def evidence(self, document, findings) -> tuple[dict[str, list[Evidence]], dict[str, set[tuple[int, int]]]]:
-        """Model evidence per topic, and the rule hits (spans) to demote, for one document."""
+    def evidence(self, document, findings, ai_topics: frozenset[str] = frozenset()
+                 ) -> tuple[dict[str, list[Evidence]], dict[str, set[tuple[int, int]]]]:
+        """Model evidence per topic, and the rule hits (spans) to demote, for one document.
+
+        For the AI-specific topics (``ai_topics``) the model adds evidence only in a sentence that
+        itself names AI, a model or an algorithm (COVERAGE.md): in an AI tender, "describe how
+        technical risk will be mitigated" is project risk, not AI risk management.
+        """
         mentioned = {(topic, ev.start, ev.end) for topic, evs in findings.evidence.items() for ev in evs}
         candidates = [s for s in findings.sentences if s.substantive]
         if ADD_ONLY_ON_RULE_MENTION and not DEMOTE:
@@ -87,6 +93,8 @@ class TopicModel:
                 if ADD_ONLY_ON_RULE_MENTION:
                     rows = np.array([i for i in rows if (topic, candidates[i].start, candidates[i].end) in mentioned],
                                     dtype=int)
+                if topic in ai_topics:
+                    rows = np.array([i for i in rows if candidates[i].ai], dtype=int)
                 if not len(rows):
                     continue
                 best = rows[np.argsort(-probs[rows, j])][:MAX_MODEL_EVIDENCE]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+from pathlib import Path
 from typing import Callable
 
 import click
@@ -71,3 +72,69 @@ def user_errors(command: Callable) -> Callable:
             fail(TenderlintError("internal", f"{type(error).__name__}: {error} (set TENDERLINT_DEBUG=1 for details)"))
 
     return wrapper
+
+
+def check_option_decorators(command: Callable) -> Callable:
+    """The options of a check that ``compare`` and ``annotate`` share with ``check``: which topics,
+    which rules, the model, the configuration and the parsing limits (see ``check_options``)."""
+    decorators = [
+        click.option("--select", multiple=True, metavar="TOPICS", help="Only expect these topics (comma-separated)."),
+        click.option("--ignore", multiple=True, metavar="TOPICS", help="Never expect these topics (comma-separated)."),
+        click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+                     help="An extra folder of rule files (repeatable)."),
+        click.option("--no-model", is_flag=True, help="Use the rules alone, without the classifier."),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="A tenderlint.toml or pyproject.toml (default: the nearest one found)."),
+        click.option("--pdf-backend", type=click.Choice(["auto", "pdfium", "pypdf"]), default="auto",
+                     show_default=True, help="PDF text extraction backend."),
+        click.option("--max-size-mb", type=click.FloatRange(min=0.001), default=None,
+                     help="Refuse files larger than this.  [default: 100]"),
+        click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120, show_default=True,
+                     help="Seconds one document may take; a slower one gets error[timeout] and the others go on."),
+        verbose_option,
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def topic_list(values: tuple[str, ...]) -> list[str]:
+    """Comma-separated topic ids from repeatable options, as one list."""
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def check_options(config_path, *, doc_type=None, select=(), ignore=(), rules_dirs=(), no_model=False,
+                  pdf_backend="auto", max_size_mb=None, timeout=None):
+    """The configuration and the CheckOptions of a command, from the options of
+    ``check_option_decorators`` and the configuration file, as ``check`` builds them
+    (``tenderlint.config.check_options``: topic names resolved, per-file entries, config-invalid).
+
+    Used by ``compare`` and ``annotate``: a new check option belongs here and in the decorators.
+    """
+    from tenderlint.config import check_options as configured_options
+    from tenderlint.config import load_config
+
+    config = load_config(config_path, discover=True) if config_path else load_config()
+    return config, configured_options(
+        config,
+        doc_type=doc_type,
+        rules_dirs=tuple(str(d) for d in rules_dirs),
+        select=topic_list(select),
+        ignore=topic_list(ignore),
+        use_model=not no_model,
+        pdf_backend=pdf_backend,
+        max_bytes=int(max_size_mb * 1024 * 1024) if max_size_mb else None,
+        timeout=timeout,
+    )
+
+
+def write_output(output, data: str | bytes, what: str = "report") -> None:
+    """Write ``data`` to ``output``, creating its folder; a failure is a usage error."""
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            output.write_bytes(data)
+        else:
+            output.write_text(data, encoding="utf-8")
+    except OSError as error:
+        raise TenderlintError("usage", f"{output}: cannot write the {what} ({error.strerror})") from None

@@ -28,28 +28,34 @@ from tenderlint.errors import TenderlintError, shown_path
               help="Run the checks on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=300, show_default=True,
               help="Seconds one document may take before it is stopped and recorded as a failure.")
-@click.option("--type", "doc_type", type=click.Choice(["auto", "rfp", "contract"]), default="auto", show_default=True)
+@click.option("--type", "doc_type", type=click.Choice(["auto", "rfp", "contract"]), default=None,
+              help="Document type for every document.  [default: the configuration's, else auto]")
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               help="An extra folder of rule files (repeatable).")
 @click.option("--no-model", is_flag=True, help="Use the rules alone, without the classifier.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A tenderlint.toml or pyproject.toml (default: the nearest one found), as for check.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 @verbose_option
 @user_errors
 def audit(paths, manifest, db_path, jobs, report_path, csv_path, scheduler, timeout, doc_type, rules_dirs, no_model,
-          quiet) -> None:
+          config_path, quiet) -> None:
     """Check every document under PATHS (files, folders, globs) into the results store.
 
     Documents already in the store with the same content and rule/model versions are not
     checked again, so an interrupted run simply continues. With no PATHS and no --manifest,
-    the --report and --csv are written from the existing store."""
+    the --report and --csv are written from the existing store. The configuration (selection,
+    severities, waivers, per-file entries, extra rules) is read as `check` reads it."""
     from tenderlint.audit import audit as run_audit
     from tenderlint.audit import current_versions, discover, write_csv
-    from tenderlint.check import CheckOptions
+    from tenderlint.config import check_options, load_config
     from tenderlint.report.audit_summary import render_summary
     from tenderlint.rules.loader import load_rule_pack
     from tenderlint.store import ResultStore
 
-    options = CheckOptions(doc_type=doc_type, rules_dirs=tuple(str(d) for d in rules_dirs), use_model=not no_model)
+    config = load_config(config_path) if config_path else load_config()
+    options = check_options(config, doc_type=doc_type, rules_dirs=tuple(str(d) for d in rules_dirs),
+                            use_model=not no_model)
     pack = load_rule_pack(options.rules_dirs)
     topic_ids = pack.topic_ids
     names = {t.id: t.name for t in pack.topics}

@@ -37,8 +37,9 @@ def _parse_ahead(path: Path, options):
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--type", "doc_type", type=click.Choice(["auto", "rfp", "contract"]), default=None,
               help="Document type; auto detects solicitation vs contract and shows why.  [default: auto]")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "json"]), default="text",
-              show_default=True, help="Report format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "json", "sarif", "github"]),
+              default="text", show_default=True,
+              help="Report format (sarif: SARIF 2.1.0; github: GitHub Actions annotations).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report to this file instead of standard output.")
 @click.option("--select", multiple=True, metavar="TOPICS", help="Only expect these topics (comma-separated).")
@@ -68,24 +69,20 @@ def check(files, doc_type, fmt, output, select, ignore, fail_on, exit_zero, rule
     (the other files are still reported)."""
     import time
 
-    from tenderlint.check import Checker, CheckOptions, validated_rule_pack
+    from tenderlint.check import Checker
+    from tenderlint.config import check_options, load_config
     from tenderlint.results import DocumentResult
-    from tenderlint.config import load_config
-    from tenderlint.decide import Selection
     from tenderlint.report import render
 
     config = load_config(config_path, discover=True) if config_path else load_config()
-    selected = _topic_list(select) or config.select
-    selection = Selection(
-        select=set(selected) if selected else None,
-        ignore=set(_topic_list(ignore)) | set(config.ignore),
-        severities=dict(config.severity),
-        waivers=dict(config.waivers),
-    )
-    options = CheckOptions(
-        doc_type=doc_type or config.doc_type or "auto",
-        rules_dirs=tuple(config.rules) + tuple(str(d) for d in rules_dirs),
-        selection=selection,
+    # Topic names are checked and resolved here, before any file is read: a mistyped one (or one
+    # in the configuration) is reported at once.
+    options = check_options(
+        config,
+        doc_type=doc_type,
+        rules_dirs=tuple(str(d) for d in rules_dirs),
+        select=_topic_list(select),
+        ignore=_topic_list(ignore),
         use_model=not no_model,
         pdf_backend=pdf_backend,
         max_bytes=int(max_size_mb * 1024 * 1024) if max_size_mb else None,
@@ -93,7 +90,6 @@ def check(files, doc_type, fmt, output, select, ignore, fail_on, exit_zero, rule
     )
     # The first file is parsed in a second process while this one imports spaCy, compiles the rules
     # and loads the model: about a second saved on a long PDF (bench/check_speed.py).
-    validated_rule_pack(options)  # a usage error now, before any file is read
     parsing = _parse_ahead(files[0], options)
     try:
         checker = Checker(options)
@@ -114,14 +110,14 @@ def check(files, doc_type, fmt, output, select, ignore, fail_on, exit_zero, rule
     results += [checker.check_file(path) for path in files[1:]]
 
     if output is not None:
-        text = render(results, fmt, color=False)
+        text = render(results, fmt, color=False, pack=checker.pack)
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
             output.write_text(text, encoding="utf-8")
         except OSError as error:
             raise TenderlintError("usage", f"{output}: cannot write the report ({error.strerror})") from None
     else:
-        text = render(results, fmt, color=color)
+        text = render(results, fmt, color=color, pack=checker.pack)
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
     errors = [r for r in results if r.error]

@@ -15,13 +15,18 @@ from tenderlint.errors import TenderlintError
               help="The shared folder with documents/ (default: ../shared beside the project).")
 @click.option("--no-model", is_flag=True, help="Score the rules alone.")
 @click.option("--cuad-limit", type=int, default=None, help="Only the first N CUAD contracts.")
-@click.option("--errors", "show_errors", is_flag=True, help="List the false positives and negatives.")
+@click.option("--errors", "show_errors", is_flag=True,
+              help="List the false positives and negatives of the tune documents (held-out ones stay figures).")
+@click.option("--set", "sets", multiple=True, type=click.Choice(["shared", "cuad", "own"]),
+              help="Only these label sets (default: all).")
+@click.option("--split", "split_names", multiple=True, type=click.Choice(["tune", "holdout"]),
+              help="Only this split (default: both; work from tune, read holdout as figures).")
 @click.option("--evidence", "evidence_from", type=click.Choice(["combined", "rules", "model"]), default="combined",
               show_default=True, help="Which evidence may make a topic covered (for the ablation table).")
 @user_errors
 def evaluate(shared_dir: Path | None, no_model: bool, cuad_limit: int | None, show_errors: bool,
-             evidence_from: str) -> None:
-    """Score document-level topic detection against labelled documents (CUAD and the shared tenders)."""
+             sets: tuple[str, ...], split_names: tuple[str, ...], evidence_from: str) -> None:
+    """Score topic detection and red flags against labelled documents, on tune and on held-out ones."""
     from tenderlint.evaluate import run
 
     shared = shared_dir or _default_shared()
@@ -29,7 +34,8 @@ def evaluate(shared_dir: Path | None, no_model: bool, cuad_limit: int | None, sh
         raise TenderlintError("usage", f"{shared}: no documents/ folder with labels here (use --shared)")
     sources = {"combined": ("rules", "model"), "rules": ("rules",), "model": ("model",)}[evidence_from]
     click.echo(run(shared, use_model=not no_model, cuad_limit=cuad_limit, show_errors=show_errors,
-                   evidence_from=sources))
+                   evidence_from=sources, sets=sets or ("shared", "cuad", "own"),
+                   split_names=split_names or ("holdout", "tune")))
 
 
 def _default_shared() -> Path:

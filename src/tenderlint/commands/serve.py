@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from tenderlint.commands._common import user_errors
@@ -16,20 +18,29 @@ from tenderlint.errors import TenderlintError
 @click.option("--workers", type=click.IntRange(0, 64), default=2, show_default=True,
               help="Worker processes that run the checks (0 = threads in the server process).")
 @click.option("--no-model", is_flag=True, help="Use the rules alone, without the classifier.")
+@click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
+              help="An extra folder of rule files (repeatable).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A tenderlint.toml or pyproject.toml (default: the nearest one found), as for check.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120, show_default=True,
               help="Seconds one check may take; a slower upload gets error[timeout].")
 @user_errors
-def serve(host: str, port: int, max_upload_mb: float, workers: int, no_model: bool, timeout: float) -> None:
-    """Serve the upload page at http://HOST:PORT/ (Ctrl+C stops it)."""
+def serve(host: str, port: int, max_upload_mb: float, workers: int, no_model: bool, rules_dirs: tuple[Path, ...],
+          config_path: Path | None, timeout: float) -> None:
+    """Serve the upload page at http://HOST:PORT/ (Ctrl+C stops it).
+
+    Uploads are checked with the configuration found as `check` finds it (selection, severities,
+    waivers; `[[per-file]]` globs are matched against the uploaded file's name)."""
     try:
         import uvicorn
 
         from tenderlint.web.app import create_app
     except ImportError:
         raise TenderlintError("usage", "the web page needs its extras: pip install 'tenderlint[web]'") from None
-    from tenderlint.check import CheckOptions
+    from tenderlint.config import check_options, load_config
 
-    app = create_app(max_upload_mb=max_upload_mb, workers=workers, options=CheckOptions(use_model=not no_model),
-                     timeout=timeout)
+    config = load_config(config_path) if config_path else load_config()
+    options = check_options(config, rules_dirs=tuple(str(d) for d in rules_dirs), use_model=not no_model)
+    app = create_app(max_upload_mb=max_upload_mb, workers=workers, options=options, timeout=timeout)
     click.echo(f"tenderlint is serving on http://{host}:{port}/ (uploads are never kept)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -19,7 +19,7 @@ from tenderlint.language import guess_language, language_warning
 from tenderlint.logs import quiet_libraries
 from tenderlint.parsers.sniff import FORMATS, detect_format
 
-__all__ = ["DEFAULT_MAX_BYTES", "PDF_BACKENDS", "FORMATS", "parse", "detect_format", "read_bytes"]
+__all__ = ["DEFAULT_MAX_BYTES", "PDF_BACKENDS", "FORMATS", "parse", "parse_bytes", "detect_format", "read_bytes"]
 
 quiet_libraries()  # a damaged file gets one coded line, not also the parser library's log lines
 
@@ -97,7 +97,16 @@ def parse(path: str | Path, *, pdf_backend: str = "auto", max_bytes: int = DEFAU
     if pdf_backend not in PDF_BACKENDS:
         raise TenderlintError("usage", f"unknown PDF backend {pdf_backend!r}; choose one of {', '.join(PDF_BACKENDS)}")
     path = Path(path)
-    data = read_bytes(path, max_bytes=max_bytes)
+    return parse_bytes(read_bytes(path, max_bytes=max_bytes), path, pdf_backend=pdf_backend)
+
+
+def parse_bytes(data: bytes, path: str | Path, *, pdf_backend: str = "auto") -> Document:
+    """Parse a document's bytes; ``path`` names it (its suffix helps detect the format)."""
+    if pdf_backend not in PDF_BACKENDS:
+        raise TenderlintError("usage", f"unknown PDF backend {pdf_backend!r}; choose one of {', '.join(PDF_BACKENDS)}")
+    path = Path(path)
+    if not data.strip():
+        raise TenderlintError("empty", f"{path.name} is empty")
     fmt = detect_format(path, data)
     if fmt == "pdf":
         from tenderlint.parsers.pdf import parse_pdf
@@ -141,8 +150,12 @@ def finish_document(path: Path, data: bytes, fmt: str, parsed: ParsedContent) ->
         raise TenderlintError(
             "too-large", f"{shown_path(path.name)} has {characters / 1e6:.1f} million characters of text, over the "
             f"limit of {MAX_TEXT_CHARS / 1e6:g} million characters a document may have")
+    blocks, directives = _source_locations_and_directives(blocks, data, fmt)
+    if not blocks:
+        raise TenderlintError("empty", f"{shown_path(path.name)} contains nothing but tenderlint waivers")
     # Building the Document locates the blocks: their offsets into its text.
     document = Document(path=str(path), sha256=hashlib.sha256(data).hexdigest(), format=fmt, blocks=blocks, pages=parsed.pages)
+    document.directives = directives
     body = [block.text for block in blocks if block.kind != "header_footer"]
     code, confidence = guess_language("\n".join(body))
     document.language, document.language_confidence = code, confidence
@@ -156,3 +169,81 @@ def finish_document(path: Path, data: bytes, fmt: str, parsed: ParsedContent) ->
     document.title = title[:200] or None
     document.warnings = warnings
     return document
+
+
+def _source_locations_and_directives(blocks: list[Block], data: bytes, fmt: str):
+    """Blocks located in the source (line formats) without the inline waivers, and those waivers."""
+    from tenderlint.directives import Directive, comment_directives, parse_directive
+    from tenderlint.locations import LINE_FORMATS, SourceLines, anchor_blocks
+    from tenderlint.parsers.text import decode_text
+
+    source = None
+    if fmt in LINE_FORMATS:
+        source = decode_text(data)
+        anchor_blocks(blocks, source)
+    directives: list[Directive] = []
+    kept: list[Block] = []
+    for block in blocks:
+        parsed = parse_directive(block.text) if "tenderlint" in block.text.lower() else None
+        if parsed is None:
+            kept.append(block)
+            continue
+        if block.line is not None:
+            where = f"line {block.line}"
+        elif block.paragraph is not None:
+            where = f"paragraph {block.paragraph}"
+        else:
+            where = f"page {block.page}" if block.page else ""
+        directives.append(Directive(parsed[0], parsed[1], where))
+    if source is not None and "tenderlint" in source.lower():
+        lines = SourceLines(source)
+        found = [(lines.line_column(offset)[0], topics, reason)
+                 for offset, topics, reason in (comment_directives(source) if fmt != "text" else [])]
+        own_lines: set[int] = set()  # directives standing as lines of the text (not in comments)
+        if fmt != "html":  # a line of its own, also inside a paragraph or after a list or quote marker
+            for number, line in enumerate(source.split("\n"), start=1):
+                if "tenderlint" in line.lower():
+                    parsed = parse_directive(line.strip().lstrip(">*-+ \t"))
+                    if parsed is not None and not line.lstrip().startswith("<!--"):
+                        found.append((number, *parsed))
+                        own_lines.add(number)
+        for number, topics, reason in sorted(found, key=lambda item: item[0]):
+            where = f"line {number}"
+            if not any(d.where == where or (d.topics, d.reason) == (topics, reason) for d in directives):
+                directives.append(Directive(topics, reason, where))
+        # A directive line inside a paragraph: take it out of that paragraph's text.
+        kept = [_without_lines(block, own_lines) for block in kept]
+        kept = [block for block in kept if block.text.strip()]
+    return kept, directives
+
+
+def _without_lines(block: Block, numbers: set[int]) -> Block:
+    """``block`` without the text that came from the source lines ``numbers`` (located blocks only)."""
+    anchors = block.anchors
+    if not anchors or not numbers or anchors[0][1] > max(numbers) or anchors[-1][1] < min(numbers):
+        return block
+    cuts = []
+    for i, (offset, line, _column) in enumerate(anchors):
+        if line in numbers and (i == 0 or anchors[i - 1][1] != line):
+            end = next((a[0] for a in anchors[i + 1:] if a[1] != line), len(block.text))
+            cuts.append((offset, end))
+    if not cuts:
+        return block
+    text, kept_anchors = block.text, []
+    pieces, position = [], 0
+    for start, end in cuts:
+        pieces.append(text[position:start])
+        position = end
+    pieces.append(text[position:])
+    for offset, line, column in anchors:
+        if line in numbers:
+            continue
+        shift = sum(end - start for start, end in cuts if end <= offset)
+        kept_anchors.append((offset - shift, line, column))
+    new_text = "".join(pieces)
+    stripped = new_text.rstrip()
+    block.text = stripped
+    block.anchors = tuple(a for a in kept_anchors if a[0] < len(stripped)) or ()
+    if block.anchors:
+        block.line, block.column = block.anchors[0][1], block.anchors[0][2]
+    return block

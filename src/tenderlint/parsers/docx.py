@@ -101,8 +101,12 @@ class DocxReader:
         # the rest by bold numbered lines, so inference stays on until styles look systematic.
         paragraphs = 0
         styled = 0
+        # Each body paragraph's number from 1, in document order (table cells and text boxes
+        # included): the location a DOCX finding cites, as a line number does in text.
+        self.paragraph_numbers: dict = {}
         for p in body.iter(P):
             paragraphs += 1
+            self.paragraph_numbers[p] = paragraphs
             if self._styled_level(p) is not None and _heading_sized(self.paragraph_text(p)):
                 styled += 1
         self.styled_headings = styled >= max(MIN_STYLED_HEADINGS, paragraphs // PARAGRAPHS_PER_STYLED_HEADING)
@@ -218,12 +222,14 @@ class DocxReader:
                 level, outline_numbered = self._inferred_level(p, text, numbered)
             if level is not None:
                 above = self.trail.enter(text, level, numbered=outline_numbered)
-                blocks.append(Block(text=text, kind="heading", section=above, level=level))
+                blocks.append(Block(text=text, kind="heading", section=above, level=level,
+                                    paragraph=self.paragraph_numbers.get(p)))
                 if style and style.name.lower() == "title" and not self.title:
                     self.title = text
             else:
                 kind = "list_item" if numbered or (style is not None and style.is_list) else "paragraph"
-                blocks.append(Block(text=text, kind=kind, section=self.trail.trail))
+                blocks.append(Block(text=text, kind=kind, section=self.trail.trail,
+                                    paragraph=self.paragraph_numbers.get(p)))
         # Text boxes anchored in the paragraph: read their paragraphs once (not their fallback copies).
         for box in _iter_textboxes(p):
             self._walk(box, blocks)
@@ -259,10 +265,13 @@ class DocxReader:
                     merge = cell.find(f"{_w('tcPr')}/{_w('vMerge')}")
                     continued = merge is not None and merge.get(VAL, "continue") != "restart"
                     if not continued:
-                        texts = [self.paragraph_text(p) for p in cell.iter(P)]
+                        cell_paragraphs = list(cell.iter(P))
+                        texts = [self.paragraph_text(p) for p in cell_paragraphs]
                         text = " ".join(t for t in texts if t)
                         if text:
-                            blocks.append(Block(text=text, kind="table_cell", section=section, table=table_index, row=row_index, col=col))
+                            first = next((p for p, t in zip(cell_paragraphs, texts) if t), None)
+                            blocks.append(Block(text=text, kind="table_cell", section=section, table=table_index,
+                                                row=row_index, col=col, paragraph=self.paragraph_numbers.get(first)))
                     col += max(1, span or 1)
 
     def _notes(self, part_name: str, note_tag: str) -> list[Block]:

@@ -97,10 +97,24 @@ def parse_pdf(data: bytes, name: str, *, backend: str = "auto"):
     if empty_pages and len(empty_pages) > max(2, extraction.page_count // 10):
         warnings.append(f"pdf: {len(empty_pages)} of {extraction.page_count} pages have no text layer (scanned pages need OCR)")
     blocks = LayoutReader(extraction.pages).blocks()
+    repaired = _repair_ligatures(blocks)
+    if repaired:
+        warnings.append(f"pdf: {repaired} words had letters lost in ligature glyphs ('notfy'); they were put back")
     title = extraction.title
     if title and title.lower().startswith(("microsoft word -", "untitled")):
         title = None
     return ParsedContent(blocks, pages=extraction.page_count, title=title, warnings=warnings)
+
+
+def _repair_ligatures(blocks: list) -> int:
+    """Put back letters the PDF's ligature glyphs lost (parsers/ligatures.py); the number of words repaired."""
+    from tenderlint.parsers.ligatures import repair
+
+    texts, count = repair([block.text for block in blocks])
+    if count:
+        for block, text in zip(blocks, texts):
+            block.text = text
+    return count
 
 
 # --------------------------------------------------------------------------- extraction

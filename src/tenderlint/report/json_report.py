@@ -55,7 +55,8 @@ def render_json(results: list[DocumentResult]) -> str:
     return json.dumps(to_json_dict(results), indent=2, ensure_ascii=False) + "\n"
 
 
-def load_schema() -> dict:
-    """The JSON Schema (draft 2020-12) that every rendered report validates against."""
-    text = resources.files("tenderlint.report").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+def load_schema(name: str = SCHEMA_FILE) -> dict:
+    """The JSON Schema (draft 2020-12) that every rendered report validates against (``name``: another
+    schema shipped beside it, e.g. compare.schema.json)."""
+    text = resources.files("tenderlint.report").joinpath(name).read_text(encoding="utf-8")
     return json.loads(text)

@@ -120,10 +120,15 @@ def describe_section(evidence: Evidence) -> str:
 
 
 def describe_location(evidence: Evidence) -> str:
-    """Page and section of a piece of evidence, e.g. 'page 4, section 3 Data > 3.2 Use'."""
+    """Page (or source line, or DOCX paragraph) and section of a piece of evidence, e.g.
+    'page 4, section 3 Data > 3.2 Use' or 'line 31, section 2 The Service'."""
     parts = []
     if evidence.page is not None:
         parts.append(f"page {evidence.page}")
+    if getattr(evidence, "line", None) is not None:
+        parts.append(f"line {evidence.line}")
+    elif getattr(evidence, "paragraph", None) is not None:
+        parts.append(f"paragraph {evidence.paragraph}")
     section = describe_section(evidence)
     if section:
         parts.append(f"section {section}")

@@ -16,7 +16,10 @@ APPLIES = {"rfp": "solicitations (RFP, RFQ, RFI, SOW)", "contract": "contracts a
 def rule_markdown(rule: Rule, heading: str = "#") -> str:
     lines = [f"{heading} {rule.id}: {rule.title}", ""]
     lines.append(f"Severity **{rule.severity}** · applies to {APPLIES[rule.applies_to]}"
-                 + (" · AI-specific (only an AI document can cover it)" if rule.ai_specific else ""))
+                 + (" · AI-specific (only an AI document can cover it)" if rule.ai_specific else "")
+                 + (" · about the solution (handling of the bids does not cover it)" if rule.about_the_solution else "")
+                 + (" · only a solicitation covers it (in a contract, at most mentioned)"
+                    if rule.only_in_solicitations else ""))
     lines += ["", f"{heading}# What it checks", "", rule.description.strip(), "",
               f"{heading}# Why it matters", "", rule.rationale.strip(), "",
               f"{heading}# Questions to ask", ""]

@@ -38,6 +38,11 @@ AI_VOCABULARY = [
     "agentic", "ai system", "ai-enabled", "ai-powered", "facial recognition", "speech recognition",
 ]
 AI_DOCUMENT_MIN_SENTENCES = 3
+# A co-occurrence counts only when its phrases sit within this many tokens of each other: about a
+# clause. Contract sentences run to a hundred words and more, listing unrelated matters side by
+# side ("… providing logs or records … ; (b) either party may terminate …"); phrases that far
+# apart are not one provision. A rule may set its own ``within``.
+COOCCUR_WINDOW = 30
 # Short texts are joined into Docs of about this many characters (see Batch).
 BATCH_CHARS = 2_000
 TEXT_SEPARATOR = "\n\n"
@@ -105,8 +110,11 @@ class SentenceHit:
     mentions: set[str] = field(default_factory=set)
     excluded: set[str] = field(default_factory=set)
     groups: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))  # "topic|name" -> groups
+    group_spans: dict[str, list[tuple[int, int, int]]] = field(
+        default_factory=lambda: defaultdict(list))  # "topic|name" -> (start, end, group) of each match
     patterns: set[str] = field(default_factory=set)  # topic ids with a token-pattern hit
     names: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))  # topic -> token spans
+    inherited: set[str] = field(default_factory=set)  # "topic|name" keys completed by the lead-in paragraph
     flag_groups: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))  # "flag|name" -> groups
     flag_patterns: set[str] = field(default_factory=set)
     flag_excluded: set[str] = field(default_factory=set)
@@ -123,6 +131,7 @@ class Sentence:
     block: Block
     substantive: bool
     why: str
+    ai: bool = False  # the sentence itself names AI, a model, an algorithm or automated decisions
 
 
 @dataclass
@@ -284,6 +293,11 @@ class CompiledRules:
         self.phrases = PhraseMatcher(vocab, attr="NORM")
         self.tokens = Matcher(vocab)
         self.cooccur_sizes: dict[str, int] = {}
+        self.cooccur_windows: dict[str, int] = {}
+        self.mention_statements = {rule.id: rule.mention_in_statements for rule in pack.rules.values()
+                                   if rule.mention_in_statements}
+        self.statement_cues = {rule.id: rule.statement_cues for rule in pack.rules.values() if rule.statement_cues}
+        self.solution_topics = frozenset(rule.id for rule in pack.rules.values() if rule.about_the_solution)
         self.flag_sizes: dict[str, int] = {}
         self.flags = {f.id: (rule, f) for rule in pack.rules.values() for f in rule.red_flags}
         self.match_keys: dict[int, tuple] = {}  # match id -> parsed key, filled as matches appear
@@ -297,6 +311,7 @@ class CompiledRules:
             pending[f"X|{rule.id}"] += ev.exclude
             for co in ev.cooccur:
                 self.cooccur_sizes[f"{rule.id}|{co.name}"] = len(co.all)
+                self.cooccur_windows[f"{rule.id}|{co.name}"] = co.within or COOCCUR_WINDOW
                 for gi, group in enumerate(co.all):
                     pending[f"C|{rule.id}|{co.name}|{gi}"] += group
             for tp in ev.patterns:
@@ -365,6 +380,7 @@ class CompiledRules:
                 hit.excluded.add(a)
             elif kind == "C":
                 hit.groups[b].add(gi)
+                hit.group_spans[b].append((start, end, gi))
                 hit.names[a].append((start, end))
             elif kind == "RC":
                 hit.flag_groups[b].add(gi)
@@ -401,7 +417,8 @@ class CompiledRules:
     def _strong_topics(self, hit: SentenceHit) -> set[str]:
         topics = set(hit.terms) | set(hit.patterns)
         for key, groups in hit.groups.items():
-            if len(groups) == self.cooccur_sizes[key]:
+            if len(groups) == self.cooccur_sizes[key] and (key in hit.inherited or _close_together(
+                    hit.group_spans[key], len(groups), self.cooccur_windows[key])):
                 topics.add(key.split("|")[0])
         return topics - hit.excluded
 
@@ -434,6 +451,9 @@ class CompiledRules:
                 texts.append(block.text[start:end] if start or end < len(block.text) else block.text)
         parts = list(batches(texts, self.joinable))
         lead_in = False  # a "The Contractor shall:" paragraph makes the list items after it obligations
+        # … and lends them its context: after "On termination the Supplier shall:", an item "return
+        # all Buyer Data" is about the end of the contract although it does not say so itself.
+        lead_groups: dict[str, set[int]] = {}
         for batch, doc in zip(parts, self.nlp.pipe(self._tokenized(batch) for batch in parts)):
             sents = Sentences.of(doc, batch)
             block_hits: dict[int, list[tuple[int, SentenceHit]]] = defaultdict(list)
@@ -442,12 +462,14 @@ class CompiledRules:
             last_sentence = {owner: si for si, owner in enumerate(sents.owners) if owner is not None}
             for bi in batch.indices:
                 block = blocks[bi]
-                if block.kind == "list_item" or block.kind == "table_cell":
-                    inherited = lead_in
-                else:
-                    inherited = False
+                # Lettered clauses ("(a)", "H.1.a.") are list items even when parsed as paragraphs.
+                item = block.kind in ("list_item", "table_cell") or (
+                    block.kind == "paragraph" and bool(cues.LETTERED_ITEM.match(block.text)))
+                inherited = lead_in if item else False
                 for si, hit in block_hits[bi]:
                     ai_sentences += hit.ai
+                    if inherited and lead_groups:
+                        _inherit_context(hit, lead_groups, self.cooccur_sizes)
                     strong = self._strong_topics(hit)
                     flags = self._flags(hit)
                     mentioned = (hit.mentions | strong) - hit.excluded
@@ -457,10 +479,33 @@ class CompiledRules:
                     form, why = self._form(passage, inherited)
                     if keep_sentences and len(passage.span) >= 4:
                         sentences.append(Sentence(passage.text.strip(), passage.start, passage.end, block,
-                                                  form == "substantive", why))
+                                                  form == "substantive", why, hit.ai))
+                    about_bids = None
+                    statements: dict[str, bool] = {}
                     for topic in mentioned:
                         substantive = topic in strong and form == "substantive"
-                        evidence[topic].append(self._evidence(topic, passage, substantive, why, hit))
+                        topic_why = why
+                        if substantive and topic in self.mention_statements:
+                            for cue in self.mention_statements[topic]:
+                                if cue not in statements:
+                                    statements[cue] = bool(cues.STATEMENT_CUES[cue].search(passage.text))
+                                if statements[cue]:
+                                    substantive, topic_why = False, f"only within a {cue.replace('-', ' ')}"
+                                    break
+                        if (not substantive and topic in strong and topic in self.statement_cues
+                                and why == "mentioned without a requirement"):
+                            for cue in self.statement_cues[topic]:
+                                if cue not in statements:
+                                    statements[cue] = bool(cues.STATEMENT_CUES[cue].search(passage.text))
+                                if statements[cue]:
+                                    substantive, topic_why = True, f"statement ({cue})"
+                                    break
+                        if substantive and topic in self.solution_topics:
+                            if about_bids is None:
+                                about_bids = cues.is_about_submissions(passage.text)
+                            if about_bids:
+                                substantive, topic_why = False, "about handling the bids, not the solution"
+                        evidence[topic].append(self._evidence(topic, passage, substantive, topic_why, hit))
                     for flag_id in sorted(flags):
                         # A provision against the buyer is often a plain statement ("We own all Output")
                         # or a refusal ("we have no obligation to keep your data"): only headings,
@@ -471,11 +516,17 @@ class CompiledRules:
                         ev = self._evidence(rule.id, passage, True, "red flag", hit,
                                             source=f"red-flag:{flag_id}")
                         red_flags.append(RedFlag(flag_id, rule.id, flag.title, flag.severity, ev))
-                if block.kind in ("paragraph", "heading"):
-                    lead_in = False
-                    if batch.texts[bi - batch.first].rstrip().endswith(":"):
-                        last = Passage.of(sents.span(doc, last_sentence[bi]), block, batch, bi, bases[bi])
-                        lead_in = self._form(last, False)[0] == "substantive"
+                if block.kind == "heading" or (block.kind == "paragraph" and not item):
+                    lead_in, lead_groups = False, {}
+                    text = batch.texts[bi - batch.first]  # the block, or its last piece
+                    if text.rstrip().endswith(":"):
+                        last_si = last_sentence[bi]
+                        last = Passage.of(sents.span(doc, last_si), block, batch, bi, bases[bi])
+                        lead_in = (self._form(last, False)[0] == "substantive"
+                                   or bool(cues.OBLIGATION_LEAD_IN.search(text)))
+                        if lead_in:
+                            lead_groups = {key: set(groups) for si, hit in block_hits[bi] if si == last_si
+                                           for key, groups in hit.groups.items()}
         return Findings(dict(evidence), red_flags, ai_sentences, sentences)
 
     def _tokenized(self, batch: Batch) -> Doc:
@@ -532,6 +583,33 @@ class CompiledRules:
             block_kind=block.kind,
             why=why if not matched else f"{why}; matched: {matched}",
         )
+
+
+def _inherit_context(hit: SentenceHit, lead_groups: dict[str, set[int]], sizes: dict[str, int]) -> None:
+    """Complete a list item's co-occurrences with the groups its lead-in paragraph matched.
+
+    Only a co-occurrence the item itself has begun inherits (it matched at least one group), and
+    only when the lead-in supplies all the rest: an item never gains a topic from the lead-in alone.
+    """
+    for key, own in list(hit.groups.items()):
+        borrowed = lead_groups.get(key)
+        if borrowed and len(own) < sizes[key] and len(own | borrowed) == sizes[key]:
+            hit.groups[key] = own | borrowed
+            hit.inherited.add(key)
+
+
+def _close_together(spans: list[tuple[int, int, int]], groups: int, window: int) -> bool:
+    """Whether some match of every group falls inside ``window`` tokens (spans are (start, end, group))."""
+    spans = sorted(spans)
+    for i, (first, _, _) in enumerate(spans):
+        seen: set[int] = set()
+        for start, end, group in spans[i:]:
+            if end - first > window:
+                break
+            seen.add(group)
+            if len(seen) == groups:
+                return True
+    return False
 
 
 def _parse_key(key: str) -> tuple[str, str, str, int]:

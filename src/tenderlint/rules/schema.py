@@ -29,10 +29,14 @@ class Source(_Strict):
 
 
 class CooccurrencePattern(_Strict):
-    """Evidence when one sentence contains a phrase from *every* group."""
+    """Evidence when one sentence contains a phrase from *every* group, close together."""
 
     name: str
     all: list[list[str]] = Field(min_length=2)
+    within: int | None = Field(
+        default=None, ge=2,
+        description="the phrases must fall within this many tokens of each other (default: the engine's "
+                    "clause-sized window; long contract sentences list unrelated matters side by side)")
 
 
 class TokenPattern(_Strict):
@@ -115,6 +119,30 @@ class Rule(_Strict):
     applies_to: Literal["rfp", "contract", "both"]
     ai_specific: bool = Field(
         default=False, description="only AI/ML/automated-decision documents can cover it; elsewhere at most weak"
+    )
+    only_in_solicitations: bool = Field(
+        default=False,
+        description="only a solicitation states it (how bids are scored, the problem to solve): in a "
+                    "document detected as a contract its words mean other things (mitigating factors, "
+                    "seeking an injunction), so they count as mentions there",
+    )
+    statement_cues: list[Literal["limitation-notice", "ai-nature"]] = Field(
+        default_factory=list,
+        description="plain statements that are provisions on this topic although they carry no modal duty: "
+                    "'limitation-notice' (outputs may be wrong or incomplete: COVERAGE.md counts such a notice "
+                    "as transparency, and as a disclaimer of accuracy for performance), 'ai-nature' (the "
+                    "vendor says its service is AI-powered: a disclosure of AI use)",
+    )
+    mention_in_statements: list[Literal["limitation-notice", "ai-nature"]] = Field(
+        default_factory=list,
+        description="statements that are at most mentions of this topic: a warning that outputs may be "
+                    "'incomplete, inaccurate, biased' is a notice of limitations, not a fairness commitment",
+    )
+    about_the_solution: bool = Field(
+        default=False,
+        description="the topic concerns the solution bought, so a provision about handling the bids "
+                    "(proposals destroyed, white papers reviewed) is only a mention: it governs the "
+                    "procurement, not the solution (COVERAGE.md)",
     )
     description: str = Field(min_length=20, description="what the rule checks, in our words")
     rationale: str = Field(min_length=20, description="why it matters to the buyer")

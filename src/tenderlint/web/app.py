@@ -4,6 +4,8 @@
 - ``POST /check``: multipart field ``file`` (and ``doc_type``) → the HTML gap report, with the
   same result as JSON and Markdown downloads embedded in the page.
 - ``POST /api/check``: the JSON report (the schema of ``check --format json``).
+- ``POST /compare`` and ``POST /api/compare``: a contract compared with its solicitation
+  (``web.compare_page``), with a marked-up copy of the contract to download.
 
 Confidential drafts: an upload is written to a private temporary folder only for the time of
 the check and removed when the request ends, also on errors; document text is never logged.
@@ -155,7 +157,9 @@ def create_app(max_upload_mb: float = 25, workers: int = 2, options: CheckOption
 
     @app.get("/", response_class=HTMLResponse)
     async def form() -> HTMLResponse:
-        return _page("form.html.j2", max_upload_mb=max_upload_mb)
+        from tenderlint.web.compare_page import MAX_CONTRACT_FILES
+
+        return _page("form.html.j2", max_upload_mb=max_upload_mb, max_contract_files=MAX_CONTRACT_FILES)
 
     @app.post("/check", response_class=HTMLResponse)
     async def check_html(request: Request) -> Response:
@@ -185,27 +189,17 @@ def create_app(max_upload_mb: float = 25, workers: int = 2, options: CheckOption
         status = 200 if not result.error else 500 if result.error["code"] == "internal" else 422
         return Response(render([result], "json"), status_code=status, media_type="application/json")
 
+    from tenderlint.web.compare_page import add_compare_routes
+
+    add_compare_routes(app, limit, max_upload_mb, options)
     return app
 
 
 async def _run_upload(request: Request, limit: int, options: CheckOptions, api: bool = False):
     """Receive the upload into a private temporary folder, check it, always remove it."""
-    length = request.headers.get("content-length")
-    allowance = limit + 64 * 1024  # the multipart envelope around the file
-    if length and length.isdigit() and int(length) > allowance:
+    limited = _limited(request, limit + 64 * 1024)  # the multipart envelope around the file
+    if limited is None:
         return _too_large(api, limit)
-    received = 0
-
-    async def limited_receive():
-        # Counts the body as it streams in, so a chunked upload without Content-Length is stopped too.
-        nonlocal received
-        message = await request.receive()
-        received += len(message.get("body", b""))
-        if received > allowance:
-            raise UploadTooLarge()
-        return message
-
-    limited = Request(request.scope, receive=limited_receive)
     folder = tempfile.mkdtemp(prefix="tenderlint-upload-")
     form = None
     try:
@@ -264,6 +258,26 @@ async def _run_upload(request: Request, limit: int, options: CheckOptions, api: 
         if form is not None:
             await form.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _limited(request: Request, allowance: int) -> Request | None:
+    """The request with its body counted as it streams in: reading past ``allowance`` bytes raises
+    UploadTooLarge, so a chunked upload without Content-Length is stopped too. None when the
+    Content-Length already says the body is over it."""
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > allowance:
+        return None
+    received = 0
+
+    async def limited_receive():
+        nonlocal received
+        message = await request.receive()
+        received += len(message.get("body", b""))
+        if received > allowance:
+            raise UploadTooLarge()
+        return message
+
+    return Request(request.scope, receive=limited_receive)
 
 
 def _replace_broken_pool(app: FastAPI, broken: Executor, kill: bool = False) -> None:

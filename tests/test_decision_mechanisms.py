@@ -1,0 +1,143 @@
+"""The decision mechanisms that hold on unseen wording (issue 11): each one on texts we wrote.
+
+- a red flag is a provision on its topic, so the topic is addressed (and still flagged);
+- co-occurring phrases count only within a clause-sized window of each other;
+- lettered clauses after an obligation lead-in inherit its form and its context;
+- handling of the bids (proposals destroyed, white papers reviewed) does not cover solution topics;
+- the solicitation-only topics are at most mentioned in a contract;
+- "Don't …" prohibitions in terms of service are provisions;
+- plain statements that outputs may be wrong (transparency, performance) or that the service is
+  AI-powered (AI disclosure) are provisions of vendor terms for the topics whose rules say so.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tenderlint.check import Checker, CheckOptions
+from tenderlint.document import Block, Document
+from tenderlint.nlp import get_pipeline
+from tenderlint.rules import cues
+from tenderlint.rules.engine import COOCCUR_WINDOW, compile_rules, judge_text
+from tenderlint.rules.loader import load_rule_pack
+
+
+@pytest.fixture(scope="module")
+def compiled():
+    return compile_rules(load_rule_pack(()))
+
+
+@pytest.fixture(scope="module")
+def checker() -> Checker:
+    return Checker(CheckOptions(use_model=False))
+
+
+def _document(*blocks: tuple[str, str]) -> Document:
+    at, located = 0, []
+    for kind, text in blocks:
+        located.append(Block(text=text, kind=kind, section=["1 Terms"], start=at))
+        at += len(text) + 2
+    return Document(path="<test>", sha256="", format="text", blocks=located)
+
+
+def _status(result, topic: str) -> str:
+    return next(t.status for t in result.topics if t.id == topic)
+
+
+def test_red_flag_makes_its_topic_addressed(checker):
+    # Only the red flag finds this training clause; the topic is addressed, against the buyer.
+    text = "We may use the content you submit and the outputs generated to train and improve our models."
+    result = checker.check_document(_document(("paragraph", text)), "contract")
+    data_rights = next(t for t in result.topics if t.id == "data-rights")
+    assert [f.topic for f in result.red_flags] == ["data-rights"]
+    assert data_rights.status == "covered" and data_rights.red_flag and data_rights.is_gap
+
+
+def test_cooccurrence_needs_its_phrases_close_together(compiled):
+    near = "The Contractor shall return all State data upon termination of the contract."
+    filler = " ".join(["routine", "reporting", "items", "such", "as", "timesheets"] * 8)
+    far = f"The Contractor shall return the keys, {filler}, and the contract may end by termination for data reasons."
+    assert "exit-transition" in judge_text(compiled, near)[0]
+    assert len(filler.split()) > COOCCUR_WINDOW
+    assert "exit-transition" not in judge_text(compiled, far)[0]
+
+
+def test_lettered_clauses_inherit_the_lead_in(checker):
+    lead = "Within thirty days after the agreement ends, the Provider will:"
+    item = "(a) delete every copy of the Customer Data it holds and confirm the deletion in writing;"
+    alone = checker.check_document(_document(("paragraph", item)), "contract")
+    listed = checker.check_document(_document(("paragraph", lead), ("paragraph", item)), "contract")
+    assert _status(alone, "decommissioning") != "covered"
+    assert _status(listed, "decommissioning") == "covered"
+
+
+def test_lead_in_does_not_lend_a_topic_to_an_unrelated_item(checker):
+    lead = "Within thirty days after the agreement ends, the Provider will:"
+    item = "(a) send a final invoice for the fees owed;"
+    listed = checker.check_document(_document(("paragraph", lead), ("paragraph", item)), "contract")
+    assert _status(listed, "decommissioning") != "covered"
+    assert _status(listed, "exit-transition") != "covered"
+
+
+@pytest.mark.parametrize("text", [
+    "When the evaluation is complete, the Agency will keep one copy of each proposal and destroy all other copies.",
+    "The Agency will review each white paper it receives and may examine records the offeror supplies.",
+])
+def test_handling_the_bids_does_not_cover_solution_topics(compiled, text):
+    assert cues.is_about_submissions(text)
+    covered, _, _ = judge_text(compiled, text)
+    assert not covered & {"decommissioning", "audit-logging"}
+
+
+def test_solution_provision_that_names_proposals_still_counts(compiled):
+    text = "Proposals must describe how the Contractor will destroy all State data at the end of the contract."
+    assert not cues.is_about_submissions(text)
+    assert "decommissioning" in judge_text(compiled, text)[0]
+
+
+def test_solicitation_topics_are_mentions_in_a_contract(checker):
+    text = "The Department seeks to reduce the time taken to answer benefit enquiries from five days to one."
+    document = _document(("paragraph", text))
+    assert _status(checker.check_document(document, "rfp"), "outcomes") == "covered"
+    assert _status(checker.check_document(document, "contract"), "outcomes") == "weak"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Don’t use the assistant to probe or attack the security of other systems.", True),
+    ("Do not share your account credentials with anyone.", True),
+    ("(b) never upload special categories of personal data.", True),
+    ("Donations to the programme are welcome.", False),
+])
+def test_prohibition_in_the_imperative_is_a_provision(text, expected):
+    norms = [token.norm_ for token in get_pipeline()(text)]
+    assert (cues.requirement_form(norms, text, []) == "prohibition") is expected
+
+
+@pytest.mark.parametrize("text,cue,expected", [
+    ("The assistant can make mistakes, so check what it tells you.", "limitation-notice", True),
+    ("Answers it generates may be incomplete or out of date.", "limitation-notice", True),
+    ("The assistant makes booking easier.", "limitation-notice", False),
+    ("Helpdesk Assist is an AI-powered service.", "ai-nature", True),
+    ("Replies are generated by a large language model.", "ai-nature", True),
+    ("Our staff attended an event on artificial intelligence.", "ai-nature", False),
+])
+def test_statement_cues(text, cue, expected):
+    assert bool(cues.STATEMENT_CUES[cue].search(text)) is expected
+
+
+def test_statement_counts_only_for_topics_that_take_it(checker):
+    text = "Replies from the assistant may be inaccurate or incomplete, and it may not work as intended."
+    ai_context = ("The service uses artificial intelligence. The AI model answers questions. "
+                  "A machine learning model ranks the replies.")
+    result = checker.check_document(_document(("paragraph", ai_context), ("paragraph", text)), "contract")
+    assert _status(result, "transparency") == "covered"
+    assert _status(result, "performance") == "covered"
+    assert _status(result, "data-quality") != "covered"
+
+
+def test_statements_count_only_in_vendor_terms(checker):
+    text = "Replies from the assistant may be inaccurate or incomplete, and it may not work as intended."
+    ai_context = ("The service uses artificial intelligence. The AI model answers questions. "
+                  "A machine learning model ranks the replies.")
+    document = _document(("paragraph", ai_context), ("paragraph", text))
+    assert _status(checker.check_document(document, "rfp"), "transparency") == "weak"
