@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from tenderlint.commands._common import EXIT_ERROR, user_errors, verbose_option
-from tenderlint.errors import TenderlintError, shown_path
+from tenderlint.errors import TenderlintError, error_line, shown_path
 
 
 @click.command("audit")
@@ -91,7 +91,7 @@ def audit(paths, manifest, db_path, jobs, report_path, csv_path, scheduler, time
             with _open_output(report_path) as handle:
                 handle.write(html)
     for path, code, message in failures:
-        click.echo(f"error[{code}]: {path}: {message}", err=True)
+        click.echo(error_line(code, path, message), err=True)
     if failures:
         sys.exit(EXIT_ERROR)
 
