@@ -7,7 +7,7 @@ PIP := $(BIN)/python -m pip
 DEMO_INPUT ?= examples/draft-rfp-ai-assistant.docx
 DEMO_REPORT ?= out/demo-report.html
 
-.PHONY: demo test install install-test bench docs clean
+.PHONY: demo test install install-test constraints bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,13 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(PIP) install --quiet .
 
+# The test environment uses the exact versions in constraints.txt, so a new release of a
+# dependency cannot change CI's outcome; a user's install keeps pyproject's lower bounds.
 install-test: $(BIN)/python
-	$(PIP) install --quiet '.[test]'
+	$(PIP) install --quiet -c constraints.txt '.[test]'
+
+constraints: install-test
+	$(BIN)/python tools/freeze_constraints.py > constraints.txt
 
 demo: install
 	@mkdir -p $(dir $(DEMO_REPORT))

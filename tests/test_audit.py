@@ -97,8 +97,11 @@ def test_audit_manifest_metadata_reaches_store_and_summary(tmp_path):
         assert set(data["trends"]["year"]) == {"2019", "2020"}
         assert set(data["trends"]["issuer"]) == {"City of Aldermoor", "Harbour County"}
         html = render_summary(store, summary.document_ids, pack.topic_ids, {t.id: t.name for t in pack.topics})
-        assert "Harbour County" in html and "data:image/png;base64," in html
+        assert "Harbour County" in html and html.count("<svg") == 4  # status bars, status map, two trends
+        assert "<title>Coverage by issuer</title>" in html and "data:image" not in html
+        assert "rfp-chatbot.md · privacy: covered" in html
         assert "http://" not in html and "https://" not in html
+        assert "matplotlib" not in sys.modules
 
 
 def _run_cli(args: list[str], **kwargs) -> subprocess.Popen:
@@ -210,3 +213,98 @@ def test_audit_retries_an_internal_failure_but_not_a_final_one(tmp_path):
         assert paths == 2
         third = audit(inputs, store, OPTIONS, jobs=1)
         assert (third.checked, third.skipped) == (0, 2)
+
+
+def test_audit_with_another_type_rechecks_and_keeps_both(tmp_path):
+    root = tmp_path / "docs"
+    root.mkdir()
+    (root / "rfp.md").write_text(DOCS["2019/rfp-chatbot.md"])
+    with ResultStore(tmp_path / "audit.sqlite") as store:
+        first = audit(discover([str(root)]), store, OPTIONS, jobs=1)
+        as_contract = audit(discover([str(root)]), store, CheckOptions(use_model=False, doc_type="contract"), jobs=1)
+        again = audit(discover([str(root)]), store, CheckOptions(use_model=False, doc_type="contract"), jobs=1)
+        rows = {r["doc_type_reason"]: r["doc_type"] for r in store.documents()}
+    assert (first.checked, as_contract.checked, as_contract.skipped) == (1, 1, 0)
+    assert (again.checked, again.skipped) == (0, 1)
+    assert rows["set by the user (--type)"] == "contract" and len(rows) == 2
+
+
+def _version_1_database(path: Path) -> None:
+    """A database as tenderlint wrote it before the key carried the requested type."""
+    from tenderlint.store import SCHEMA
+
+    con = sqlite3.connect(path)
+    con.executescript(SCHEMA)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    for key, doc_type, reason in [("aaa|0.1|r|m", "contract", "set by the user (--type)"),
+                                  ("bbb|0.1|r|m", "rfp", "solicitation wording: 'offerors'"),
+                                  ("path:/x.pdf|0.1|r|m", None, None)]:
+        con.execute("INSERT INTO documents (key, path, doc_type, doc_type_reason, tool_version, rules_version, "
+                    "model_version) VALUES (?, 'p', ?, ?, '0.1', 'r', 'm')", (key, doc_type, reason))
+    con.commit()
+    con.close()
+
+
+def test_store_upgrades_version_1_keys_with_the_requested_type(tmp_path):
+    db = tmp_path / "old.sqlite"
+    _version_1_database(db)
+    with ResultStore(db) as store:
+        keys = sorted(r["key"] for r in store.documents())
+        version = store.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
+        assert store.find("aaa|0.1|r|m|contract") is not None
+    assert keys == ["aaa|0.1|r|m|contract", "bbb|0.1|r|m|auto", "path:/x.pdf|0.1|r|m|auto"]
+    assert version == "2"
+    with ResultStore(db) as store:  # opening again changes nothing
+        assert sorted(r["key"] for r in store.documents()) == keys
+
+
+def test_store_refuses_a_database_from_a_newer_tenderlint(tmp_path):
+    from tenderlint.errors import TenderlintError
+
+    db = tmp_path / "new.sqlite"
+    with ResultStore(db) as store:
+        store.db.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
+    with pytest.raises(TenderlintError) as raised:
+        ResultStore(db)
+    assert raised.value.code == "usage" and "newer tenderlint" in raised.value.message
+
+
+def _fake_worker(started, conn, options):
+    """A worker that answers at once, except the first one launched, which never gets ready."""
+    import time as clock
+
+    from tenderlint.results import DocumentResult
+
+    with started.get_lock():
+        index = started.value
+        started.value += 1
+    if index == 0:
+        clock.sleep(60)
+        return
+    conn.send("ready")
+    while (path := conn.recv()) is not None:
+        clock.sleep(0.05)
+        conn.send((DocumentResult(path=path), 0.05))
+
+
+def test_audit_startup_limit_is_per_worker_not_renewed_by_results(monkeypatch):
+    import functools
+    import multiprocessing
+
+    import tenderlint.audit as audit_module
+    from tenderlint.audit import AuditInput, run_local
+    from tenderlint.errors import TenderlintError
+
+    context = multiprocessing.get_context("fork")
+    started = context.Value("i", 0)
+    monkeypatch.setattr(audit_module, "_process_context", lambda: context)
+    monkeypatch.setattr(audit_module, "_worker_main", functools.partial(_fake_worker, started))
+    results = []
+    jobs = [AuditInput(f"doc-{i}.md", None) for i in range(200)]  # 10 s of answers from the good worker
+    begun = time.monotonic()
+    with pytest.raises(TenderlintError) as raised:
+        run_local(jobs, OPTIONS, workers=2, timeout=30, startup_limit=1.5,
+                  on_result=lambda job, result, seconds: results.append(job.path))
+    assert raised.value.code == "internal" and "could not start" in raised.value.message
+    assert 0 < len(results) < 200, "the good worker's results flowed, and did not keep the stuck one alive"
+    assert time.monotonic() - begun < 8

@@ -159,3 +159,5 @@ def test_model_evidence_is_located_in_requirement_sentences():
         assert ev.page == 3 and ev.section == ["4 Requirements"]
         assert document.text[ev.start:ev.end].strip() == ev.quote
         assert 0.0 < ev.score <= 1.0
+    rule_hits = [e for t in result.topics for e in t.evidence if e.source != "model"]
+    assert rule_hits and all(e.strength == "mention" and "set aside" in e.why for e in rule_hits)

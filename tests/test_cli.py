@@ -197,6 +197,18 @@ def test_cli_check_fail_on_select_ignore_and_waivers(tmp_path):
     assert not {"sustainability", "exit-transition"} & {g["id"] for g in ignored["gaps"]}
     unknown = run("check", DRAFT_RFP, "--select", "nonsense")
     assert unknown.exit_code == 2
+    # Of privacy (covered), data-quality (a medium gap) and sustainability (a low gap), only gaps at or
+    # above --fail-on fail the check; the same threshold set in the configuration does the same.
+    selected = ("--select", "privacy,data-quality,sustainability", "--no-model")
+    assert run("check", DRAFT_RFP, *selected, "--fail-on", "high").exit_code == 0
+    assert run("check", DRAFT_RFP, *selected, "--fail-on", "medium").exit_code == 1
+    assert run("check", DRAFT_RFP, "--select", "privacy,sustainability", "--no-model", "--fail-on", "medium").exit_code == 0
+    assert run("check", DRAFT_RFP, "--select", "privacy,sustainability", "--no-model", "--fail-on", "low").exit_code == 1
+    strict = tmp_path / "strict.toml"
+    strict.write_text('fail-on = "high"\n')
+    assert run("check", DRAFT_RFP, *selected, "--config", strict).exit_code == 0
+    assert run("check", DRAFT_RFP, *selected, "--config", strict, "--fail-on", "medium").exit_code == 1
+    assert run("check", DRAFT_RFP, *selected, "--fail-on", "severe").exit_code == 2
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
@@ -206,3 +218,15 @@ def test_cli_check_writes_every_format_to_a_file(tmp_path, fmt):
     assert result.exit_code == 0 and out.exists()
     text = out.read_text()
     assert "privacy" in text.lower() and "\x1b[" not in text
+
+
+def test_train_without_the_train_extra_is_one_coded_line(tmp_path, monkeypatch):
+    """scikit-learn and skops come with the `train` extra; without them train says so and writes nothing."""
+    monkeypatch.setitem(sys.modules, "sklearn", None)  # as if not installed: importing it raises ImportError
+    monkeypatch.setitem(sys.modules, "skops", None)
+    result = CliRunner().invoke(main, ["train", "--out", str(tmp_path / "models")])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert lines == ["error[usage]: training needs scikit-learn and skops, which a check does not: "
+                     "pip install 'tenderlint[train]'"]
+    assert not (tmp_path / "models").exists()

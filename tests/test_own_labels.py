@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tenderlint.results import DOC_TYPES as DOCUMENT_TYPES
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 LABELS_CSV = REPO_ROOT / "corpus" / "labels" / "tenders.csv"
 LABELS_README = REPO_ROOT / "corpus" / "labels" / "README.md"
@@ -26,7 +28,7 @@ TENDERS_DIR = REPO_ROOT.parent / "shared" / "documents" / "tenders"
 
 COLUMNS = ["file", "doc_type", "topic", "status", "page", "section", "note"]
 STATUSES = {"covered", "weak", "missing", "red-flag"}
-DOC_TYPES = {"rfp", "contract"}
+DOC_TYPES = set(DOCUMENT_TYPES)
 PAGED_SUFFIXES = {".pdf"}
 SECTION_TRAIL_SEPARATOR = " > "
 MAX_NOTE_CHARS = 160

@@ -50,3 +50,30 @@ def test_wheel_contains_rules_models_templates_and_schema(tmp_path):
     assert "tenderlint/report/templates/report.html.j2" in names
     assert "tenderlint/web/templates/form.html.j2" in names
     assert not any(n.startswith("tenderlint/_data/corpus") or n.startswith("corpus/") for n in names)
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+    metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    requires = [line.split(":", 1)[1].strip() for line in metadata.splitlines() if line.startswith("Requires-Dist:")]
+    # A check needs neither scikit-learn nor skops, nor matplotlib: they come only with extras.
+    for name in ("scikit-learn", "skops", "matplotlib"):
+        assert all("extra ==" in r for r in requires if r.startswith(name)), name
+    assert any(r.startswith("numpy") and "extra" not in r for r in requires)
+
+
+def test_constraints_pin_every_declared_dependency_exactly():
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = project["dependencies"] + [r for reqs in project["optional-dependencies"].values() for r in reqs]
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[canonicalize_name(name)] = version
+    for requirement in map(Requirement, declared):
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{name} is declared in pyproject.toml but not pinned in constraints.txt"
+        assert requirement.specifier.contains(pins[name], prereleases=True), f"{name}=={pins[name]} breaks {requirement}"
+    assert "-c constraints.txt" in (ROOT / "Makefile").read_text(encoding="utf-8")

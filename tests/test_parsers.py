@@ -201,6 +201,41 @@ def test_plain_text_numbered_headings_and_encodings(tmp_path: Path):
         assert doc.blocks[-1].section == ["1 Scope", "1.1 Hosting"]
 
 
+# Clauses we wrote, in the legacy code pages their languages were long saved in.
+LEGACY_TEXTS = [
+    ("iso-8859-2", "1 Ochrona danych\n\nWykonawca zapewni ochronę danych osobowych przez cały okres trwania umowy. "
+                   "Zamawiający ma prawo do audytu systemu sztucznej inteligencji raz w roku.\n"),
+    ("iso-8859-2", "1 Ochrana údajů\n\nDodavatel zajistí ochranu osobních údajů po celou dobu trvání smlouvy. "
+                   "Zadavatel má právo jednou ročně přezkoumat systém umělé inteligence.\n"),
+    ("cp1251", "1 Защита данных\n\nИсполнитель обязан обеспечить защиту персональных данных в течение всего срока "
+               "действия договора. Заказчик вправе проверять систему искусственного интеллекта один раз в год.\n"),
+    ("koi8-r", "1 Защита данных\n\nИсполнитель обязан обеспечить защиту персональных данных в течение всего срока "
+               "действия договора. Заказчик вправе проверять систему искусственного интеллекта один раз в год.\n"),
+    ("cp1252", "1 Données\n\nLe titulaire doit protéger les données personnelles pendant toute la durée du marché. "
+               "L'acheteur a le droit de contrôler le système une fois par an.\n"),
+]
+
+
+@pytest.mark.parametrize(("encoding", "text"), LEGACY_TEXTS, ids=["polish-latin2", "czech-latin2", "russian-cp1251",
+                                                                  "russian-koi8r", "french-cp1252"])
+def test_plain_text_legacy_encodings_decode_right(tmp_path: Path, encoding: str, text: str):
+    path = tmp_path / "clause.txt"
+    path.write_bytes(text.encode(encoding))
+    doc = parse(path)
+    body = text.split("\n\n", 1)[1].strip()
+    assert doc.blocks[-1].text == body
+    assert "\ufffd" not in doc.text
+
+
+def test_decode_text_utf8_cut_inside_its_last_character_stays_utf8():
+    from tenderlint.parsers.text import decode_text
+
+    data = "Żółć and données — café".encode("utf-8")
+    assert decode_text(data[:-1]) == "Żółć and données — caf"
+    cut = "Ochrona danych: zamawiający ".encode("utf-8") + "ż".encode("utf-8")[:1]
+    assert decode_text(cut) == "Ochrona danych: zamawiający "
+
+
 def test_detect_format_uses_bytes_not_suffix(tmp_path: Path, tender_pdf: Path):
     renamed = tmp_path / "looks-like.docx"
     renamed.write_bytes(tender_pdf.read_bytes())

@@ -15,10 +15,8 @@ from tenderlint.decide import PerFileSelection, Selection, decide
 from tenderlint.document import Document
 from tenderlint.doctype import detect_doc_type
 from tenderlint.errors import TenderlintError, shown_path
-from tenderlint.results import DocumentResult
+from tenderlint.results import REQUESTED_DOC_TYPES, DocumentResult
 from tenderlint.rules.loader import RulePack, load_rule_pack
-
-DOC_TYPES = ("auto", "rfp", "contract")
 
 
 @dataclass
@@ -55,14 +53,22 @@ def parse_file(path: str | Path, options: CheckOptions) -> Document | DocumentRe
     return document
 
 
+def rule_hits_as_mentions(findings):
+    """``findings`` with every rule hit kept only as a mention: the model-alone run of the ablation."""
+    why = "rule evidence set aside (evidence from the model only)"
+    return replace(findings, evidence={
+        topic: [replace(ev, strength="mention", why=f"{ev.why}; {why}" if ev.why else why) for ev in evs]
+        for topic, evs in findings.evidence.items()})
+
+
 def validated_rule_pack(options: CheckOptions) -> RulePack:
     """The options' rule pack, once the options are known to be usable (a usage error otherwise).
 
     Cheap (no spaCy): the check command calls it before it starts parsing, so a mistyped topic is
     reported at once rather than after a long PDF has been read.
     """
-    if options.doc_type not in DOC_TYPES:
-        raise TenderlintError("usage", f"--type must be one of {', '.join(DOC_TYPES)}")
+    if options.doc_type not in REQUESTED_DOC_TYPES:
+        raise TenderlintError("usage", f"--type must be one of {', '.join(REQUESTED_DOC_TYPES)}")
     pack = load_rule_pack(tuple(options.rules_dirs))
     options.selection = resolved_selection(pack, options.selection)
     return pack
@@ -160,22 +166,22 @@ class Checker:
     def check_document(self, document: Document, doc_type: str | None = None) -> DocumentResult:
         started = time.perf_counter()
         doc_type = doc_type or self.options.doc_type
-        if doc_type not in DOC_TYPES:
-            raise TenderlintError("usage", f"document type must be one of {', '.join(DOC_TYPES)}")
+        if doc_type not in REQUESTED_DOC_TYPES:
+            raise TenderlintError("usage", f"document type must be one of {', '.join(REQUESTED_DOC_TYPES)}")
         if doc_type == "auto":
             doc_type, reason = detect_doc_type(document)
         else:
             reason = "set by the user (--type)"
         findings = self.rules.find(document, keep_sentences=self.model is not None)
         matched = time.perf_counter()
-        model_evidence, demoted = {}, {}
+        model_evidence = {}
         if self.model is not None and "model" in self.options.evidence_from:
-            model_evidence, demoted = self.model.evidence(document, findings, self.ai_topics)
+            model_evidence = self.model.evidence(document, findings, self.ai_topics)
         if "rules" not in self.options.evidence_from:
-            demoted = {topic: {(e.start, e.end) for e in evs} for topic, evs in findings.evidence.items()}
+            findings = rule_hits_as_mentions(findings)
         warnings = list(document.warnings)
         selection = self.selection_for(document, warnings)
-        topics, red_flags = decide(self.pack, findings, doc_type, selection, model_evidence, demoted)
+        topics, red_flags = decide(self.pack, findings, doc_type, selection, model_evidence)
         from tenderlint.locations import locate_evidence
 
         locate_evidence(document, [ev for topic in topics for ev in topic.evidence] + [f.evidence for f in red_flags])

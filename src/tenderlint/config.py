@@ -31,12 +31,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tenderlint.errors import TenderlintError
+from tenderlint.results import REQUESTED_DOC_TYPES, SEVERITIES
 
 if TYPE_CHECKING:
     from tenderlint.check import CheckOptions
     from tenderlint.rules.loader import RulePack
 
-SEVERITIES = ("high", "medium", "low")
 KNOWN_KEYS = {"select", "ignore", "rules", "fail-on", "type", "severity", "waivers", "per-file"}
 PER_FILE_KEYS = {"glob", "ignore", "waivers"}
 
@@ -124,7 +124,7 @@ def _parse(path: Path, data: dict) -> Config:
             raise bad("fail-on", f"must be one of {', '.join(SEVERITIES)}")
         config.fail_on = data["fail-on"]
     if "type" in data:
-        if data["type"] not in ("auto", "rfp", "contract"):
+        if data["type"] not in REQUESTED_DOC_TYPES:
             raise bad("type", "must be auto, rfp or contract")
         config.doc_type = data["type"]
     for key, attr in (("severity", "severity"), ("waivers", "waivers")):

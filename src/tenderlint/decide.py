@@ -82,12 +82,10 @@ def decide(
     doc_type: str,
     selection: Selection | None = None,
     model_evidence: dict[str, list[Evidence]] | None = None,
-    demoted: dict[str, set[tuple[int, int]]] | None = None,
 ) -> tuple[list[TopicResult], list[RedFlag]]:
     """One TopicResult per topic in the pack (taxonomy order) and the red flags found."""
     selection = selection or Selection()
     model_evidence = model_evidence or {}
-    demoted = demoted or {}
     flagged_topics = {flag.topic for flag in findings.red_flags}
     flag_evidence: dict[str, list[Evidence]] = {}
     for flag in findings.red_flags:
@@ -96,10 +94,6 @@ def decide(
     for topic in pack.topics:
         rule = pack.rules[topic.id]
         evidence = list(findings.evidence.get(topic.id, []))
-        # The model may say a rule hit is boilerplate: keep it, but only as a mention.
-        for i, ev in enumerate(evidence):
-            if ev.strength == "substantive" and (ev.start, ev.end) in demoted.get(topic.id, set()):
-                evidence[i] = _as_mention(ev, "the classifier judged it boilerplate")
         evidence += model_evidence.get(topic.id, [])
         # A provision against the buyer addresses the topic: its evidence joins the topic's own.
         known = {(ev.start, ev.end) for ev in evidence if ev.strength == "substantive"}

@@ -7,12 +7,18 @@ audit store and the web page. They carry no rendering logic.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
+# The vocabularies every stage shares, each defined here once.
 Status = Literal["covered", "weak", "missing", "waived"]
-STATUSES: tuple[str, ...] = ("covered", "weak", "missing", "waived")
-SEVERITIES: tuple[str, ...] = ("high", "medium", "low")
-SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+STATUSES: tuple[str, ...] = get_args(Status)
+Severity = Literal["high", "medium", "low"]  # most severe first
+SEVERITIES: tuple[str, ...] = get_args(Severity)
+SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+DocType = Literal["rfp", "contract"]  # a solicitation (RFP, RFQ, SOW...) or a contract (agreement, terms)
+DOC_TYPES: tuple[str, ...] = get_args(DocType)
+# What a user may ask for (--type, the configuration's type, the web form): a type, or detection.
+REQUESTED_DOC_TYPES: tuple[str, ...] = ("auto", *DOC_TYPES)
 
 
 @dataclass

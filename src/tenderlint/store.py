@@ -3,7 +3,8 @@
 Schema (documented in docs/audit-store.md):
 
 - ``runs``: one row per ``tenderlint audit`` run — versions of tool, rules and model, timings.
-- ``documents``: one row per document *content* (sha256) and rule/model versions: format,
+- ``documents``: one row per document *content* (sha256), rule/model versions and requested
+  document type (``--type``): format,
   type, pages, words, language, manifest metadata (JSON), error code and message.
 - ``document_paths``: every path seen with that content (the same file in two folders).
 - ``topic_results``: status per topic per document, with the reason.
@@ -21,9 +22,11 @@ import sqlite3
 import time
 from pathlib import Path
 
+from tenderlint.errors import TenderlintError
 from tenderlint.results import DocumentResult
 
-SCHEMA_VERSION = 1
+# Version 2: the document key ends with the requested document type (auto, rfp, contract).
+SCHEMA_VERSION = 2
 # Failures that say nothing final about the document (a bug, a crashed worker): the next audit
 # run checks such a document again instead of skipping it as done.
 RETRIED_ERRORS = ("internal",)
@@ -45,7 +48,7 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE TABLE IF NOT EXISTS documents (
     id INTEGER PRIMARY KEY,
-    key TEXT NOT NULL UNIQUE,            -- sha256 (or path when unreadable) + versions
+    key TEXT NOT NULL UNIQUE,            -- sha256 (or path when unreadable) + versions + requested type
     path TEXT NOT NULL,                  -- the first path this content was found at
     sha256 TEXT,
     format TEXT,
@@ -109,9 +112,23 @@ CREATE INDEX IF NOT EXISTS red_flags_document ON red_flags(document_id);
 """
 
 
-def document_key(sha256: str | None, path: str, versions: dict[str, str]) -> str:
+def document_key(sha256: str | None, path: str, versions: dict[str, str], doc_type: str) -> str:
+    """The identity of one judgement: content, the versions that judged it and the type asked for."""
     identity = sha256 or f"path:{path}"
-    return f"{identity}|{versions['tool']}|{versions['rules']}|{versions['model']}"
+    return f"{identity}|{versions['tool']}|{versions['rules']}|{versions['model']}|{doc_type}"
+
+
+# The reason check.py stores when the user set the type; any other reason means it was detected.
+_USER_TYPE_REASON = "set by the user (--type)"
+
+
+def _migrate_1_to_2(db: sqlite3.Connection) -> None:
+    """Version-1 keys lack the requested type: recover it from the stored reason (auto otherwise)."""
+    db.execute("UPDATE documents SET key = key || '|' || CASE WHEN doc_type_reason = ? AND doc_type IS NOT NULL "
+               "THEN doc_type ELSE 'auto' END", (_USER_TYPE_REASON,))
+
+
+MIGRATIONS = {1: _migrate_1_to_2}
 
 
 class ResultStore:
@@ -126,7 +143,27 @@ class ResultStore:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(SCHEMA)
-        self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        self._upgrade()
+
+    def _upgrade(self) -> None:
+        """Bring an older database up to ``SCHEMA_VERSION`` in one transaction; refuse a newer one."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            version = SCHEMA_VERSION if row is None else int(row["value"])
+            if version > SCHEMA_VERSION:
+                raise TenderlintError("usage", f"{self.path}: the audit database was written by a newer tenderlint "
+                                               f"(schema {version}; this one reads up to {SCHEMA_VERSION})")
+            while version < SCHEMA_VERSION:
+                MIGRATIONS[version](db)
+                version += 1
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(version),))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            self.db.close()
+            raise
 
     def close(self) -> None:
         self.db.close()

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from tenderlint.classify.corpus import Passage, corpus_hash, load_passages
+from tenderlint.errors import TenderlintError
 
 MODEL_FILE = "topic-classifier.skops"
 CARD_FILE = "card.json"
@@ -208,7 +209,21 @@ def model_readme(card: dict) -> str:
     return "\n".join(lines)
 
 
+def require_training_libraries() -> None:
+    """Raise ``usage`` naming the ``train`` extra when scikit-learn or skops is not installed."""
+    missing = []
+    for module, package in (("sklearn", "scikit-learn"), ("skops", "skops")):
+        try:
+            __import__(module)
+        except ImportError:
+            missing.append(package)
+    if missing:
+        raise TenderlintError("usage", f"training needs {' and '.join(missing)}, which a check does not: "
+                                       "pip install 'tenderlint[train]'")
+
+
 def train_from_corpus(corpus: Path, topics: list[str], out: Path, seed: int = 13, folds: int = 5) -> dict:
+    require_training_libraries()
     passages = load_passages(corpus / "passages", topics)
     result = train(topics, passages, seed=seed, folds=folds)
     save(result, out)

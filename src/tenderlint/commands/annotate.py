@@ -16,13 +16,14 @@ from tenderlint.commands._common import (
     write_output,
 )
 from tenderlint.errors import TenderlintError, error_line, shown_path
+from tenderlint.results import REQUESTED_DOC_TYPES
 
 
 @click.command("annotate")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the annotated copy (the original is never changed).")
-@click.option("--type", "doc_type", type=click.Choice(["auto", "rfp", "contract"]), default=None,
+@click.option("--type", "doc_type", type=click.Choice(REQUESTED_DOC_TYPES), default=None,
               help="Document type; auto detects solicitation vs contract.  [default: auto]")
 @check_option_decorators
 @user_errors

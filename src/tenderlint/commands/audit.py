@@ -10,6 +10,7 @@ import click
 
 from tenderlint.commands._common import EXIT_ERROR, user_errors, verbose_option
 from tenderlint.errors import TenderlintError, error_line, shown_path
+from tenderlint.results import REQUESTED_DOC_TYPES
 
 
 @click.command("audit")
@@ -28,7 +29,7 @@ from tenderlint.errors import TenderlintError, error_line, shown_path
               help="Run the checks on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=300, show_default=True,
               help="Seconds one document may take before it is stopped and recorded as a failure.")
-@click.option("--type", "doc_type", type=click.Choice(["auto", "rfp", "contract"]), default=None,
+@click.option("--type", "doc_type", type=click.Choice(REQUESTED_DOC_TYPES), default=None,
               help="Document type for every document.  [default: the configuration's, else auto]")
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               help="An extra folder of rule files (repeatable).")

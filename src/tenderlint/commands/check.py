@@ -10,8 +10,7 @@ import click
 from tenderlint.budget import DEFAULT_TIMEOUT
 from tenderlint.commands._common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, output_complete, user_errors, verbose_option
 from tenderlint.errors import TenderlintError, error_line, shown_path
-
-SEVERITY_ORDER = ("high", "medium", "low")
+from tenderlint.results import REQUESTED_DOC_TYPES, SEVERITIES, SEVERITY_RANK
 
 
 def _topic_list(values: tuple[str, ...]) -> list[str]:
@@ -35,7 +34,7 @@ def _parse_ahead(path: Path, options):
 # (No click check of the paths: a missing file, a directory or a FIFO gets its own coded error
 # line while the other files are still checked.)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--type", "doc_type", type=click.Choice(["auto", "rfp", "contract"]), default=None,
+@click.option("--type", "doc_type", type=click.Choice(REQUESTED_DOC_TYPES), default=None,
               help="Document type; auto detects solicitation vs contract and shows why.  [default: auto]")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "json", "sarif", "github"]),
               default="text", show_default=True,
@@ -44,7 +43,7 @@ def _parse_ahead(path: Path, options):
               help="Write the report to this file instead of standard output.")
 @click.option("--select", multiple=True, metavar="TOPICS", help="Only expect these topics (comma-separated).")
 @click.option("--ignore", multiple=True, metavar="TOPICS", help="Never expect these topics (comma-separated).")
-@click.option("--fail-on", type=click.Choice(SEVERITY_ORDER), default=None,
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Lowest gap severity that makes the exit status 1.  [default: low]")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when gaps are found (errors still exit 2).")
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
@@ -126,6 +125,6 @@ def check(files, doc_type, fmt, output, select, ignore, fail_on, exit_zero, rule
     output_complete()
     if errors:
         sys.exit(EXIT_ERROR)
-    threshold = SEVERITY_ORDER.index(fail_on or config.fail_on or "low")
-    failing = [g for r in results for g in r.gaps if SEVERITY_ORDER.index(g.severity) <= threshold]
+    threshold = SEVERITY_RANK[fail_on or config.fail_on or SEVERITIES[-1]]
+    failing = [g for r in results for g in r.gaps if SEVERITY_RANK[g.severity] <= threshold]
     sys.exit(EXIT_OK if exit_zero or not failing else EXIT_FINDINGS)

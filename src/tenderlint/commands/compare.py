@@ -17,8 +17,8 @@ from tenderlint.commands._common import (
     user_errors,
     write_output,
 )
-from tenderlint.commands.check import SEVERITY_ORDER
 from tenderlint.errors import TenderlintError, error_line
+from tenderlint.results import SEVERITIES, SEVERITY_RANK
 
 
 @click.command("compare")
@@ -32,7 +32,7 @@ from tenderlint.errors import TenderlintError, error_line
 @click.option("--annotate-contract", type=click.Path(path_type=Path), default=None, metavar="OUT",
               help="Write a copy of the contract (DOCX or PDF) with the findings as comments; with several "
                    "contract files, OUT is a folder that receives a copy of each.")
-@click.option("--fail-on", type=click.Choice(SEVERITY_ORDER), default=None,
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Lowest severity of a dropped, weakened or against-the-buyer topic that makes the exit "
                    "status 1.  [default: low]")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when topics are dropped (errors still exit 2).")
@@ -76,8 +76,8 @@ def compare(solicitation, contracts, fmt, output, annotate_contract, select, ign
     output_complete()
     if errors:
         sys.exit(EXIT_ERROR)
-    threshold = SEVERITY_ORDER.index(fail_on or config.fail_on or "low")
-    failing = [t for t in comparison.findings if SEVERITY_ORDER.index(t.severity) <= threshold]
+    threshold = SEVERITY_RANK[fail_on or config.fail_on or SEVERITIES[-1]]
+    failing = [t for t in comparison.findings if SEVERITY_RANK[t.severity] <= threshold]
     sys.exit(EXIT_OK if exit_zero or not failing else EXIT_FINDINGS)
 
 

@@ -310,12 +310,38 @@ def is_page_number(text: str) -> bool:
     return bool(_PAGE_NUMBER.match(text.strip()))
 
 
+@dataclass(slots=True)
+class LineFacts:
+    """What classification and assembly consult about one kept line, all known before either runs."""
+
+    line: Line
+    width: int  # a full line on this line's page, in characters
+    on_toc_page: bool
+    with_leader: bool
+    in_row: bool  # shares its baseline with another line: a table cell, not a heading
+    bullet: bool
+    starts_item: bool  # a bullet or an enumeration mark
+    guess: HeadingGuess | None
+    gap_before: bool
+
+
+@dataclass(slots=True)
+class ReadingOrder:
+    """The lines left once furniture is dropped, with their facts, and the furniture lines kept once."""
+
+    facts: list[LineFacts]
+    furniture_before: dict[int, list[Line]]  # position in facts -> header/footer lines kept as blocks there
+
+
 class LayoutReader:
-    """Rebuilds blocks from the lines of all pages of one PDF."""
+    """Rebuilds blocks from the lines of all pages of one PDF.
+
+    Three steps, each a function of the previous one's result: the reading order (lines and
+    their facts), one classification per line, and the assembly of blocks with the section trail.
+    """
 
     def __init__(self, pages: list[Page]):
         self.pages = pages
-        self._outermost: set[int] = set()
         self._heights = {page.number: page.height for page in pages}
         self.geometry = any(line.top is not None for page in pages for line in page.lines)
         self.body_size = self._body_size()
@@ -343,18 +369,19 @@ class LayoutReader:
 
     # -- running headers and footers -------------------------------------
 
-    def _band_lines(self, page: Page) -> list[tuple[int, Line]]:
+    def _band_lines(self, page: Page) -> tuple[list[tuple[int, Line]], set[int]]:
+        """The page's header and footer band lines, and the ids of each band's outermost line."""
         indexed = list(enumerate(page.lines))
         if self.geometry and page.height:
             placed = [(i, line) for i, line in indexed if line.top is not None]
             by_top = sorted(placed, key=lambda item: -item[1].top)
             top_band = [item for item in by_top[:FURNITURE_LINES] if item[1].top >= page.height * (1 - FURNITURE_BAND)]
             bottom_band = [item for item in by_top[::-1][:FURNITURE_LINES] if item[1].bottom <= page.height * FURNITURE_BAND]
-            # Mark the outermost line of each band: only there may a lone leading token identify a running head.
-            self._outermost = {id(band[0][1]) for band in (top_band, bottom_band) if band}
-            return top_band + bottom_band
+            # Only on a band's outermost line may a lone leading token identify a running head.
+            outermost = {id(band[0][1]) for band in (top_band, bottom_band) if band}
+            return top_band + bottom_band, outermost
         # Without positions only the first and last lines can be furniture.
-        return indexed[:2] + indexed[-2:] if len(indexed) > 4 else indexed[:1] + indexed[-1:]
+        return (indexed[:2] + indexed[-2:] if len(indexed) > 4 else indexed[:1] + indexed[-1:]), set()
 
     def find_furniture(self) -> tuple[set[tuple[int, int]], dict[tuple[int, int], str]]:
         """Lines to drop (page, index), and which of them to keep once as header/footer blocks."""
@@ -364,7 +391,8 @@ class LayoutReader:
         candidates: list[tuple[int, int, Line, list[tuple]]] = []
         drop: set[tuple[int, int]] = set()
         for page in self.pages:
-            for index, line in self._band_lines(page):
+            band, outermost = self._band_lines(page)
+            for index, line in band:
                 if is_page_number(line.text):
                     drop.add((page.number, index))
                     continue
@@ -382,7 +410,7 @@ class LayoutReader:
                     if len(prefix) >= 2 and any(sum(ch.isalpha() for ch in token) >= 3 for token in prefix):
                         keys.append(("prefix", edge, " ".join(prefix)))
                     lead = tokens[0]
-                    if id(line) in self._outermost and len(lead) >= 5 and _LOWER_ASCII.search(lead) and lead.strip("#"):
+                    if id(line) in outermost and len(lead) >= 5 and _LOWER_ASCII.search(lead) and lead.strip("#"):
                         # "GS00M02PDR0008 Section C" / "GS00M02PDR0008 J1 - Data ..." share only a document number.
                         keys.append(("lead", edge, lead))
                 for k in keys:
@@ -455,50 +483,45 @@ class LayoutReader:
         return len(text.split()) <= 12 and not text.endswith((".", ",", ";")) and not _BULLET.match(text) and text[:1].isupper() | text[:1].isdigit()
 
     def blocks(self) -> list[Block]:
-        drop, keep_once = self.find_furniture()
-        lines: list[Line] = []
-        toc_lines: set[int] = set()
-        furniture_before: dict[int, list[Line]] = defaultdict(list)  # line position -> kept header/footer lines
-        widths: dict[int, int] = {}
+        order = self.reading_order(*self.find_furniture())
+        kinds = [self._classify(order.facts, i) for i in range(len(order.facts))]
+        return self._assemble(order, kinds, _recurring_heading_sizes(order.facts, kinds))
+
+    def reading_order(self, drop: set[tuple[int, int]], keep_once: dict[tuple[int, int], str]) -> ReadingOrder:
+        """The lines not in ``drop``, in page order, with the facts the later steps consult."""
+        kept: list[tuple[Line, int, bool, bool, bool]] = []
+        furniture_before: dict[int, list[Line]] = defaultdict(list)
         toc = False
-        self._in_row: set[int] = set()
-        self._with_leader: list[bool] = []  # per kept line
         for page in self.pages:
             with_leader = [has_dot_leader(line.text) for line in page.lines]
-            widths[page.number] = self._full_width(page)
+            width = self._full_width(page)
             toc = self._is_toc_page(page, with_leader, after_toc_page=toc)
-            if self.geometry:
-                self._in_row |= self._shares_row(page)
+            in_row = self._shares_row(page) if self.geometry else set()
             for index, line in enumerate(page.lines):
                 if (page.number, index) in keep_once:
-                    furniture_before[len(lines)].append(line)
+                    furniture_before[len(kept)].append(line)
                 if (page.number, index) in drop:
                     continue
-                if toc:
-                    toc_lines.add(len(lines))
-                lines.append(line)
-                self._with_leader.append(with_leader[index])
-
-        # Facts about each line that the passes below consult more than once.
+                kept.append((line, width, toc, with_leader[index], id(line) in in_row))
         guess_by_text: dict[str, HeadingGuess | None] = {}  # form labels and repeated captions are judged once
-        for line in lines:
+        facts: list[LineFacts] = []
+        previous: Line | None = None
+        for line, width, on_toc_page, with_leader_mark, in_row_mark in kept:
             if line.text not in guess_by_text:
                 guess_by_text[line.text] = guess_heading(line.text)
-        self._guesses = [guess_by_text[line.text] for line in lines]
-        self._gaps = [self._gap_before(previous, line) for previous, line in zip([None, *lines], lines)]
-        self._bullets = [bool(_BULLET.match(line.text)) for line in lines]
-        self._starts_item = [bullet or bool(_ENUMERATED.match(line.text)) for line, bullet in zip(lines, self._bullets)]
+            bullet = bool(_BULLET.match(line.text))
+            facts.append(LineFacts(
+                line=line, width=width, on_toc_page=on_toc_page, with_leader=with_leader_mark, in_row=in_row_mark,
+                bullet=bullet, starts_item=bullet or bool(_ENUMERATED.match(line.text)),
+                guess=guess_by_text[line.text], gap_before=self._gap_before(previous, line),
+            ))
+            previous = line
+        return ReadingOrder(facts, furniture_before)
 
-        # Pass 1: which lines are headings, and how they are recognised.
-        kinds = [self._classify(lines, i, i in toc_lines, widths[line.page]) for i, line in enumerate(lines)]
-        # Rank heading sizes that recur on several pages; one-off cover-page sizes rank with the largest.
-        pages_by_size: dict[float, set[int]] = defaultdict(set)
-        for line, (kind, _) in zip(lines, kinds):
-            if kind == "size-heading" and line.size:
-                pages_by_size[line.size].add(line.page)
-        heading_sizes = sorted((size for size, on in pages_by_size.items() if len(on) >= 2), reverse=True)
-
-        # Pass 2: assemble paragraphs and headings, tracking the section trail.
+    def _assemble(self, order: ReadingOrder, kinds: list[tuple[str, HeadingGuess | None]],
+                  heading_sizes: list[float]) -> list[Block]:
+        """Paragraphs and headings from the classified lines, tracking the section trail."""
+        facts, furniture_before = order.facts, order.furniture_before
         trail = SectionTrail()
         blocks: list[Block] = []
         current: list[Line] = []
@@ -514,12 +537,13 @@ class LayoutReader:
             current, current_kind = [], "paragraph"
 
         last_heading: tuple[int, Block, str] | None = None  # (line index, block, how)
-        for i, line in enumerate(lines):
+        for i, fact in enumerate(facts):
+            line = fact.line
             for furniture in furniture_before.get(i, ()):
                 flush()
                 blocks.append(Block(text=furniture.text, kind="header_footer", page=furniture.page))
             kind, guess = kinds[i]
-            previous = lines[i - 1] if i else None
+            previous = facts[i - 1].line if i else None
             if kind.endswith("heading"):
                 flush()
                 if last_heading and self._continues_heading(last_heading, i, line, previous, kind):
@@ -555,36 +579,37 @@ class LayoutReader:
                 current, current_kind = [line], "footnote"
                 continue
             # A paragraph being built always ends with the line before this one.
-            if current and self._breaks(lines, i, widths[previous.page]):
+            if current and self._breaks(facts, i):
                 flush()
             if not current:
                 # "1.1.1. The contractor shall ..." is a numbered clause, not a list entry.
-                current_kind = "list_item" if self._starts_item[i] and not _CLAUSE_NUMBER.match(line.text) else "paragraph"
+                current_kind = "list_item" if fact.starts_item and not _CLAUSE_NUMBER.match(line.text) else "paragraph"
             current.append(line)
         flush()
-        for furniture in furniture_before.get(len(lines), []):
+        for furniture in furniture_before.get(len(facts), []):
             blocks.append(Block(text=furniture.text, kind="header_footer", page=furniture.page))
         return blocks
 
-    def _classify(self, lines: list[Line], i: int, on_toc_page: bool, width: int):
-        line = lines[i]
-        text = line.text
-        if on_toc_page:
+    def _classify(self, facts: list[LineFacts], i: int) -> tuple[str, HeadingGuess | None]:
+        """How line ``i`` reads: a heading (and how it was recognised), body, contents entry or footnote."""
+        fact = facts[i]
+        line, text, width = fact.line, fact.line.text, fact.width
+        if fact.on_toc_page:
             if is_toc_title(text):
                 return "toc-title", None
             return "toc", None
-        if self._with_leader[i]:
+        if fact.with_leader:
             return "toc", None
-        if self._bullets[i]:
+        if fact.bullet:
             return "body", None
-        if id(line) in self._in_row:
+        if fact.in_row:
             return "body", None
         if self._is_footnote_start(line):
             return "footnote", None
-        if not self._starts_fresh(lines, i, width):
+        if not self._starts_fresh(facts, i):
             return "body", None
-        continues = self._continues(lines, i, width)
-        guess = self._guesses[i]
+        continues = self._continues(facts, i)
+        guess = fact.guess
         if self._size_heading(line) and not (continues and len(text) >= 0.6 * width):
             return "size-heading", guess
         if continues:
@@ -602,20 +627,20 @@ class LayoutReader:
             return False
         return line.size <= self.body_size - 1.5 and line.bottom < 0.3 * height and bool(_FOOTNOTE_MARK.match(line.text))
 
-    def _starts_fresh(self, lines: list[Line], i: int, width: int) -> bool:
-        if self._gaps[i]:
+    def _starts_fresh(self, facts: list[LineFacts], i: int) -> bool:
+        if facts[i].gap_before:
             return True
-        line, previous = lines[i], lines[i - 1]
+        line, previous = facts[i].line, facts[i - 1].line
         if self.geometry and previous.size and line.size and abs(previous.size - line.size) >= 1:
             return True
         prev_text = previous.text
-        return bool(_SENTENCE_END.search(prev_text)) or len(prev_text) < 0.6 * width or self._guesses[i - 1] is not None
+        return bool(_SENTENCE_END.search(prev_text)) or len(prev_text) < 0.6 * facts[i].width or facts[i - 1].guess is not None
 
-    def _continues(self, lines: list[Line], i: int, width: int) -> bool:
+    def _continues(self, facts: list[LineFacts], i: int) -> bool:
         """True when line ``i`` runs on into the next line, so it is part of a paragraph."""
-        if i + 1 == len(lines) or self._gaps[i + 1]:
+        if i + 1 == len(facts) or facts[i + 1].gap_before:
             return False
-        line, following = lines[i], lines[i + 1]
+        line, following = facts[i].line, facts[i + 1].line
         if line.soft_hyphen_end:
             return True
         if self.geometry and line.size and following.size and abs(line.size - following.size) >= 1:
@@ -623,7 +648,7 @@ class LayoutReader:
         nxt = following.text
         if nxt[:1].islower():
             return True
-        return len(line.text) >= 0.85 * width and not self._starts_item[i + 1] and self._guesses[i + 1] is None
+        return len(line.text) >= 0.85 * facts[i].width and not facts[i + 1].starts_item and facts[i + 1].guess is None
 
     def _continues_heading(self, last: tuple[int, Block, str], i: int, line: Line, previous: Line | None, kind: str) -> bool:
         """A heading wrapped over two lines, or a bare label ("ARTICLE IV") followed by its title."""
@@ -642,21 +667,33 @@ class LayoutReader:
             return False
         return previous.bottom - line.top > 0.8 * max(line.top - line.bottom, 1.0)
 
-    def _breaks(self, lines: list[Line], i: int, width: int) -> bool:
+    def _breaks(self, facts: list[LineFacts], i: int) -> bool:
         """Whether line ``i`` starts a new paragraph after the line before it."""
-        if self._starts_item[i]:
+        if facts[i].starts_item:
             return True
-        line, previous = lines[i], lines[i - 1]
+        line, previous = facts[i].line, facts[i - 1].line
         if previous.page != line.page:
             # A paragraph runs on over a page break when the sentence is clearly unfinished.
             return bool(_SENTENCE_END.search(previous.text)) or not line.text[:1].islower()
-        if self._gaps[i]:
+        if facts[i].gap_before:
             return True
         if self.geometry and previous.size and line.size and abs(previous.size - line.size) >= 1:
             return True
-        if _SENTENCE_END.search(previous.text) and len(previous.text) < 0.7 * width and not line.text[:1].islower():
+        if _SENTENCE_END.search(previous.text) and len(previous.text) < 0.7 * facts[i - 1].width and not line.text[:1].islower():
             return True
         return False
+
+
+def _recurring_heading_sizes(facts: list[LineFacts], kinds: list[tuple[str, HeadingGuess | None]]) -> list[float]:
+    """Font sizes of size-recognised headings seen on two or more pages, largest first.
+
+    One-off sizes (a cover page's title) rank with the largest.
+    """
+    pages_by_size: dict[float, set[int]] = defaultdict(set)
+    for fact, (kind, _) in zip(facts, kinds):
+        if kind == "size-heading" and fact.line.size:
+            pages_by_size[fact.line.size].add(fact.line.page)
+    return sorted((size for size, on in pages_by_size.items() if len(on) >= 2), reverse=True)
 
 
 def _join_lines(lines: list[Line]) -> str:

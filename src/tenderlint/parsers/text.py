@@ -89,7 +89,8 @@ def looks_binary(data: bytes) -> bool:
 
 
 def decode_text(data: bytes, *, name: str = "the file") -> str:
-    """Decode text bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252.
+    """Decode text bytes: UTF-8 (with or without BOM), UTF-16 with BOM, else the encoding
+    ``charset-normalizer`` finds (Latin-2, Cyrillic, Greek and other legacy code pages).
 
     Raises ``binary-text`` for content that is not text at all.
     """
@@ -105,9 +106,32 @@ def decode_text(data: bytes, *, name: str = "the file") -> str:
         raise TenderlintError("binary-text", f"{name} contains binary content (NUL or control bytes), not text")
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # cp1252 leaves five byte values undefined; replacing them beats refusing the file.
-        return data.decode("cp1252", errors="replace")
+    except UnicodeDecodeError as error:
+        if error.reason == "unexpected end of data":
+            # UTF-8 cut inside its last character (a sniffer's prefix, a truncated file): drop the fragment.
+            return data[:error.start].decode("utf-8-sig")
+        return data.decode(legacy_encoding(data), errors="replace")
+
+
+# Two code pages that decode a short Western text equally well are told apart by no
+# statistics; cp1252 is then by far the likelier one (French, Spanish, German files from Windows).
+_WESTERN = "cp1252"
+_COHERENCE_MARGIN = 0.02
+
+
+def legacy_encoding(data: bytes) -> str:
+    """The single-byte (or legacy multi-byte) encoding ``data`` reads best in; cp1252 when nothing fits."""
+    from charset_normalizer import from_bytes
+
+    matches = from_bytes(data)
+    best = matches.best()
+    if best is None:
+        return _WESTERN
+    for match in matches:
+        if (match.encoding == _WESTERN and match.chaos <= best.chaos
+                and match.coherence >= best.coherence - _COHERENCE_MARGIN):
+            return _WESTERN
+    return best.encoding
 
 
 def _control_share(text: str) -> float:

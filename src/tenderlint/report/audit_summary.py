@@ -2,14 +2,12 @@
 
 Per-topic coverage rates across the audited documents, a topic × document heatmap, the
 documents with most gaps, red flags by frequency, trends by year and by issuer when the
-manifest gives them, and the failures. Charts are drawn with matplotlib and embedded as
-PNG data URIs; the page makes no external request.
+manifest gives them, and the failures. Charts are inline SVG (report/audit_charts.py); the
+page makes no external request.
 """
 
 from __future__ import annotations
 
-import base64
-import io
 import json
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -17,10 +15,9 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from tenderlint import __version__
+from tenderlint.report.audit_charts import STATUS_COLOURS, STATUS_ORDER, charts
 from tenderlint.store import ResultStore
 
-STATUS_COLOURS = {"covered": "#2e7d32", "weak": "#f9a825", "missing": "#c62828", "waived": "#757575"}
-STATUS_ORDER = ["covered", "weak", "missing", "waived"]
 YEAR_KEYS = ("year", "fiscal_year", "date")
 ISSUER_KEYS = ("issuer", "buyer", "agency", "organisation", "organization")
 
@@ -93,67 +90,6 @@ def collect(store: ResultStore, document_ids: list[int], topic_ids: list[str], n
         "total": len(docs),
         "checked": len(ok),
     }
-
-
-def _png(fig) -> str:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def charts(data: dict, topic_ids: list[str]) -> dict[str, str]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.colors import ListedColormap
-
-    out = {}
-    plt.rcParams.update({"font.size": 8, "svg.hashsalt": "tenderlint"})
-    if data["coverage"] and data["checked"]:
-        fig, ax = plt.subplots(figsize=(8, 0.28 * len(topic_ids) + 1))
-        left = [0] * len(topic_ids)
-        labels = [c["id"] for c in data["coverage"]]
-        for status in STATUS_ORDER:
-            values = [c[status] for c in data["coverage"]]
-            ax.barh(labels, values, left=left, color=STATUS_COLOURS[status], label=status)
-            left = [a + b for a, b in zip(left, values)]
-        ax.invert_yaxis()
-        ax.set_xlabel("documents")
-        ax.legend(loc="lower right", ncols=4, fontsize=7)
-        ax.set_title("Topic status across the audited documents")
-        out["coverage"] = _png(fig)
-        plt.close(fig)
-    docs = data["documents"][:200]
-    if docs:
-        code = {"covered": 0, "weak": 1, "missing": 2, "waived": 3, "": 2}
-        grid = [[code[s] for s in d["statuses"]] for d in docs]
-        fig, ax = plt.subplots(figsize=(min(14, 2 + 0.3 * len(docs)), 0.25 * len(topic_ids) + 1.5))
-        cmap = ListedColormap([STATUS_COLOURS[s] for s in STATUS_ORDER])
-        ax.imshow([list(col) for col in zip(*grid)], aspect="auto", cmap=cmap, vmin=0, vmax=3,
-                  interpolation="nearest")
-        ax.set_yticks(range(len(topic_ids)), topic_ids)
-        ax.set_xticks(range(len(docs)), [Path(d["path"]).name[:28] for d in docs], rotation=90, fontsize=6)
-        ax.set_title("Topic × document (green covered, amber weak, red missing, grey waived)")
-        out["heatmap"] = _png(fig)
-        plt.close(fig)
-    for label, series in data["trends"].items():
-        if not series:
-            continue
-        fig, ax = plt.subplots(figsize=(7, 3))
-        keys = list(series)
-        values = [100 * series[k] for k in keys]
-        if label == "year":
-            ax.plot(keys, values, marker="o", color=STATUS_COLOURS["covered"])
-        else:
-            ax.bar(keys, values, color=STATUS_COLOURS["covered"])
-            ax.tick_params(axis="x", rotation=45)
-        ax.set_ylabel("% of topics covered")
-        ax.set_ylim(0, 100)
-        ax.set_title(f"Coverage by {label}")
-        out[f"trend_{label}"] = _png(fig)
-        plt.close(fig)
-    return out
 
 
 def render_summary(store: ResultStore, document_ids: list[int], topic_ids: list[str], names: dict[str, str],

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tenderlint.results import DocumentResult, Evidence, RedFlag, TopicResult
+from tenderlint.language import language_name
+from tenderlint.results import SEVERITY_RANK, DocumentResult, Evidence, RedFlag, TopicResult
 
 # How a topic is shown. "not-expected" is a topic the document type does not call for and the
 # document does not cover: listed for completeness, never counted as a gap.
@@ -44,24 +45,6 @@ STATUS_MEANINGS = {
 DOC_TYPE_LABELS = {
     "rfp": "Solicitation (RFP, statement of work or tender notice)",
     "contract": "Contract, agreement or terms",
-}
-
-# Names for the languages a tender is most likely to be in; anything else is shown by its code.
-LANGUAGE_NAMES = {
-    "en": "English",
-    "fr": "French",
-    "de": "German",
-    "es": "Spanish",
-    "it": "Italian",
-    "nl": "Dutch",
-    "pt": "Portuguese",
-    "pl": "Polish",
-    "sv": "Swedish",
-    "da": "Danish",
-    "fi": "Finnish",
-    "el": "Greek",
-    "ro": "Romanian",
-    "cs": "Czech",
 }
 
 RED_FLAG_SYMBOL = "⚑"
@@ -133,12 +116,6 @@ def describe_location(evidence: Evidence) -> str:
     if section:
         parts.append(f"section {section}")
     return ", ".join(parts) if parts else "location not known"
-
-
-def language_name(code: str | None) -> str:
-    if not code:
-        return "unknown"
-    return LANGUAGE_NAMES.get(code, code)
 
 
 @dataclass
@@ -344,7 +321,7 @@ def document_view(result: DocumentResult, index: int) -> DocumentView:
     """The presentation of one checked document (``index`` is 1-based and makes anchors unique)."""
     names = {t.id: t.name for t in result.topics}
     flags = [_red_flag_view(f, names) for f in result.red_flags]
-    flags.sort(key=lambda f: ({"high": 0, "medium": 1, "low": 2}.get(f.severity, 9), f.topic, f.id))
+    flags.sort(key=lambda f: (SEVERITY_RANK.get(f.severity, 9), f.topic, f.id))
     topics = [_topic_view(t, flags) for t in result.topics]
     by_id = {t.id: t for t in topics}
     gaps = [by_id[one_line(t.id)] for t in result.gaps]

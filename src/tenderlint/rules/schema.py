@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from tenderlint.results import DocType, Severity
+
 TOPIC_ID_PATTERN = r"^[a-z][a-z0-9-]*$"
 
 
@@ -96,7 +98,7 @@ class RedFlagRule(_Strict):
 
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*/[a-z0-9-]+$", description="<topic-id>/<short-name>")
     title: str
-    severity: Literal["high", "medium", "low"] = "high"
+    severity: Severity = "high"
     description: str
     cooccur: list[CooccurrencePattern] = Field(default_factory=list)
     patterns: list[TokenPattern] = Field(default_factory=list)
@@ -115,8 +117,8 @@ class Rule(_Strict):
 
     id: str = Field(pattern=TOPIC_ID_PATTERN, description="the topic id from the taxonomy; never renamed")
     title: str
-    severity: Literal["high", "medium", "low"]
-    applies_to: Literal["rfp", "contract", "both"]
+    severity: Severity
+    applies_to: Literal[DocType, "both"]
     ai_specific: bool = Field(
         default=False, description="only AI/ML/automated-decision documents can cover it; elsewhere at most weak"
     )

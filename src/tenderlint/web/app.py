@@ -39,7 +39,7 @@ from tenderlint import __version__
 from tenderlint.budget import DEFAULT_TIMEOUT
 from tenderlint.check import CheckOptions
 from tenderlint.errors import TenderlintError
-from tenderlint.results import DocumentResult
+from tenderlint.results import REQUESTED_DOC_TYPES, DocumentResult
 
 CHUNK = 1 << 20
 # How long past the per-check time limit a worker may take to answer before it counts as stalled
@@ -211,7 +211,7 @@ async def _run_upload(request: Request, limit: int, options: CheckOptions, api: 
             return _bad_request(api, "usage", "the request is not a multipart form upload with a 'file' field")
         upload = form.get("file")
         doc_type = str(form.get("doc_type") or options.doc_type or "auto")
-        if doc_type not in ("auto", "rfp", "contract"):
+        if doc_type not in REQUESTED_DOC_TYPES:
             doc_type = "auto"
         if upload is None or not hasattr(upload, "read"):
             return _bad_request(api, "usage", "choose a document to upload (form field 'file')")

@@ -1,0 +1,91 @@
+"""Markdown through markdown-it: the structures a line-by-line reader got wrong, and a huge table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tenderlint.parsers import parse
+
+
+def _parse(tmp_path: Path, text: str):
+    path = tmp_path / "tender.md"
+    path.write_text(text, encoding="utf-8")
+    return parse(path)
+
+
+def test_markdown_setext_heading_over_two_lines(tmp_path: Path):
+    doc = _parse(tmp_path, "Data protection and\nsecurity requirements\n=====================\n\n"
+                           "The supplier keeps personal data in the region.\n\nHosting\n-------\n\nIn the region.\n")
+    assert [(b.text, b.level) for b in doc.headings] == [("Data protection and security requirements", 1),
+                                                         ("Hosting", 2)]
+    assert doc.blocks[-1].section == ["Data protection and security requirements", "Hosting"]
+
+
+def test_markdown_paragraph_followed_by_a_rule_line_is_a_setext_heading(tmp_path: Path):
+    # The old reader only took a one-line paragraph as a setext heading and dropped the rule otherwise.
+    doc = _parse(tmp_path, "Intro line one\nintro line two\n---\n\nBody text.\n")
+    assert [(b.text, b.level) for b in doc.headings] == [("Intro line one intro line two", 2)]
+
+
+def test_markdown_code_blocks_are_text_not_structure(tmp_path: Path):
+    doc = _parse(tmp_path, "# Interfaces\n\n```yaml\n# retention_days: 30\n- export_format: csv\n```\n\n"
+                           "    # indented code, not a heading\n    | not | a table |\n\nAfter the code.\n")
+    assert [b.text for b in doc.headings] == ["Interfaces"]
+    texts = [b.text for b in doc.blocks]
+    assert "# retention_days: 30 - export_format: csv" in texts
+    assert "# indented code, not a heading | not | a table |" in texts
+    assert not any(b.kind in ("list_item", "table_cell") for b in doc.blocks)
+
+
+def test_markdown_snake_case_names_stay_whole(tmp_path: Path):
+    doc = _parse(tmp_path, "The field model_card_url and the flag retain_training_data_after_exit are "
+                           "required; **bold** and _emphasis_ lose their marks.\n")
+    assert doc.blocks[0].text == ("The field model_card_url and the flag retain_training_data_after_exit are "
+                                  "required; bold and emphasis lose their marks.")
+
+
+def test_markdown_tables_with_markup_escaped_pipes_and_alignment(tmp_path: Path):
+    doc = _parse(tmp_path, "## Deliverables\n\n| Item | Rule | Due |\n|:-----|:----:|----:|\n"
+                           "| [Model card](https://example.org/card) | a \\| b | **Month 2** |\n"
+                           "| `audit_log_export` | none | Month 3 |\n\nAfter the table.\n")
+    cells = [(b.table, b.row, b.col, b.text) for b in doc.blocks if b.kind == "table_cell"]
+    assert cells == [(0, 0, 0, "Item"), (0, 0, 1, "Rule"), (0, 0, 2, "Due"),
+                     (0, 1, 0, "Model card"), (0, 1, 1, "a | b"), (0, 1, 2, "Month 2"),
+                     (0, 2, 0, "audit_log_export"), (0, 2, 1, "none"), (0, 2, 2, "Month 3")]
+    assert all(b.section == ["Deliverables"] for b in doc.blocks if b.kind == "table_cell")
+    assert doc.blocks[-1].text == "After the table." and doc.blocks[-1].kind == "paragraph"
+
+
+def test_markdown_nested_lists_and_loose_items(tmp_path: Path):
+    doc = _parse(tmp_path, "1. Keep logs\n   - for a year\n   - off site\n2. Report incidents\n\n"
+                           "   within a day, in writing.\n")
+    items = [b.text for b in doc.blocks if b.kind == "list_item"]
+    assert items == ["Keep logs", "for a year", "off site", "Report incidents"]
+    assert doc.blocks[-1].text == "within a day, in writing." and doc.blocks[-1].kind == "paragraph"
+
+
+def test_markdown_html_and_comments_keep_only_words(tmp_path: Path):
+    doc = _parse(tmp_path, "<!-- internal: do not publish -->\n\n<div class=\"note\">Hosted in the EU.</div>\n\n"
+                           "Text with <span>inline</span> tags<br>and a break.\n")
+    texts = [b.text for b in doc.blocks]
+    assert texts == ["Hosted in the EU.", "Text with inline tags and a break."]
+
+
+def test_markdown_200000_row_table_is_read_whole(tmp_path: Path):
+    """The size that took a minute before (issue 14); bench/markdown_table.py prints its time."""
+    rows = 200_000
+    path = tmp_path / "prices.md"
+    with path.open("w", encoding="utf-8") as out:
+        out.write("# Price schedule\n\n| Item | Unit | Price |\n|---|---|---|\n")
+        out.writelines(f"| Licence seat {i} | per month | {i % 97}.00 |\n" for i in range(rows))
+        out.write("\nPrices include support.\n")
+    doc = parse(path)
+    cells = [b for b in doc.blocks if b.kind == "table_cell"]
+    assert len(cells) == 3 * (rows + 1)
+    last = cells[-3:]
+    assert [(b.row, b.col, b.text) for b in last] == [(rows, 0, f"Licence seat {rows - 1}"), (rows, 1, "per month"),
+                                                      (rows, 2, f"{(rows - 1) % 97}.00")]
+    assert doc.blocks[-1].text == "Prices include support." and doc.blocks[-1].section == ["Price schedule"]
+    assert doc.text[last[0].start:last[0].end] == last[0].text
