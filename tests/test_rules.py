@@ -83,3 +83,75 @@ def _flag_cases():
 def test_red_flag_example(compiled, flag_id, text, expected):
     _covered, _mentioned, flags = judge_text(compiled, text)
     assert (flag_id in flags) == expected, f"{flag_id}: {'should' if expected else 'should not'} flag: {text}"
+
+
+def _flags_in_blocks(compiled: CompiledRules, blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(flag id, quoted text) for a document made of (kind, text) blocks."""
+    from tenderlint.document import Block, Document
+
+    document = Document(path="<text>", sha256="", format="text",
+                        blocks=[Block(text=text, kind=kind, section=[]) for kind, text in blocks])
+    return [(flag.id, flag.evidence.quote) for flag in compiled.find(document).red_flags]
+
+
+def test_red_flag_read_with_the_lead_in_of_a_list(compiled):
+    # "We make no warranty:" and its list items are one sentence: the disclaimer carries down.
+    found = _flags_in_blocks(compiled, [
+        ("paragraph", "Except as this Agreement says otherwise, we make no warranty to you:"),
+        ("list_item", "that the platform will be secure or free of harmful code;"),
+        ("list_item", "that you will like the colour scheme."),
+    ])
+    assert ("security/disclaims-security", "that the platform will be secure or free of harmful code;") in found
+    assert all(quote != "that you will like the colour scheme." for _flag, quote in found)
+
+
+def test_red_flag_lead_in_ends_at_the_next_paragraph(compiled):
+    # a paragraph that does not end with a colon introduces nothing
+    found = _flags_in_blocks(compiled, [
+        ("paragraph", "We make no warranty of merchantability."),
+        ("list_item", "The platform will be secure and free of harmful code."),
+    ])
+    assert not [flag for flag, _quote in found if flag == "security/disclaims-security"]
+    found = _flags_in_blocks(compiled, [
+        ("paragraph", "We make no warranty to you:"),
+        ("list_item", "that the service will meet your needs;"),
+        ("paragraph", "The Supplier commits to the following:"),
+        ("list_item", "the platform will be secure and free of harmful code."),
+    ])
+    assert not [flag for flag, _quote in found if flag == "security/disclaims-security"]
+
+
+def test_red_flag_of_a_lead_in_is_not_repeated_on_its_items(compiled):
+    found = _flags_in_blocks(compiled, [
+        ("paragraph", "We make no warranty that the service will be secure, and in particular:"),
+        ("list_item", "that the reports it writes will be accurate;"),
+    ])
+    assert [quote for flag, quote in found if flag == "security/disclaims-security"] == [
+        "We make no warranty that the service will be secure, and in particular:"]
+
+
+def test_pattern_anchors_keep_only_the_weakest_requirements():
+    from tenderlint.rules.engine import PatternAnchors
+
+    anchors = PatternAnchors()
+    anchors.add([[1, 2], [3]])
+    anchors.add([[1, 2], [3], [4]])  # needs all the first needs and more: adds nothing
+    anchors.add([[5]])
+    assert len(anchors.pattern_bits) == 2
+    assert anchors.may_match([2, 3]) and anchors.may_match([1, 3, 4]) and anchors.may_match([5])
+    assert not anchors.may_match([1, 4]) and not anchors.may_match([3, 4])
+    anchors.add([[3]])  # weaker than the first: replaces it
+    assert len(anchors.pattern_bits) == 2 and anchors.may_match([3])
+
+
+def test_red_flag_lead_in_reaches_numbered_paragraphs(compiled):
+    # parsers often keep "(1) ...", "(2) ..." clauses as paragraphs; they still finish the lead-in
+    found = _flags_in_blocks(compiled, [
+        ("paragraph", "In particular, we do not promise you:"),
+        ("paragraph", "(1) that the reports will arrive on time;"),
+        ("paragraph", "(2) that the platform will be secure;"),
+        ("paragraph", "Our support desk is open on weekdays."),
+        ("paragraph", "(3) The platform will be secure."),
+    ])
+    quotes = [quote for flag, quote in found if flag == "security/disclaims-security"]
+    assert quotes == ["(2) that the platform will be secure;"]

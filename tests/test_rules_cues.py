@@ -53,3 +53,17 @@ def test_requirement_form_recognises_provision(text):
 )
 def test_requirement_form_leaves_background_as_mention(text):
     assert _form(text) is None, text
+
+
+@pytest.mark.parametrize(
+    "text,definition",
+    [
+        ('"Customer Data" means all data the Customer uploads to the Service.', True),
+        ("Service Credit means a reduction of the monthly fee.", True),
+        # a consequence spelled out with "which means" is a provision, not a definition
+        ("By signing up you give us a licence to your files, which means we can copy and share them.", False),
+        ("That means the Supplier keeps the model up to date.", False),
+    ],
+)
+def test_is_definition_only_for_terms_being_defined(text, definition):
+    assert cues.is_definition(text, []) is definition, text

@@ -163,11 +163,13 @@ def is_toc(text: str, section: list[str]) -> bool:
 
 # "That means you are responsible …" explains the sentence before it; it defines no term.
 _PRONOUN_MEANS = re.compile(r"^\W*(?:that|this|it|which|such|what)\s+(?:means|shall mean|refers to)\b", re.I)
+# "You grant us a licence to your content, which means we can copy it": a consequence, not a definition.
+_WHICH_MEANS = re.compile(r"^[^.;:]{0,80}?,\s*which\s+means\b", re.I)
 
 
 def is_definition(text: str, section: list[str]) -> bool:
     stripped = strip_list_marker(text)
-    if _PRONOUN_MEANS.match(stripped):
+    if _PRONOUN_MEANS.match(stripped) or _WHICH_MEANS.match(stripped):
         return False
     return bool(DEFINITION.match(stripped)) or any(DEFINITION_SECTION.search(s) for s in section[-2:])
 

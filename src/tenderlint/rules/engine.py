@@ -46,6 +46,9 @@ COOCCUR_WINDOW = 30
 # Short texts are joined into Docs of about this many characters (see Batch).
 BATCH_CHARS = 2_000
 TEXT_SEPARATOR = "\n\n"
+# "(2) that the service will be secure;" under "We do not warrant:": a numbered item of the sentence
+# before it, for red flags (topic lead-ins keep to lettered items, see cues.LETTERED_ITEM).
+NUMBERED_ITEM = re.compile(r"^\s*\(\d{1,2}\)\s")
 # A block longer than this is processed in pieces of at most this many characters, cut after a
 # sentence end where there is one (far below spaCy's max_length, and a Doc's memory stays small).
 PIECE_CHARS = 100_000
@@ -253,24 +256,35 @@ class Findings:
 class PatternAnchors:
     """The words a sentence must hold for some token pattern to match in it at all.
 
-    Each required token of each pattern (see ``_required_words``) is one bit; a word (a string
-    hash of a token's NORM, LOWER or ORTH) carries the bits of the required tokens it satisfies.
+    Each distinct set of words a required token allows (see ``_required_words``) is one bit; a
+    word (a string hash of a token's NORM, LOWER or ORTH) carries the bits of the sets it is in.
+    A pattern whose requirements include another's is dropped (whenever it may match, so may the
+    other), so the check per sentence grows with the distinct requirements, not with the number of
+    patterns.
     """
 
     def __init__(self):
         self.word_bits: dict[int, int] = defaultdict(int)
         self.pattern_bits: list[int] = []
+        self.set_bits: dict[frozenset[int], int] = {}
         self.next_bit = 1
 
     def add(self, required: list[list[int]]) -> None:
         """A pattern, by the words each of its required tokens allows."""
         bits = 0
         for words in required:
-            for word in words:
-                self.word_bits[word] |= self.next_bit
-            bits |= self.next_bit
-            self.next_bit <<= 1
-        self.pattern_bits.append(bits)
+            key = frozenset(words)
+            bit = self.set_bits.get(key)
+            if bit is None:
+                bit = self.set_bits[key] = self.next_bit
+                self.next_bit <<= 1
+                for word in key:
+                    self.word_bits[word] |= bit
+            bits |= bit
+        # a pattern that requires all another one requires and more adds nothing to the check
+        if any(kept & bits == kept for kept in self.pattern_bits):
+            return
+        self.pattern_bits = [kept for kept in self.pattern_bits if kept & bits != bits] + [bits]
 
     def may_match(self, words: list[int]) -> bool:
         """Whether ``words`` (a sentence's string hashes) allow every required token of some pattern."""
@@ -454,6 +468,9 @@ class CompiledRules:
         # … and lends them its context: after "On termination the Supplier shall:", an item "return
         # all Buyer Data" is about the end of the contract although it does not say so itself.
         lead_groups: dict[str, set[int]] = {}
+        # A "We do not warrant:" paragraph lends its red-flag phrases to the items too: each item
+        # reads as the end of that sentence ("that the service will be secure;").
+        flag_lead_in: SentenceHit | None = None
         for batch, doc in zip(parts, self.nlp.pipe(self._tokenized(batch) for batch in parts)):
             sents = Sentences.of(doc, batch)
             block_hits: dict[int, list[tuple[int, SentenceHit]]] = defaultdict(list)
@@ -466,12 +483,19 @@ class CompiledRules:
                 item = block.kind in ("list_item", "table_cell") or (
                     block.kind == "paragraph" and bool(cues.LETTERED_ITEM.match(block.text)))
                 inherited = lead_in if item else False
+                flag_item = item or (block.kind == "paragraph" and bool(NUMBERED_ITEM.match(block.text)))
+                carried = flag_lead_in if flag_item else None
                 for si, hit in block_hits[bi]:
                     ai_sentences += hit.ai
                     if inherited and lead_groups:
                         _inherit_context(hit, lead_groups, self.cooccur_sizes)
                     strong = self._strong_topics(hit)
                     flags = self._flags(hit)
+                    if carried is not None:
+                        read_on = self._flags(_with_lead_in(hit, carried)) - flags
+                        flags |= read_on
+                    else:
+                        read_on = set()
                     mentioned = (hit.mentions | strong) - hit.excluded
                     if not (mentioned or flags):
                         continue
@@ -513,11 +537,14 @@ class CompiledRules:
                         if why in ("heading", "table of contents", "definition"):
                             continue
                         rule, flag = self.flags[flag_id]
-                        ev = self._evidence(rule.id, passage, True, "red flag", hit,
-                                            source=f"red-flag:{flag_id}")
+                        ev = self._evidence(rule.id, passage, True,
+                                            "red flag, read with the lead-in" if flag_id in read_on else "red flag",
+                                            hit, source=f"red-flag:{flag_id}")
                         red_flags.append(RedFlag(flag_id, rule.id, flag.title, flag.severity, ev))
                 if block.kind == "heading" or (block.kind == "paragraph" and not item):
                     lead_in, lead_groups = False, {}
+                    if not flag_item:
+                        flag_lead_in = None
                     text = batch.texts[bi - batch.first]  # the block, or its last piece
                     if text.rstrip().endswith(":"):
                         last_si = last_sentence[bi]
@@ -527,6 +554,8 @@ class CompiledRules:
                         if lead_in:
                             lead_groups = {key: set(groups) for si, hit in block_hits[bi] if si == last_si
                                            for key, groups in hit.groups.items()}
+                        flag_lead_in = next((hit for si, hit in block_hits[bi] if si == last_si
+                                             and (hit.flag_groups or hit.flag_excluded)), None)
         return Findings(dict(evidence), red_flags, ai_sentences, sentences)
 
     def _tokenized(self, batch: Batch) -> Doc:
@@ -583,6 +612,16 @@ class CompiledRules:
             block_kind=block.kind,
             why=why if not matched else f"{why}; matched: {matched}",
         )
+
+
+def _with_lead_in(hit: SentenceHit, lead_in: SentenceHit) -> SentenceHit:
+    """A list item's red-flag phrases together with those of the lead-in sentence before the list.
+
+    Only a co-occurrence the item itself has begun borrows groups (as ``_inherit_context`` does for
+    topics): a flag the lead-in holds on its own is the lead-in's, not every item's.
+    """
+    groups = {key: found | lead_in.flag_groups.get(key, set()) for key, found in hit.flag_groups.items()}
+    return SentenceHit(flag_groups=groups, flag_excluded=hit.flag_excluded | lead_in.flag_excluded)
 
 
 def _inherit_context(hit: SentenceHit, lead_groups: dict[str, set[int]], sizes: dict[str, int]) -> None:
