@@ -51,6 +51,11 @@ class AuditInput:
     path: str
     sha256: str | None
     metadata: dict = field(default_factory=dict)
+    doc_type: str | None = None  # checked as this type rather than the run's --type (OCDS documentType)
+
+    def key(self, versions: dict[str, str], run_type: str) -> str:
+        """The store key: content, versions and the type asked for (this input's own, else the run's)."""
+        return document_key(self.sha256, self.path, versions, self.doc_type or run_type)
 
 
 @dataclass
@@ -191,8 +196,8 @@ def selection_fingerprint(options: CheckOptions) -> str:
 _WORKER_CHECKER = None
 
 
-def check_one(path: str, options: CheckOptions) -> tuple[DocumentResult, float]:
-    """Check one document in this process, loading the Checker once per process."""
+def check_one(path: str, options: CheckOptions, doc_type: str | None = None) -> tuple[DocumentResult, float]:
+    """Check one document in this process (as ``doc_type`` when given), loading the Checker once per process."""
     global _WORKER_CHECKER
     from tenderlint.check import Checker
 
@@ -200,7 +205,7 @@ def check_one(path: str, options: CheckOptions) -> tuple[DocumentResult, float]:
         _WORKER_CHECKER = Checker(options)
     started = time.perf_counter()
     try:
-        result = _WORKER_CHECKER.check_file(path)
+        result = _WORKER_CHECKER.check_file(path, doc_type)
     except TenderlintError as error:
         result = DocumentResult(path=path, error=error.as_dict())
     except Exception as error:  # a bug on one file must not stop the batch
@@ -217,10 +222,10 @@ def _worker_main(conn, options: CheckOptions) -> None:
         _WORKER_CHECKER = Checker(options)
         conn.send("ready")
         while True:
-            path = conn.recv()
-            if path is None:
+            job = conn.recv()
+            if job is None:
                 return
-            conn.send(check_one(path, options))
+            conn.send(check_one(job[0], options, job[1]))
     except (EOFError, KeyboardInterrupt, BrokenPipeError):
         return
 
@@ -242,7 +247,7 @@ class _Worker:
 
     def give(self, job: AuditInput) -> None:
         self.job, self.started = job, time.monotonic()
-        self.conn.send(job.path)
+        self.conn.send((job.path, job.doc_type))
 
     def stop(self, kill: bool = False) -> None:
         if kill:
@@ -352,7 +357,7 @@ def run_dask(jobs_todo: list[AuditInput], options: CheckOptions, scheduler,
         except (OSError, TimeoutError) as error:
             raise TenderlintError("usage", f"cannot reach the Dask scheduler at {scheduler} ({error})") from None
     try:
-        futures = {client.submit(check_one, job.path, options, pure=False): job for job in jobs_todo}
+        futures = {client.submit(check_one, job.path, options, job.doc_type, pure=False): job for job in jobs_todo}
         for future in as_completed(futures):
             job = futures[future]
             try:
@@ -382,7 +387,7 @@ def audit(inputs: list[AuditInput], store: ResultStore, options: CheckOptions, j
     duplicates: list[AuditInput] = []  # the same content twice in this run: checked once, both paths kept
     queued: set[str] = set()
     for item in inputs:
-        key = document_key(item.sha256, item.path, versions, options.doc_type)
+        key = item.key(versions, options.doc_type)
         existing = store.find(key)
         if existing is not None:
             store.add_path(existing, item.path)
@@ -401,7 +406,7 @@ def audit(inputs: list[AuditInput], store: ResultStore, options: CheckOptions, j
         result.path = item.path
         if result.sha256 is None:
             result.sha256 = item.sha256
-        key = document_key(item.sha256, item.path, versions, options.doc_type)
+        key = item.key(versions, options.doc_type)
         doc_id = store.save(result, key, versions, item.metadata, run_id, round(seconds, 3))
         summary.document_ids.append(doc_id)
         summary.checked += 1
@@ -415,7 +420,7 @@ def audit(inputs: list[AuditInput], store: ResultStore, options: CheckOptions, j
     else:
         run_local(todo, options, jobs, timeout, on_result)
     for item in duplicates:
-        doc_id = store.find(document_key(item.sha256, item.path, versions, options.doc_type))
+        doc_id = store.find(item.key(versions, options.doc_type))
         if doc_id is not None:
             store.add_path(doc_id, item.path)
     summary.seconds = time.perf_counter() - started

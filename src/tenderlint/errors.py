@@ -27,15 +27,29 @@ ERROR_CODES: dict[str, str] = {
     "config-invalid": "the configuration is invalid",
     "model-invalid": "the classifier model cannot be loaded",
     "usage": "the command was used incorrectly",
+    "ocds-invalid": "the file is not an OCDS release package, record package or JSON Lines of releases or records",
+    "url-refused": "the document URL (or a redirect) is not http or https, so it is not fetched",
+    "download-failed": "the document could not be downloaded (connection refused, reset or unreadable)",
+    "download-timeout": "the download took longer than the time limit, on every attempt",
+    "no-url": "the OCDS document has no URL to fetch it from (it may be published offline)",
+    "http-<status>": "the server answered the download with that HTTP error status (e.g. http-404, http-500)",
     "internal": "an unexpected internal error (a bug: please report it)",
 }
+
+
+HTTP_STATUS_CODE = re.compile(r"http-[1-5][0-9][0-9]")
+
+
+def is_error_code(code: str) -> bool:
+    """Whether ``code`` is one of the stable codes (``http-404`` and the like stand for ``http-<status>``)."""
+    return (code in ERROR_CODES and code != "http-<status>") or bool(HTTP_STATUS_CODE.fullmatch(code))
 
 
 class TenderlintError(Exception):
     """A user-facing error with a stable code and a one-line message."""
 
     def __init__(self, code: str, message: str):
-        if code not in ERROR_CODES:
+        if not is_error_code(code):
             raise ValueError(f"unknown error code {code!r}")
         # One line only: messages end up in terminals, CSV cells and database rows.
         message = " ".join(str(message).split())

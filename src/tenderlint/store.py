@@ -10,6 +10,11 @@ Schema (documented in docs/audit-store.md):
 - ``topic_results``: status per topic per document, with the reason.
 - ``evidence``: the located evidence kept for each topic (quote, page, section, span, source).
 - ``red_flags``: provisions against the buyer, located.
+- ``ocds_processes`` (schema 3): one row per OCDS contracting process audited (``audit --ocds``):
+  ocid, compiled release id, buyer, title, date.
+- ``ocds_documents`` (schema 3): one row per document an OCDS process lists, with its release
+  and document ids, ``documentType``, URL, the type it was checked as, and either the
+  ``documents`` row holding its result or the code of the failure that kept it unchecked.
 
 Each document is written in one transaction as it finishes, so a run killed at any moment
 leaves every stored document complete and the next run only does the rest.
@@ -23,10 +28,11 @@ import time
 from pathlib import Path
 
 from tenderlint.errors import TenderlintError
-from tenderlint.results import DocumentResult
+from tenderlint.results import DocumentResult, Evidence, RedFlag, TopicResult
 
 # Version 2: the document key ends with the requested document type (auto, rfp, contract).
-SCHEMA_VERSION = 2
+# Version 3: the OCDS tables (audit --ocds); nothing older changes.
+SCHEMA_VERSION = 3
 # Failures that say nothing final about the document (a bug, a crashed worker): the next audit
 # run checks such a document again instead of skipping it as done.
 RETRIED_ERRORS = ("internal",)
@@ -110,6 +116,39 @@ CREATE TABLE IF NOT EXISTS red_flags (
 );
 CREATE INDEX IF NOT EXISTS red_flags_document ON red_flags(document_id);
 """
+# Schema 3: the OCDS tables. Created with the others in a new store, added by migration to an older one.
+OCDS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS ocds_processes (
+    ocid TEXT PRIMARY KEY,
+    release_id TEXT,                     -- the compiled release's id
+    buyer_id TEXT,
+    buyer_name TEXT,
+    title TEXT,
+    date TEXT,                           -- ISO 8601: the tender's opening, else award/signature/release date
+    year TEXT,
+    sources TEXT,                        -- JSON list of the package files it was read from
+    run_id INTEGER REFERENCES runs(id)
+);
+CREATE TABLE IF NOT EXISTS ocds_documents (
+    ocid TEXT NOT NULL REFERENCES ocds_processes(ocid),
+    section TEXT NOT NULL,               -- planning | tender | awards/<id> | contracts/<id>[/implementation]
+    document_id TEXT NOT NULL,           -- the OCDS document id
+    release_id TEXT,                     -- the release that carried the document
+    document_type TEXT,                  -- OCDS documentType
+    url TEXT,
+    title TEXT,
+    format TEXT,
+    date_published TEXT,
+    doc_type TEXT NOT NULL,              -- rfp | contract | auto: the type it was checked as
+    local_path TEXT,                     -- the file that was checked (cache or --documents)
+    document_row INTEGER REFERENCES documents(id),  -- the result, when it could be checked
+    error_code TEXT,                     -- why it could not be fetched (download-failed, http-404, …)
+    error_message TEXT,
+    run_id INTEGER REFERENCES runs(id),
+    PRIMARY KEY (ocid, section, document_id)
+);
+CREATE INDEX IF NOT EXISTS ocds_documents_row ON ocds_documents(document_row);
+"""
 
 
 def document_key(sha256: str | None, path: str, versions: dict[str, str], doc_type: str) -> str:
@@ -128,7 +167,14 @@ def _migrate_1_to_2(db: sqlite3.Connection) -> None:
                "THEN doc_type ELSE 'auto' END", (_USER_TYPE_REASON,))
 
 
-MIGRATIONS = {1: _migrate_1_to_2}
+def _migrate_2_to_3(db: sqlite3.Connection) -> None:
+    """Add the OCDS tables (already there when SCHEMA created them on opening; then nothing to do)."""
+    for statement in OCDS_SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
 
 
 class ResultStore:
@@ -142,7 +188,7 @@ class ResultStore:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.executescript(SCHEMA)
+        self.db.executescript(SCHEMA + OCDS_SCHEMA)
         self._upgrade()
 
     def _upgrade(self) -> None:
@@ -167,6 +213,11 @@ class ResultStore:
 
     def close(self) -> None:
         self.db.close()
+
+    @property
+    def schema_version(self) -> int:
+        row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        return int(row["value"])
 
     def __enter__(self) -> "ResultStore":
         return self
@@ -209,12 +260,17 @@ class ResultStore:
         try:
             existing = db.execute("SELECT id, error_code FROM documents WHERE key=?", (key,)).fetchone()
             old_paths: list[str] = []
+            ocds_rows: list[int] = []
             if existing is not None and existing["error_code"] in RETRIED_ERRORS:
                 replaced = int(existing["id"])  # a failed try: this result takes its place
                 old_paths = [row["path"] for row in db.execute(
                     "SELECT path FROM document_paths WHERE document_id=?", (replaced,))]
                 for table in ("evidence", "red_flags", "topic_results", "document_paths"):
                     db.execute(f"DELETE FROM {table} WHERE document_id=?", (replaced,))
+                # (an OCDS document row pointing at the failed try points at the new result below)
+                ocds_rows = [row[0] for row in db.execute(
+                    "SELECT rowid FROM ocds_documents WHERE document_row=?", (replaced,))]
+                db.execute("UPDATE ocds_documents SET document_row=NULL WHERE document_row=?", (replaced,))
                 db.execute("DELETE FROM documents WHERE id=?", (replaced,))
             elif existing is not None:  # another writer finished it first: keep the stored one
                 db.execute("INSERT OR IGNORE INTO document_paths VALUES (?, ?)", (result.path, existing["id"]))
@@ -234,6 +290,8 @@ class ResultStore:
             db.execute("INSERT OR IGNORE INTO document_paths VALUES (?, ?)", (result.path, doc_id))
             for path in old_paths:
                 db.execute("INSERT OR IGNORE INTO document_paths VALUES (?, ?)", (path, doc_id))
+            for rowid in ocds_rows:
+                db.execute("UPDATE ocds_documents SET document_row=? WHERE rowid=?", (doc_id, rowid))
             for topic in result.topics:
                 db.execute(
                     "INSERT INTO topic_results VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -269,3 +327,77 @@ class ResultStore:
         for row in self.db.execute("SELECT document_id, topic, status FROM topic_results"):
             statuses.setdefault(row["document_id"], {})[row["topic"]] = row["status"]
         return statuses
+
+    def load_result(self, document_id: int, names: dict[str, str] | None = None) -> DocumentResult:
+        """A stored document back as a ``DocumentResult`` (topics, kept evidence, red flags; no timings).
+
+        Questions and suggested clauses are not stored: a report that shows them takes them from
+        the rule pack. ``names`` gives the topic names (the id stands in otherwise).
+        """
+        names = names or {}
+        row = self.db.execute("SELECT * FROM documents WHERE id=?", (document_id,)).fetchone()
+        if row is None:
+            raise KeyError(document_id)
+        error = {"code": row["error_code"], "message": row["error_message"]} if row["error_code"] else None
+        result = DocumentResult(path=row["path"], sha256=row["sha256"], format=row["format"], doc_type=row["doc_type"],
+                                doc_type_reason=row["doc_type_reason"] or "", pages=row["pages"], words=row["words"],
+                                language=row["language"], warnings=json.loads(row["warnings"] or "[]"), error=error)
+        evidence: dict[str, list[Evidence]] = {}
+        for ev in self.db.execute("SELECT * FROM evidence WHERE document_id=? ORDER BY topic, rank", (document_id,)):
+            evidence.setdefault(ev["topic"], []).append(_evidence(ev["topic"], ev))
+        for topic in self.db.execute("SELECT * FROM topic_results WHERE document_id=? ORDER BY rowid", (document_id,)):
+            result.topics.append(TopicResult(
+                id=topic["topic"], name=names.get(topic["topic"], topic["topic"]), status=topic["status"],
+                applies=bool(topic["applies"]), severity=topic["severity"], reason=topic["reason"] or "",
+                red_flag=bool(topic["red_flag"]), evidence=evidence.get(topic["topic"], [])))
+        for flag in self.db.execute("SELECT * FROM red_flags WHERE document_id=? ORDER BY rowid", (document_id,)):
+            result.red_flags.append(RedFlag(id=flag["flag"], topic=flag["topic"], title=flag["title"],
+                                            severity=flag["severity"], evidence=_evidence(flag["topic"], flag)))
+        return result
+
+    # -- OCDS -----------------------------------------------------------------------------------
+
+    def save_process(self, process, documents: list[dict], run_id: int | None) -> None:
+        """Write (or rewrite) one OCDS process and its documents' rows, atomically.
+
+        ``documents``: one dict per ``ProcessDocument`` with ``document`` (the ProcessDocument),
+        ``local_path``, ``document_row`` and ``error`` ({code, message} or None).
+        """
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("INSERT OR REPLACE INTO ocds_processes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       (process.ocid, process.release_id, process.buyer_id, process.buyer_name, process.title,
+                        process.date, process.year, json.dumps(process.sources), run_id))
+            db.execute("DELETE FROM ocds_documents WHERE ocid=?", (process.ocid,))
+            for entry in documents:
+                doc, error = entry["document"], entry.get("error") or {}
+                db.execute(
+                    "INSERT OR REPLACE INTO ocds_documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (doc.ocid, doc.section, doc.document_id, doc.release_id, doc.document_type, doc.url, doc.title,
+                     doc.format, doc.date_published, entry["doc_type"], entry.get("local_path"),
+                     entry.get("document_row"), error.get("code"), error.get("message"), run_id))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def processes(self, ocids: list[str] | None = None) -> list[sqlite3.Row]:
+        rows = self.db.execute("SELECT * FROM ocds_processes ORDER BY ocid").fetchall()
+        if ocids is None:
+            return rows
+        wanted = set(ocids)
+        return [r for r in rows if r["ocid"] in wanted]
+
+    def process_documents(self, ocid: str) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM ocds_documents WHERE ocid=? ORDER BY rowid",
+                               (ocid,)).fetchall()
+
+
+def _evidence(topic: str, row: sqlite3.Row) -> Evidence:
+    keys = row.keys()
+    return Evidence(topic=topic, quote=row["quote"], page=row["page"],
+                    section=[s for s in (row["section"] or "").split(" > ") if s], start=row["start"] or 0,
+                    end=row["end"] or 0, source=row["source"] if "source" in keys else "",
+                    strength=row["strength"] if "strength" in keys and row["strength"] else "substantive",
+                    score=row["score"] if "score" in keys else None)

@@ -34,19 +34,44 @@ from tenderlint.results import REQUESTED_DOC_TYPES
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               help="An extra folder of rule files (repeatable).")
 @click.option("--no-model", is_flag=True, help="Use the rules alone, without the classifier.")
+@click.option("--ocds", is_flag=True,
+              help="PATHS are OCDS publications (release or record packages, JSON Lines of releases or records): "
+                   "check the documents of each contracting process.")
+@click.option("--documents", "document_sources", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="With --ocds: a folder holding the documents at their URL paths, or a url,file CSV (repeatable).")
+@click.option("--download", is_flag=True, help="With --ocds: download the documents not found under --documents.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path(".tenderlint-cache"), show_default=True,
+              help="With --download: where downloads are kept and reused (keyed by URL, ETag, Last-Modified).")
+@click.option("--max-download-mb", type=click.FloatRange(min=0.001), default=100, show_default=True,
+              help="Largest document downloaded; a larger one is stopped while it streams.")
+@click.option("--download-timeout", type=click.FloatRange(min=0.1), default=30, show_default=True,
+              help="Seconds one download attempt may take.")
+@click.option("--retries", type=click.IntRange(min=0, max=10), default=2, show_default=True,
+              help="Further attempts after a timeout, a dropped connection or a 5xx/429 answer (with backoff).")
+@click.option("--download-jobs", type=click.IntRange(min=1, max=32), default=4, show_default=True,
+              help="Downloads at the same time.")
+@click.option("--release-schema", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="With --ocds: a local (patched) OCDS release schema to take merge rules from "
+                   "[default: the OCDS 1.1 rules].")
+@click.option("--jsonl", "jsonl_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write one line per OCDS contracting process (documents' results, gaps, red flags).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="A tenderlint.toml or pyproject.toml (default: the nearest one found), as for check.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 @verbose_option
 @user_errors
 def audit(paths, manifest, db_path, jobs, report_path, csv_path, scheduler, timeout, doc_type, rules_dirs, no_model,
-          config_path, quiet) -> None:
+          ocds, document_sources, download, cache_dir, max_download_mb, download_timeout, retries, download_jobs,
+          release_schema, jsonl_path, config_path, quiet) -> None:
     """Check every document under PATHS (files, folders, globs) into the results store.
 
-    Documents already in the store with the same content and rule/model versions are not
-    checked again, so an interrupted run simply continues. With no PATHS and no --manifest,
-    the --report and --csv are written from the existing store. The configuration (selection,
-    severities, waivers, per-file entries, extra rules) is read as `check` reads it."""
+    With --ocds, PATHS are OCDS publications and the documents of each contracting process are
+    checked, each with the type its documentType implies. Documents already in the store with
+    the same content and rule/model versions are not checked again, so an interrupted run
+    simply continues. With no PATHS and no --manifest, the --report, --csv and --jsonl are
+    written from the existing store. The configuration (selection, severities, waivers,
+    per-file entries, extra rules) is read as `check` reads it."""
     from tenderlint.audit import audit as run_audit
     from tenderlint.audit import current_versions, discover, write_csv
     from tenderlint.config import check_options, load_config
@@ -61,8 +86,27 @@ def audit(paths, manifest, db_path, jobs, report_path, csv_path, scheduler, time
     topic_ids = pack.topic_ids
     names = {t.id: t.name for t in pack.topics}
     failures = []
+    if (document_sources or download or release_schema) and not ocds:
+        raise TenderlintError("usage", "--documents, --download and --release-schema go with --ocds")
+    if ocds and manifest:
+        raise TenderlintError("usage", "--manifest does not go with --ocds (the OCDS data gives the metadata)")
+    if ocds and not paths:
+        raise TenderlintError("usage", "--ocds needs the OCDS publications to read (PATHS)")
+    if jsonl_path and not ocds and (paths or manifest):
+        raise TenderlintError("usage", "--jsonl writes OCDS contracting processes: it goes with --ocds")
+    views = None
     with ResultStore(db_path) as store:
-        if paths or manifest:
+        if ocds:
+            from tenderlint.commands.audit_ocds import run_ocds
+
+            fetch_options = {"max_bytes": int(max_download_mb * 1048576), "timeout": download_timeout,
+                             "retries": retries, "concurrency": download_jobs}
+            document_ids, views, failures = run_ocds(
+                paths, store, options, document_sources=list(document_sources), download=download,
+                cache_dir=cache_dir, fetch_options=fetch_options, release_schema=release_schema, jobs=jobs,
+                timeout=timeout, scheduler=scheduler, quiet=quiet, db_path=db_path, progress_printer=ProgressPrinter,
+                names=names)
+        elif paths or manifest:
             inputs = discover(paths, manifest)
             progress = None if quiet else ProgressPrinter(len(inputs))
             try:
@@ -84,11 +128,28 @@ def audit(paths, manifest, db_path, jobs, report_path, csv_path, scheduler, time
                             if (r["rules_version"], r["model_version"]) == (versions["rules"], versions["model"])]
             if not document_ids:
                 raise TenderlintError("usage", f"{db_path}: holds no results for the current rules and model")
+            if store.processes():  # an OCDS store: the reports are per contracting process
+                from tenderlint.ocds_audit import process_views
+
+                views = process_views(store, None, names)
+        if jsonl_path:
+            if views is None:
+                raise TenderlintError("usage", f"{db_path}: holds no OCDS contracting process for --jsonl")
+            from tenderlint.ocds_audit import write_jsonl
+
+            with _open_output(jsonl_path) as handle:
+                write_jsonl(views, handle)
         if csv_path:
             with _open_output(csv_path) as handle:
-                write_csv(store, document_ids, topic_ids, handle)
+                if views is not None:
+                    from tenderlint.ocds_audit import write_ocds_csv
+
+                    write_ocds_csv(views, topic_ids, handle)
+                else:
+                    write_csv(store, document_ids, topic_ids, handle)
         if report_path:
-            html = render_summary(store, document_ids, topic_ids, names, title=f"Audit summary: {db_path.name}")
+            html = render_summary(store, document_ids, topic_ids, names, title=f"Audit summary: {db_path.name}",
+                                  processes=views)
             with _open_output(report_path) as handle:
                 handle.write(html)
     for path, code, message in failures:

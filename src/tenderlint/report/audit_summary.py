@@ -2,8 +2,10 @@
 
 Per-topic coverage rates across the audited documents, a topic × document heatmap, the
 documents with most gaps, red flags by frequency, trends by year and by issuer when the
-manifest gives them, and the failures. Charts are inline SVG (report/audit_charts.py); the
-page makes no external request.
+manifest gives them, and the failures. An OCDS audit adds its contracting processes (gaps and
+red flags per process, and what the contract side dropped of the solicitation side) and takes
+the year and buyer groups from the OCDS data itself. Charts are inline SVG
+(report/audit_charts.py); the page makes no external request.
 """
 
 from __future__ import annotations
@@ -30,8 +32,12 @@ def _pick(metadata: dict, keys: tuple[str, ...]) -> str | None:
     return None
 
 
-def collect(store: ResultStore, document_ids: list[int], topic_ids: list[str], names: dict[str, str]) -> dict:
-    """Everything the summary shows, as plain data (also handy for tests)."""
+def collect(store: ResultStore, document_ids: list[int], topic_ids: list[str], names: dict[str, str],
+            processes: list | None = None) -> dict:
+    """Everything the summary shows, as plain data (also handy for tests).
+
+    ``processes``: the ``ProcessView``s of an OCDS audit, if any (see tenderlint.ocds_audit).
+    """
     wanted = set(document_ids)
     docs = [row for row in store.documents() if row["id"] in wanted]
     statuses = store.topic_statuses()
@@ -77,24 +83,81 @@ def collect(store: ResultStore, document_ids: list[int], topic_ids: list[str], n
                 / max(1, len(ids) * len(topic_ids))
                 for group, ids in sorted(groups.items())
             }
+    failures = [{"path": d["path"], "code": d["error_code"], "message": d["error_message"]}
+                for d in docs if d["error_code"]]
+    ocds = None
+    labels: dict[int, str] = {}
+    if processes is not None:
+        ocds = _ocds_sections(processes, statuses, topic_ids, {d["id"] for d in ok})
+        trends = ocds.pop("trends")
+        failures = ocds.pop("failures") + failures
+        for view in processes:  # name a document by where the OCDS data lists it, not by its cache file
+            for doc in view.documents:
+                row = doc.row["document_row"]
+                if row is not None and row not in labels:
+                    labels[row] = (f"{view.process['ocid']} · {doc.row['document_id']}"
+                                   + (f" ({doc.row['document_type']})" if doc.row["document_type"] else ""))
+        names_by_path = {d["path"]: labels[d["id"]] for d in docs if d["id"] in labels}
+        for entry in gaps + failures:
+            entry["path"] = names_by_path.get(entry["path"], entry["path"])
     return {
-        "documents": [{"id": d["id"], "path": d["path"], "doc_type": d["doc_type"],
+        "processes": ocds["processes"] if ocds else None,
+        "documents": [{"id": d["id"], "path": labels.get(d["id"], d["path"]), "doc_type": d["doc_type"],
                        "statuses": [statuses.get(d["id"], {}).get(t, "") for t in topic_ids]} for d in ok],
         "coverage": coverage,
         "gaps": gaps,
         "red_flags": [{"id": f, "title": flag_titles[f], "count": n, "documents": flag_docs[f]}
                       for f, n in flags.most_common()],
         "trends": trends,
-        "failures": [{"path": d["path"], "code": d["error_code"], "message": d["error_message"]}
-                     for d in docs if d["error_code"]],
-        "total": len(docs),
+        "failures": failures,
+        "total": len(docs) + (len(failures) - len([d for d in docs if d["error_code"]]) if ocds else 0),
         "checked": len(ok),
     }
 
 
+def _ocds_sections(processes: list, statuses: dict, topic_ids: list[str], checked: set[int]) -> dict:
+    """Per-process rows, coverage by year and by buyer from the OCDS data, and the documents never checked."""
+    rows, failures = [], []
+    groups: dict[str, dict[str, set[int]]] = {"year": defaultdict(set), "buyer": defaultdict(set)}
+    for view in processes:
+        process = view.process
+        ids = {d.row["document_row"] for d in view.documents if d.row["document_row"] in checked}
+        for label, value in (("year", process["year"]), ("buyer", process["buyer_name"] or process["buyer_id"])):
+            if value and ids:
+                groups[label][value] |= ids
+        for doc in view.documents:
+            if doc.row["error_code"] and doc.row["error_code"] != "no-url":
+                failures.append({"path": f"{process['ocid']} · {doc.row['document_id']} · {doc.row['url']}",
+                                 "code": doc.row["error_code"], "message": doc.row["error_message"]})
+        rows.append({"ocid": process["ocid"], "buyer": process["buyer_name"] or process["buyer_id"] or "",
+                     "year": process["year"] or "", "title": process["title"] or "",
+                     "documents": len(view.documents), "checked": len(view.checked),
+                     "failed": sum(1 for d in view.documents if not d.ok and d.row["error_code"] != "no-url"),
+                     "no_url": sum(1 for d in view.documents if d.row["error_code"] == "no-url"),
+                     "gaps": view.gaps(), "red_flags": view.red_flags(), "changes": _changes(view)})
+    trends = {}
+    for label, series in groups.items():
+        if series:
+            trends[label] = {
+                group: sum(1 for i in ids for t in topic_ids if statuses.get(i, {}).get(t) == "covered")
+                / max(1, len(ids) * len(topic_ids))
+                for group, ids in sorted(series.items())
+            }
+    return {"processes": rows, "trends": trends, "failures": failures}
+
+
+def _changes(view) -> dict | None:
+    """The contract side against the solicitation side: topic ids per failing change, or None."""
+    comparison = view.comparison()
+    if comparison is None:
+        return None
+    return {change: [t.id for t in comparison.findings if t.change == change]
+            for change in ("dropped", "weakened", "against")}
+
+
 def render_summary(store: ResultStore, document_ids: list[int], topic_ids: list[str], names: dict[str, str],
-                   title: str = "Audit summary") -> str:
-    data = collect(store, document_ids, topic_ids, names)
+                   title: str = "Audit summary", processes: list | None = None) -> str:
+    data = collect(store, document_ids, topic_ids, names, processes)
     env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True))
     template = env.get_template("audit-summary.html.j2")
