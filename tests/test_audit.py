@@ -17,7 +17,7 @@ import pytest
 from tenderlint.audit import CSV_FIXED_COLUMNS, audit, discover, write_csv
 from tenderlint.check import CheckOptions
 from tenderlint.rules.loader import load_rule_pack
-from tenderlint.store import ResultStore
+from tenderlint.store import SCHEMA_VERSION, ResultStore
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 OPTIONS = CheckOptions(use_model=False)
@@ -253,7 +253,7 @@ def test_store_upgrades_version_1_keys_with_the_requested_type(tmp_path):
         version = store.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0]
         assert store.find("aaa|0.1|r|m|contract") is not None
     assert keys == ["aaa|0.1|r|m|contract", "bbb|0.1|r|m|auto", "path:/x.pdf|0.1|r|m|auto"]
-    assert version == "3"  # through 2 (keys with the type) to 3 (the OCDS tables)
+    assert version == str(SCHEMA_VERSION)  # 2 brought the type into the key, 3 the OCDS tables, 4 the OCR columns
     with ResultStore(db) as store:  # opening again changes nothing
         assert sorted(r["key"] for r in store.documents()) == keys
 

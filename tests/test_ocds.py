@@ -303,12 +303,12 @@ def test_a_schema_2_store_gains_the_ocds_tables_and_keeps_its_rows(tmp_path):
         tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         assert "ocds_processes" not in tables
     with ResultStore(path) as store:
-        assert store.schema_version == SCHEMA_VERSION == 3
+        assert store.schema_version == SCHEMA_VERSION == 4
         assert [(r["key"], r["path"]) for r in store.documents()] == [("k|0|r|m|auto", "old.md")]
         assert store.processes() == []
         assert store.db.execute("SELECT COUNT(*) FROM ocds_documents").fetchone()[0] == 0
     with ResultStore(path) as store:  # opening again changes nothing
-        assert store.schema_version == 3
+        assert store.schema_version == SCHEMA_VERSION
     with sqlite3.connect(path) as db:
         db.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
     with pytest.raises(TenderlintError) as error:

@@ -31,7 +31,7 @@ import os
 import stat
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable, Iterable
@@ -43,6 +43,8 @@ from tenderlint.store import ResultStore, document_key
 
 DOCUMENT_SUFFIXES = {".pdf", ".docx", ".html", ".htm", ".xhtml", ".md", ".markdown", ".txt", ".text"}
 DEFAULT_TIMEOUT = 300.0
+# Stored failures that OCR may now overcome: an audit with --ocr auto or always checks them again.
+OCR_RETRY_ERRORS = ("no-text-layer", "ocr-unavailable")
 CSV_FIXED_COLUMNS = ["path", "sha256", "format", "doc_type", "pages", "words", "error"]
 
 
@@ -67,6 +69,8 @@ class AuditSummary:
     failures: list[tuple[str, str, str]] = field(default_factory=list)  # path, code, message
     document_ids: list[int] = field(default_factory=list)
     seconds: float = 0.0
+    ocr_documents: int = 0  # documents checked in this run with pages read by OCR
+    ocr_pages: int = 0
 
 
 # -- inputs -------------------------------------------------------------------------------------
@@ -380,6 +384,9 @@ def audit(inputs: list[AuditInput], store: ResultStore, options: CheckOptions, j
     """Check every input not yet in the store; returns what was done."""
     versions = current_versions(options)
     jobs = jobs or os.cpu_count() or 1
+    if options.ocr_workers is None:
+        # Each worker reads its scanned pages in threads: share the cores out instead of multiplying them.
+        options = replace(options, ocr_workers=max(1, (os.cpu_count() or 1) // jobs))
     run_id = store.start_run(versions, jobs, str(scheduler) if scheduler is not None else None)
     summary = AuditSummary(run_id=run_id, seen=len(inputs))
     started = time.perf_counter()
@@ -389,6 +396,9 @@ def audit(inputs: list[AuditInput], store: ResultStore, options: CheckOptions, j
     for item in inputs:
         key = item.key(versions, options.doc_type)
         existing = store.find(key)
+        if existing is not None and options.ocr != "never" and store.error_code(existing) in OCR_RETRY_ERRORS:
+            store.forget(existing)  # scanned, and read this time: Tesseract may have been installed since
+            existing = None
         if existing is not None:
             store.add_path(existing, item.path)
             summary.skipped += 1
@@ -410,6 +420,9 @@ def audit(inputs: list[AuditInput], store: ResultStore, options: CheckOptions, j
         doc_id = store.save(result, key, versions, item.metadata, run_id, round(seconds, 3))
         summary.document_ids.append(doc_id)
         summary.checked += 1
+        if result.ocr_pages:
+            summary.ocr_documents += 1
+            summary.ocr_pages += len(result.ocr_pages)
         if result.error:
             summary.failures.append((item.path, result.error["code"], result.error["message"]))
         if progress:

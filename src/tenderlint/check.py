@@ -29,21 +29,32 @@ class CheckOptions:
     max_bytes: int | None = None
     # Which evidence may make a topic covered: the ablation in docs/accuracy.md scores each alone.
     evidence_from: tuple[str, ...] = ("rules", "model")
+    # When PDF pages are read with Tesseract: "auto" (pages without a usable text layer),
+    # "always" or "never" (see tenderlint.parsers.ocr). Every command that checks files takes it.
+    ocr: str = "auto"
+    ocr_workers: int | None = None  # threads reading pages; None: one per core
+    ocr_time_limit: float | None = None  # seconds of OCR per document; None: the OCR module's default
+    ocr_progress: bool = False  # a progress bar on standard error when it is a terminal
     # Per-document time limit in seconds (None: none). With a limit, ``Checker.check_file`` checks
     # each file in a forked child that is killed when over it (see tenderlint.budget).
     timeout: float | None = None
 
 
-def parse_file(path: str | Path, options: CheckOptions) -> Document | DocumentResult:
+OCR_MODES = ("auto", "always", "never")
+
+
+def parse_file(path: str | Path, options: CheckOptions, ocr: str | None = None) -> Document | DocumentResult:
     """Parse one file with the options' limits; a user error comes back as an error result.
 
     Needs no Checker, so a caller can parse while the rules and model are still loading.
+    ``ocr`` overrides the options' OCR mode for this file only (the web page's choice).
     """
     from tenderlint.parsers import parse
 
     started = time.perf_counter()
     try:
-        kwargs = {"pdf_backend": options.pdf_backend}
+        kwargs = {"pdf_backend": options.pdf_backend, "ocr": ocr or options.ocr, "ocr_workers": options.ocr_workers,
+                  "ocr_time_limit": options.ocr_time_limit, "ocr_progress": options.ocr_progress}
         if options.max_bytes is not None:
             kwargs["max_bytes"] = options.max_bytes
         document = parse(path, **kwargs)
@@ -69,6 +80,7 @@ def validated_rule_pack(options: CheckOptions) -> RulePack:
     """
     if options.doc_type not in REQUESTED_DOC_TYPES:
         raise TenderlintError("usage", f"--type must be one of {', '.join(REQUESTED_DOC_TYPES)}")
+    check_ocr_mode(options.ocr)
     pack = load_rule_pack(tuple(options.rules_dirs))
     options.selection = resolved_selection(pack, options.selection)
     return pack
@@ -94,6 +106,16 @@ def resolved_selection(pack: RulePack, selection: Selection) -> Selection:
     )
 
 
+def check_ocr_mode(mode: str) -> None:
+    """A usage error for an unknown mode, and ``ocr-unavailable`` at once when "always" cannot be honoured."""
+    if mode not in OCR_MODES:
+        raise TenderlintError("usage", f"--ocr must be one of {', '.join(OCR_MODES)}")
+    if mode == "always":
+        from tenderlint.parsers.ocr import require_available
+
+        require_available()
+
+
 class Checker:
     """Checks documents with one loaded rule pack (and classifier, unless disabled)."""
 
@@ -110,23 +132,23 @@ class Checker:
 
             self.model = load_shipped_model()
 
-    def check_file(self, path: str | Path, doc_type: str | None = None) -> DocumentResult:
+    def check_file(self, path: str | Path, doc_type: str | None = None, ocr: str | None = None) -> DocumentResult:
         """Check one file; a user error becomes the result's ``error`` (the batch goes on).
 
-        ``doc_type`` overrides the options' type for this file only (the web page's choice).
-        With ``options.timeout`` the whole check runs in a forked child within the time and
-        memory budget (``error[timeout]`` / ``error[too-large]`` when over).
+        ``doc_type`` and ``ocr`` override the options' type and OCR mode for this file only
+        (the web page's choices). With ``options.timeout`` the whole check runs in a forked child
+        within the time and memory budget (``error[timeout]`` / ``error[too-large]`` when over).
         """
         if self.options.timeout is None or not can_fork_here():
-            return self._check_here(path, doc_type)
+            return self._check_here(path, doc_type, ocr)
         try:
-            return call_with_budget(self._check_here, path, doc_type, timeout=self.options.timeout,
+            return call_with_budget(self._check_here, path, doc_type, ocr, timeout=self.options.timeout,
                                     label=shown_path(Path(path).name))
         except TenderlintError as error:
             return DocumentResult(path=str(path), error=error.as_dict())
 
-    def _check_here(self, path: str | Path, doc_type: str | None = None) -> DocumentResult:
-        return self.check_parsed(parse_file(path, self.options), doc_type)
+    def _check_here(self, path: str | Path, doc_type: str | None = None, ocr: str | None = None) -> DocumentResult:
+        return self.check_parsed(parse_file(path, self.options, ocr), doc_type)
 
     def check_parsed(self, parsed: Document | DocumentResult, doc_type: str | None = None,
                      seconds_left: float | None = None) -> DocumentResult:
@@ -186,6 +208,8 @@ class Checker:
 
         locate_evidence(document, [ev for topic in topics for ev in topic.evidence] + [f.evidence for f in red_flags])
         finished = time.perf_counter()
+        if document.ocr_pages:
+            _mark_ocr_evidence(topics, red_flags, set(document.ocr_pages))
         return DocumentResult(
             path=document.path,
             sha256=document.sha256,
@@ -198,5 +222,13 @@ class Checker:
             warnings=warnings,
             topics=topics,
             red_flags=red_flags,
+            ocr_pages=list(document.ocr_pages),
+            ocr_confidence=document.ocr_confidence,
             timings={"rules": round(matched - started, 4), "decide": round(finished - matched, 4)},
         )
+
+
+def _mark_ocr_evidence(topics, red_flags, ocr_pages: set[int]) -> None:
+    """Mark every quote taken from a page that was read by OCR."""
+    for evidence in [e for topic in topics for e in topic.evidence] + [flag.evidence for flag in red_flags]:
+        evidence.ocr = evidence.page in ocr_pages

@@ -75,6 +75,12 @@ class Document:
     parse_seconds: float = 0.0
     # Inline waivers written in the document itself (``tenderlint: waive TOPIC — reason``).
     directives: list = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # pages whose text was read by OCR (1-based)
+    ocr_confidence: float | None = None  # mean word confidence of the OCR, 0..1
+
+    def ocr_facts(self) -> dict | None:
+        """``{"pages": [...], "confidence": ...}`` when pages were read by OCR, else None."""
+        return ocr_facts(self.ocr_pages, self.ocr_confidence)
 
     def __post_init__(self) -> None:
         if self.blocks and not self.text:
@@ -111,7 +117,15 @@ class Document:
             "language": self.language,
             "title": self.title,
             "warnings": list(self.warnings),
+            "ocr": self.ocr_facts(),
         }
         if with_blocks:
             data["blocks"] = [b.as_dict() for b in self.blocks]
         return data
+
+
+def ocr_facts(pages: list[int], confidence: float | None) -> dict | None:
+    """The OCR facts as reports and the JSON give them, or None when no page was read by OCR."""
+    if not pages:
+        return None
+    return {"pages": list(pages), "confidence": None if confidence is None else round(confidence, 3)}

@@ -19,6 +19,7 @@ ERROR_CODES: dict[str, str] = {
     "corrupt": "the file is damaged or truncated and cannot be parsed",
     "encrypted": "the PDF is encrypted and cannot be opened without a password",
     "no-text-layer": "the PDF has pages but no text layer (it looks scanned and needs OCR)",
+    "ocr-unavailable": "OCR was asked for (--ocr always) but Tesseract or tesserocr is not installed",
     "decompression-limit": "the document expands beyond the decompression size limit",
     "unsafe-xml": "the document contains XML constructs that are refused (entities, DTDs)",
     "binary-text": "the text file contains binary content",

@@ -43,9 +43,10 @@ class Evidence:
     end_line: int | None = None
     end_column: int | None = None
     paragraph: int | None = None
+    ocr: bool = False  # the quote comes from a page read by OCR
 
     def as_dict(self) -> dict:
-        return {
+        data = {
             "quote": self.quote,
             "page": self.page,
             "section": " > ".join(self.section) if self.section else None,
@@ -61,6 +62,9 @@ class Evidence:
             "end_column": self.end_column,
             "paragraph": self.paragraph,
         }
+        if self.ocr:  # only then: reports of documents with a text layer keep their exact shape
+            data["ocr"] = True
+        return data
 
 
 @dataclass
@@ -139,6 +143,14 @@ class DocumentResult:
     topics: list[TopicResult] = field(default_factory=list)
     red_flags: list[RedFlag] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (1-based)
+    ocr_confidence: float | None = None  # mean word confidence of the OCR, 0..1
+
+    def ocr_facts(self) -> dict | None:
+        """``{"pages": [...], "confidence": ...}`` when pages were read by OCR, else None."""
+        from tenderlint.document import ocr_facts
+
+        return ocr_facts(self.ocr_pages, self.ocr_confidence)
 
     @property
     def gaps(self) -> list[TopicResult]:

@@ -4,8 +4,8 @@ Schema (documented in docs/audit-store.md):
 
 - ``runs``: one row per ``tenderlint audit`` run — versions of tool, rules and model, timings.
 - ``documents``: one row per document *content* (sha256), rule/model versions and requested
-  document type (``--type``): format,
-  type, pages, words, language, manifest metadata (JSON), error code and message.
+  document type (``--type``): format, type, pages, words, language, manifest metadata (JSON),
+  error code and message, and the pages read by OCR with their mean word confidence.
 - ``document_paths``: every path seen with that content (the same file in two folders).
 - ``topic_results``: status per topic per document, with the reason.
 - ``evidence``: the located evidence kept for each topic (quote, page, section, span, source).
@@ -18,6 +18,10 @@ Schema (documented in docs/audit-store.md):
 
 Each document is written in one transaction as it finishes, so a run killed at any moment
 leaves every stored document complete and the next run only does the rest.
+
+``meta.schema_version`` says which schema a store has. Opening an older store brings it up to
+date in place (``MIGRATIONS``, one step per version); a store written by a newer tenderlint is
+refused rather than guessed at.
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ from tenderlint.results import DocumentResult, Evidence, RedFlag, TopicResult
 
 # Version 2: the document key ends with the requested document type (auto, rfp, contract).
 # Version 3: the OCDS tables (audit --ocds); nothing older changes.
-SCHEMA_VERSION = 3
+# Version 4: the pages read by OCR and their mean word confidence (two columns of documents).
+SCHEMA_VERSION = 4
 # Failures that say nothing final about the document (a bug, a crashed worker): the next audit
 # run checks such a document again instead of skipping it as done.
 RETRIED_ERRORS = ("internal",)
@@ -71,7 +76,9 @@ CREATE TABLE IF NOT EXISTS documents (
     rules_version TEXT NOT NULL,
     model_version TEXT NOT NULL,
     run_id INTEGER REFERENCES runs(id),
-    seconds REAL
+    seconds REAL,
+    ocr_pages TEXT,                      -- JSON list of the pages read by OCR, NULL when none
+    ocr_confidence REAL                  -- mean OCR word confidence, 0..1
 );
 CREATE TABLE IF NOT EXISTS document_paths (
     path TEXT NOT NULL,
@@ -174,7 +181,15 @@ def _migrate_2_to_3(db: sqlite3.Connection) -> None:
             db.execute(statement)
 
 
-MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
+def _migrate_3_to_4(db: sqlite3.Connection) -> None:
+    """The OCR facts: NULL (no page read by OCR) for every document already stored."""
+    have = {row[1] for row in db.execute("PRAGMA table_info(documents)")}
+    for column, kind in (("ocr_pages", "TEXT"), ("ocr_confidence", "REAL")):
+        if column not in have:  # a database made from this schema but labelled older already has it
+            db.execute(f"ALTER TABLE documents ADD COLUMN {column} {kind}")
+
+
+MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4}
 
 
 class ResultStore:
@@ -249,6 +264,23 @@ class ResultStore:
         row = self.db.execute("SELECT id, error_code FROM documents WHERE key=?", (key,)).fetchone()
         return None if row is None or row["error_code"] in RETRIED_ERRORS else int(row["id"])
 
+    def error_code(self, document_id: int) -> str | None:
+        row = self.db.execute("SELECT error_code FROM documents WHERE id=?", (document_id,)).fetchone()
+        return None if row is None else row["error_code"]
+
+    def forget(self, document_id: int) -> None:
+        """Remove a document and everything found in it, so that it can be checked again."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for table in ("evidence", "red_flags", "topic_results", "document_paths"):
+                db.execute(f"DELETE FROM {table} WHERE document_id=?", (document_id,))
+            db.execute("DELETE FROM documents WHERE id=?", (document_id,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
     def add_path(self, document_id: int, path: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO document_paths VALUES (?, ?)", (path, document_id))
 
@@ -280,11 +312,13 @@ class ResultStore:
             cur = db.execute(
                 "INSERT INTO documents (key, path, sha256, format, doc_type, doc_type_reason, pages, words, language, "
                 "warnings, metadata, error_code, error_message, tool_version, rules_version, model_version, run_id, "
-                "seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "seconds, ocr_pages, ocr_confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (key, result.path, result.sha256, result.format, result.doc_type, result.doc_type_reason,
                  result.pages, result.words, result.language, json.dumps(result.warnings),
                  json.dumps(metadata or {}, sort_keys=True), error.get("code"), error.get("message"),
-                 versions["tool"], versions["rules"], versions["model"], run_id, seconds),
+                 versions["tool"], versions["rules"], versions["model"], run_id, seconds,
+                 json.dumps(result.ocr_pages) if result.ocr_pages else None,
+                 None if result.ocr_confidence is None else round(result.ocr_confidence, 4)),
             )
             doc_id = int(cur.lastrowid)
             db.execute("INSERT OR IGNORE INTO document_paths VALUES (?, ?)", (result.path, doc_id))

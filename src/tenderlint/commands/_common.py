@@ -16,6 +16,18 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 
+# The --ocr option of every command that reads documents (check, compare, audit, extract, serve).
+ocr_option = click.option(
+    "--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+    help="Read scanned PDF pages with Tesseract: auto (only pages without a usable text layer), "
+         "always (every page) or never.")
+
+
+def stderr_is_terminal() -> bool:
+    isatty = getattr(sys.stderr, "isatty", None)
+    return bool(isatty and isatty())
+
+
 # Set by a command that has written and closed everything it produces (see cli.run).
 nothing_left_to_clean_up = False
 
@@ -104,7 +116,7 @@ def topic_list(values: tuple[str, ...]) -> list[str]:
 
 
 def check_options(config_path, *, doc_type=None, select=(), ignore=(), rules_dirs=(), no_model=False,
-                  pdf_backend="auto", max_size_mb=None, timeout=None):
+                  pdf_backend="auto", max_size_mb=None, ocr="auto", timeout=None):
     """The configuration and the CheckOptions of a command, from the options of
     ``check_option_decorators`` and the configuration file, as ``check`` builds them
     (``tenderlint.config.check_options``: topic names resolved, per-file entries, config-invalid).
@@ -124,6 +136,8 @@ def check_options(config_path, *, doc_type=None, select=(), ignore=(), rules_dir
         use_model=not no_model,
         pdf_backend=pdf_backend,
         max_bytes=int(max_size_mb * 1024 * 1024) if max_size_mb else None,
+        ocr=ocr,
+        ocr_progress=stderr_is_terminal(),
         timeout=timeout,
     )
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from tenderlint.commands._common import EXIT_ERROR, user_errors, verbose_option
+from tenderlint.commands._common import EXIT_ERROR, ocr_option, user_errors, verbose_option
 from tenderlint.errors import TenderlintError, error_line, shown_path
 from tenderlint.results import REQUESTED_DOC_TYPES
 
@@ -58,12 +58,13 @@ from tenderlint.results import REQUESTED_DOC_TYPES
               help="Write one line per OCDS contracting process (documents' results, gaps, red flags).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="A tenderlint.toml or pyproject.toml (default: the nearest one found), as for check.")
+@ocr_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
 @verbose_option
 @user_errors
 def audit(paths, manifest, db_path, jobs, report_path, csv_path, scheduler, timeout, doc_type, rules_dirs, no_model,
           ocds, document_sources, download, cache_dir, max_download_mb, download_timeout, retries, download_jobs,
-          release_schema, jsonl_path, config_path, quiet) -> None:
+          release_schema, jsonl_path, config_path, ocr, quiet) -> None:
     """Check every document under PATHS (files, folders, globs) into the results store.
 
     With --ocds, PATHS are OCDS publications and the documents of each contracting process are
@@ -74,14 +75,18 @@ def audit(paths, manifest, db_path, jobs, report_path, csv_path, scheduler, time
     per-file entries, extra rules) is read as `check` reads it."""
     from tenderlint.audit import audit as run_audit
     from tenderlint.audit import current_versions, discover, write_csv
+    from tenderlint.check import check_ocr_mode
     from tenderlint.config import check_options, load_config
     from tenderlint.report.audit_summary import render_summary
     from tenderlint.rules.loader import load_rule_pack
     from tenderlint.store import ResultStore
 
+    check_ocr_mode(ocr)
     config = load_config(config_path) if config_path else load_config()
     options = check_options(config, doc_type=doc_type, rules_dirs=tuple(str(d) for d in rules_dirs),
-                            use_model=not no_model)
+                            use_model=not no_model,
+                            # OCR stops itself a little before the worker would be killed: same error, no restart.
+                            ocr=ocr, ocr_time_limit=0.9 * timeout)
     pack = load_rule_pack(options.rules_dirs)
     topic_ids = pack.topic_ids
     names = {t.id: t.name for t in pack.topics}
@@ -118,8 +123,9 @@ def audit(paths, manifest, db_path, jobs, report_path, csv_path, scheduler, time
             document_ids = summary.document_ids
             failures = summary.failures
             if not quiet:
+                read_by_ocr = f", {summary.ocr_documents} read by OCR ({summary.ocr_pages} pages)" if summary.ocr_documents else ""
                 click.echo(f"{summary.seen} documents: {summary.checked} checked, {summary.skipped} already in "
-                           f"{db_path}, {len(failures)} failed ({summary.seconds:.1f} s)", err=True)
+                           f"{db_path}, {len(failures)} failed{read_by_ocr} ({summary.seconds:.1f} s)", err=True)
         else:
             if not db_path.exists():
                 raise TenderlintError("usage", f"{db_path}: no store to report from (give PATHS to audit)")
@@ -195,6 +201,8 @@ class ProgressPrinter:
         else:
             counts = result.counts()
             state = f"covered {counts['covered']}, weak {counts['weak']}, missing {counts['missing']}"
+            if result.ocr_pages:
+                state += f", {len(result.ocr_pages)} pages read by OCR"
         click.echo(f"[{done}/{total}] {shown_path(item.path)}: {state} ({seconds:.1f} s)", err=True)
 
     def close(self) -> None:

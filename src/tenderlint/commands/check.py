@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from tenderlint.budget import DEFAULT_TIMEOUT
-from tenderlint.commands._common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, output_complete, user_errors, verbose_option
+from tenderlint.commands._common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ocr_option, output_complete,
+                                         stderr_is_terminal, user_errors, verbose_option)
 from tenderlint.errors import TenderlintError, error_line, shown_path
 from tenderlint.results import REQUESTED_DOC_TYPES, SEVERITIES, SEVERITY_RANK
 
@@ -57,11 +58,12 @@ def _parse_ahead(path: Path, options):
               help="Refuse files larger than this.  [default: 100]")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT, show_default=True,
               help="Seconds one document may take; a slower one gets error[timeout] and the others go on.")
+@ocr_option
 @click.option("--color/--no-color", default=None, help="Colour in the text report (default: when a terminal).")
 @verbose_option
 @user_errors
 def check(files, doc_type, fmt, output, select, ignore, fail_on, exit_zero, rules_dirs, no_model, config_path,
-          pdf_backend, max_size_mb, timeout, color) -> None:
+          pdf_backend, max_size_mb, ocr, timeout, color) -> None:
     """Check FILES (PDF, DOCX, HTML, Markdown or text) for gaps against the 27 guidance topics.
 
     Exit status: 0 no gaps at or above --fail-on, 1 gaps found, 2 usage error or unreadable input
@@ -85,6 +87,8 @@ def check(files, doc_type, fmt, output, select, ignore, fail_on, exit_zero, rule
         use_model=not no_model,
         pdf_backend=pdf_backend,
         max_bytes=int(max_size_mb * 1024 * 1024) if max_size_mb else None,
+        ocr=ocr,
+        ocr_progress=stderr_is_terminal(),
         timeout=timeout,
     )
     # The first file is parsed in a second process while this one imports spaCy, compiles the rules

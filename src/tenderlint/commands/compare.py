@@ -13,6 +13,7 @@ from tenderlint.commands._common import (
     EXIT_OK,
     check_option_decorators,
     check_options,
+    ocr_option,
     output_complete,
     user_errors,
     write_output,
@@ -37,10 +38,11 @@ from tenderlint.results import SEVERITIES, SEVERITY_RANK
                    "status 1.  [default: low]")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when topics are dropped (errors still exit 2).")
 @check_option_decorators
+@ocr_option
 @click.option("--color/--no-color", default=None, help="Colour in the text report (default: when a terminal).")
 @user_errors
 def compare(solicitation, contracts, fmt, output, annotate_contract, select, ignore, fail_on, exit_zero, rules_dirs,
-            no_model, config_path, pdf_backend, max_size_mb, timeout, color) -> None:
+            no_model, config_path, pdf_backend, max_size_mb, ocr, timeout, color) -> None:
     """Compare SOLICITATION (RFP, RFQ, SOW or evaluated proposal) with the CONTRACTS that form the deal
     (order form, vendor terms, DPA: their evidence is pooled).
 
@@ -52,7 +54,7 @@ def compare(solicitation, contracts, fmt, output, annotate_contract, select, ign
     from tenderlint.report.comparison import render_comparison
 
     config, options = check_options(config_path, select=select, ignore=ignore, rules_dirs=rules_dirs, no_model=no_model,
-                            pdf_backend=pdf_backend, max_size_mb=max_size_mb, timeout=timeout)
+                                    pdf_backend=pdf_backend, max_size_mb=max_size_mb, ocr=ocr, timeout=timeout)
     validated_rule_pack(options)  # a usage error now, before any file is read
     if annotate_contract is not None and len(contracts) > 1 and annotate_contract.is_file():
         raise TenderlintError("usage", f"{annotate_contract}: with several contract files, --annotate-contract "

@@ -9,14 +9,16 @@ import json
 
 import click
 
-from tenderlint.commands._common import user_errors, verbose_option
+from tenderlint.commands._common import ocr_option, stderr_is_terminal, user_errors, verbose_option
 
 _TRAIL_SEPARATOR = " > "
 
 
-def format_block_line(block) -> str:
-    """One readable line: ``p12 [heading] 5 Contract terms > 5.3 Data | text``."""
+def format_block_line(block, ocr_pages: frozenset[int] | set[int] = frozenset()) -> str:
+    """One readable line: ``p12 [heading] 5 Contract terms > 5.3 Data | text`` (``p12(ocr)`` on a page read by OCR)."""
     page = f"p{block.page} " if block.page is not None else ""
+    if ocr_pages and block.page in ocr_pages:
+        page = f"p{block.page}(ocr) "
     kind = block.kind
     if block.kind == "heading" and block.level is not None:
         kind = f"heading {block.level}"
@@ -34,16 +36,23 @@ def format_block_line(block) -> str:
 @click.option("--pdf-backend", type=click.Choice(["auto", "pdfium", "pypdf"]), default="auto", show_default=True,
               help="PDF text extractor; auto uses pypdfium2 and falls back to pypdf.")
 @verbose_option
+@ocr_option
 @user_errors
-def extract(file: str, output_format: str, pdf_backend: str) -> None:
+def extract(file: str, output_format: str, pdf_backend: str, ocr: str) -> None:
     """Print the located text blocks of FILE (PDF, DOCX, HTML, Markdown or text)."""
+    from tenderlint.check import check_ocr_mode
     from tenderlint.parsers import parse
 
-    document = parse(file, pdf_backend=pdf_backend)
+    check_ocr_mode(ocr)
+    document = parse(file, pdf_backend=pdf_backend, ocr=ocr, ocr_progress=stderr_is_terminal())
     if output_format == "json":
         click.echo(json.dumps(document.as_dict(), ensure_ascii=False, indent=2))
         return
     for warning in document.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if document.ocr_pages:
+        confidence = "" if document.ocr_confidence is None else f", mean word confidence {document.ocr_confidence:.0%}"
+        click.echo(f"ocr: pages {', '.join(map(str, document.ocr_pages))} read by OCR{confidence}", err=True)
+    ocr_pages = set(document.ocr_pages)
     for block in document.blocks:
-        click.echo(format_block_line(block))
+        click.echo(format_block_line(block, ocr_pages))

@@ -19,7 +19,8 @@ from tenderlint.language import guess_language, language_warning
 from tenderlint.logs import quiet_libraries
 from tenderlint.parsers.sniff import FORMATS, detect_format
 
-__all__ = ["DEFAULT_MAX_BYTES", "PDF_BACKENDS", "FORMATS", "parse", "parse_bytes", "detect_format", "read_bytes"]
+__all__ = ["DEFAULT_MAX_BYTES", "OCR_MODES", "PDF_BACKENDS", "FORMATS", "parse", "parse_bytes", "detect_format",
+           "read_bytes"]
 
 quiet_libraries()  # a damaged file gets one coded line, not also the parser library's log lines
 
@@ -28,6 +29,7 @@ DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 # 6,000 dense pages. The rules would need minutes for more, and the report would be unreadable.
 MAX_TEXT_CHARS = 20_000_000
 PDF_BACKENDS: tuple[str, ...] = ("auto", "pdfium", "pypdf")
+OCR_MODES: tuple[str, ...] = ("auto", "always", "never")  # the same as tenderlint.parsers.ocr.OCR_MODES
 
 
 def read_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -88,22 +90,34 @@ def _kind_of(mode: int) -> str:
     return "not a regular file"
 
 
-def parse(path: str | Path, *, pdf_backend: str = "auto", max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def parse(path: str | Path, *, pdf_backend: str = "auto", max_bytes: int = DEFAULT_MAX_BYTES, ocr: str = "auto",
+          ocr_workers: int | None = None, ocr_time_limit: float | None = None, ocr_progress: bool = False) -> Document:
     """Parse the document at ``path`` into located blocks.
 
     ``pdf_backend`` is "auto" (pypdfium2, falling back to pypdf), "pdfium" or "pypdf".
+    ``ocr`` ("auto", "always" or "never") says when PDF pages are read with Tesseract (see
+    ``tenderlint.parsers.ocr``); ``ocr_workers`` threads read them (default: one per core),
+    within ``ocr_time_limit`` seconds, with a progress bar on a terminal when ``ocr_progress``.
     Raises ``TenderlintError`` for anything wrong with the file itself.
     """
     if pdf_backend not in PDF_BACKENDS:
         raise TenderlintError("usage", f"unknown PDF backend {pdf_backend!r}; choose one of {', '.join(PDF_BACKENDS)}")
     path = Path(path)
-    return parse_bytes(read_bytes(path, max_bytes=max_bytes), path, pdf_backend=pdf_backend)
+    return parse_bytes(read_bytes(path, max_bytes=max_bytes), path, pdf_backend=pdf_backend, ocr=ocr,
+                       ocr_workers=ocr_workers, ocr_time_limit=ocr_time_limit, ocr_progress=ocr_progress)
 
 
-def parse_bytes(data: bytes, path: str | Path, *, pdf_backend: str = "auto") -> Document:
-    """Parse a document's bytes; ``path`` names it (its suffix helps detect the format)."""
+def parse_bytes(data: bytes, path: str | Path, *, pdf_backend: str = "auto", ocr: str = "auto",
+                ocr_workers: int | None = None, ocr_time_limit: float | None = None,
+                ocr_progress: bool = False) -> Document:
+    """Parse a document's bytes; ``path`` names it (its suffix helps detect the format).
+
+    The PDF and OCR options are those of ``parse``.
+    """
     if pdf_backend not in PDF_BACKENDS:
         raise TenderlintError("usage", f"unknown PDF backend {pdf_backend!r}; choose one of {', '.join(PDF_BACKENDS)}")
+    if ocr not in OCR_MODES:
+        raise TenderlintError("usage", f"unknown OCR mode {ocr!r}; choose one of {', '.join(OCR_MODES)}")
     path = Path(path)
     if not data.strip():
         raise TenderlintError("empty", f"{path.name} is empty")
@@ -111,7 +125,8 @@ def parse_bytes(data: bytes, path: str | Path, *, pdf_backend: str = "auto") -> 
     if fmt == "pdf":
         from tenderlint.parsers.pdf import parse_pdf
 
-        parsed = parse_pdf(data, path.name, backend=pdf_backend)
+        parsed = parse_pdf(data, path.name, backend=pdf_backend, ocr=ocr, ocr_workers=ocr_workers,
+                           ocr_time_limit=ocr_time_limit, ocr_progress=ocr_progress)
     elif fmt == "docx":
         from tenderlint.parsers.docx import parse_docx
 
@@ -130,13 +145,16 @@ def parse_bytes(data: bytes, path: str | Path, *, pdf_backend: str = "auto") -> 
 class ParsedContent:
     """What a format parser hands back before the shared finishing steps."""
 
-    __slots__ = ("blocks", "pages", "title", "warnings")
+    __slots__ = ("blocks", "pages", "title", "warnings", "ocr_pages", "ocr_confidence")
 
-    def __init__(self, blocks: list[Block], *, pages: int | None = None, title: str | None = None, warnings: list[str] | None = None):
+    def __init__(self, blocks: list[Block], *, pages: int | None = None, title: str | None = None, warnings: list[str] | None = None,
+                 ocr_pages: list[int] | None = None, ocr_confidence: float | None = None):
         self.blocks = blocks
         self.pages = pages
         self.title = title
         self.warnings = warnings or []
+        self.ocr_pages = ocr_pages or []
+        self.ocr_confidence = ocr_confidence
 
 
 def finish_document(path: Path, data: bytes, fmt: str, parsed: ParsedContent) -> Document:
@@ -168,6 +186,8 @@ def finish_document(path: Path, data: bytes, fmt: str, parsed: ParsedContent) ->
         title = first_heading or ""
     document.title = title[:200] or None
     document.warnings = warnings
+    document.ocr_pages = list(parsed.ocr_pages)
+    document.ocr_confidence = parsed.ocr_confidence
     return document
 
 

@@ -52,6 +52,9 @@ _LEADER_RUN = re.compile(r"\s*(?:(?:\.\s?){4,}|\u2026{2,}|_{4,})\s*")
 FURNITURE_BAND = 0.12
 FURNITURE_LINES = 4  # lines per band considered as running header/footer candidates
 HEADING_SIZE_STEP = 1.5  # points above body size that make a line a heading
+# A page with fewer letters and digits than this in its text layer has no usable text layer
+# (a scanned page often carries only a stamped number or a few stray characters).
+OCR_MIN_TEXT_CHARACTERS = 40
 
 
 @dataclass(slots=True)
@@ -72,6 +75,23 @@ class Page:
     number: int
     height: float | None
     lines: list[Line] = field(default_factory=list)
+    # Whether the page draws an image or a form object; None when the backend cannot tell.
+    # Asked only of pages with almost no text: it is what tells a scanned page from a blank one.
+    has_image: bool | None = None
+    ocr: bool = False  # the lines were read by OCR
+
+    def has_usable_text(self) -> bool:
+        """At least ``OCR_MIN_TEXT_CHARACTERS`` letters and digits (counting stops there: this runs on every page)."""
+        count = 0
+        for line in self.lines:
+            count += sum(1 for ch in line.text if ch.isalnum())
+            if count >= OCR_MIN_TEXT_CHARACTERS:
+                return True
+        return False
+
+    def needs_ocr(self) -> bool:
+        """No usable text layer, and something drawn that may be a scan of text."""
+        return self.has_image is not False and not self.has_usable_text()
 
 
 @dataclass(slots=True)
@@ -82,20 +102,53 @@ class Extraction:
     warnings: list[str]
 
 
-def parse_pdf(data: bytes, name: str, *, backend: str = "auto"):
-    """Parse PDF bytes into ``ParsedContent`` (blocks, page count, title, warnings)."""
+def parse_pdf(data: bytes, name: str, *, backend: str = "auto", ocr: str = "auto", ocr_workers: int | None = None,
+              ocr_time_limit: float | None = None, ocr_progress: bool = False, ocr_dpi: int | None = None):
+    """Parse PDF bytes into ``ParsedContent`` (blocks, page count, title, warnings, OCR facts).
+
+    ``ocr`` is "auto" (read pages without a usable text layer with Tesseract), "always" (read
+    every page with Tesseract) or "never".
+    """
     from tenderlint.parsers import ParsedContent
 
     extraction = extract_lines(data, name, backend=backend)
-    if not any(line.text.strip() for page in extraction.pages for line in page.lines):
-        raise TenderlintError(
-            "no-text-layer",
-            f"{name} has {extraction.page_count} page(s) but no text layer; it looks scanned and needs OCR first",
-        )
-    empty_pages = [page.number for page in extraction.pages if not page.lines]
     warnings = list(extraction.warnings)
-    if empty_pages and len(empty_pages) > max(2, extraction.page_count // 10):
-        warnings.append(f"pdf: {len(empty_pages)} of {extraction.page_count} pages have no text layer (scanned pages need OCR)")
+    wanted = _pages_for_ocr(extraction.pages, ocr, data)
+    ocr_pages: list[int] = []
+    ocr_confidence = None
+    unavailable = None
+    if wanted:
+        from tenderlint.parsers import ocr as tesseract
+
+        unavailable = tesseract.unavailable_reason()
+        if unavailable and ocr == "always":
+            raise TenderlintError("ocr-unavailable", f"{name}: --ocr always needs Tesseract: {unavailable}")
+        if not unavailable:
+            kwargs = {"dpi": ocr_dpi} if ocr_dpi else {}
+            read = tesseract.recognise_pages(data, wanted, name, workers=ocr_workers, time_limit=ocr_time_limit,
+                                             progress=ocr_progress, **kwargs)
+            ocr_pages, ocr_confidence = [page.number for page in read], _mean_confidence(read)
+            _use_ocr_lines(extraction.pages, read)
+            warnings.extend(_low_confidence_warnings(read, tesseract.LOW_CONFIDENCE, tesseract.MIN_WORDS))
+    if not any(line.text.strip() for page in extraction.pages for line in page.lines):
+        if ocr_pages:
+            message = (f"{name} has {extraction.page_count} page(s) but no text layer; they look scanned, and OCR "
+                       "found no text on them")
+        elif unavailable:
+            message = (f"{name} has {extraction.page_count} page(s) but no text layer; it looks scanned and needs "
+                       f"OCR, which cannot run here: {unavailable}")
+        else:
+            message = f"{name} has {extraction.page_count} page(s) but no text layer; it looks scanned and needs OCR first"
+            if ocr == "never":
+                message += " (--ocr auto reads it with Tesseract)"
+        raise TenderlintError("no-text-layer", message)
+    if unavailable:
+        warnings.append(f"pdf: {len(wanted)} of {extraction.page_count} pages have no usable text layer and were not "
+                        f"read (pages {_page_list(wanted)}): OCR cannot run here: {unavailable}")
+    else:
+        empty_pages = [page.number for page in extraction.pages if not page.lines and not page.ocr]
+        if empty_pages and len(empty_pages) > max(2, extraction.page_count // 10):
+            warnings.append(f"pdf: {len(empty_pages)} of {extraction.page_count} pages have no text layer (scanned pages need OCR)")
     blocks = LayoutReader(extraction.pages).blocks()
     repaired = _repair_ligatures(blocks)
     if repaired:
@@ -103,7 +156,94 @@ def parse_pdf(data: bytes, name: str, *, backend: str = "auto"):
     title = extraction.title
     if title and title.lower().startswith(("microsoft word -", "untitled")):
         title = None
-    return ParsedContent(blocks, pages=extraction.page_count, title=title, warnings=warnings)
+    return ParsedContent(blocks, pages=extraction.page_count, title=title, warnings=warnings, ocr_pages=ocr_pages,
+                         ocr_confidence=ocr_confidence)
+
+
+def _pages_for_ocr(pages: list[Page], ocr: str, data: bytes) -> list[int]:
+    if ocr == "always":
+        return [page.number for page in pages]
+    if ocr != "auto":
+        return []
+    unknown = [page for page in pages if page.has_image is None and page.needs_ocr()]
+    if unknown:  # pypdf read the text: ask pdfium whether those pages draw anything to read
+        _find_images(unknown, data)
+    return [page.number for page in pages if page.needs_ocr()]
+
+
+def _find_images(pages: list[Page], data: bytes) -> None:
+    try:
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(data)
+    except Exception:  # no pdfium, or it cannot open the file: the pages stay candidates
+        return
+    try:
+        for page in pages:
+            handle = pdf[page.number - 1]
+            try:
+                page.has_image = _draws_image(handle)
+            finally:
+                handle.close()
+    except Exception:
+        return
+    finally:
+        pdf.close()
+
+
+def _use_ocr_lines(pages: list[Page], read) -> None:
+    """Put the OCR lines in place of the text layer's lines on the pages that were read.
+
+    Sizes are scaled so that OCR body text has the size of the text layer's body text (OCR
+    estimates sizes from row heights), which keeps headings comparable across a mixed document.
+    """
+    by_number = {page.number: page for page in pages}
+    text_pages = [page for page in pages if page.number not in {r.number for r in read}]
+    text_body = LayoutReader(text_pages).body_size if text_pages else None
+    for result in read:
+        page = by_number[result.number]
+        factor = text_body / result.body_size if text_body and result.body_size else 1.0
+        page.height = result.height
+        page.lines = [Line(line.text, page.number, top=line.top, bottom=line.bottom,
+                           size=round(line.size * factor * 2) / 2) for line in result.lines]
+        page.ocr = True
+
+
+def _mean_confidence(read) -> float | None:
+    """Mean word confidence over every word read, 0..1."""
+    words = sum(page.words for page in read if page.confidence is not None)
+    if not words:
+        return None
+    return sum(page.confidence * page.words for page in read if page.confidence is not None) / words
+
+
+def _low_confidence_warnings(read, threshold: float, min_words: int) -> list[str]:
+    warnings = []
+    low = [page for page in read if page.confidence is not None and page.confidence < threshold
+           and page.words >= min_words]
+    if low:
+        figures = ", ".join(f"page {page.number}: {page.confidence:.0%}" for page in low)
+        warnings.append(f"ocr: low recognition confidence on {len(low)} page(s) ({figures}; below {threshold:.0%}): "
+                        "the text read there may be garbled, so check findings on those pages against the scan")
+    sparse = [page.number for page in read if page.words < min_words]
+    if sparse:
+        warnings.append(f"ocr: fewer than {min_words} words were read on {len(sparse)} scanned page(s) "
+                        f"({_page_list(sparse)}): a blank page, or a scan too poor to read; check those pages by hand")
+    return warnings
+
+
+def _page_list(numbers: list[int]) -> str:
+    """'1-3, 7' for [1, 2, 3, 7]."""
+    ranges: list[str] = []
+    start = previous = None
+    for number in numbers + [None]:
+        if number is not None and previous is not None and number == previous + 1:
+            previous = number
+            continue
+        if start is not None:
+            ranges.append(str(start) if start == previous else f"{start}-{previous}")
+        start = previous = number
+    return ", ".join(ranges)
 
 
 def _repair_ligatures(blocks: list) -> int:
@@ -183,14 +323,29 @@ def _pdfium_lines(data: bytes, name: str) -> Extraction:
                 height = page.get_height()
                 textpage = page.get_textpage()
                 try:
-                    pages.append(Page(index + 1, height, _pdfium_page_lines(textpage, index + 1, first_chars)))
+                    entry = Page(index + 1, height, _pdfium_page_lines(textpage, index + 1, first_chars))
                 finally:
                     textpage.close()
+                if not entry.has_usable_text():
+                    entry.has_image = _draws_image(page)
+                pages.append(entry)
             finally:
                 page.close()
         return Extraction(pages, page_count, title, warnings)
     finally:
         pdf.close()
+
+
+def _draws_image(page) -> bool:
+    """Whether the page has an image or a form object (a scan is an image, sometimes inside a form)."""
+    from pypdfium2 import raw
+
+    handle = page.raw
+    for index in range(raw.FPDFPage_CountObjects(handle)):
+        kind = raw.FPDFPageObj_GetType(raw.FPDFPage_GetObject(handle, index))
+        if kind in (raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_FORM):
+            return True
+    return False
 
 
 class _FirstCharReader:

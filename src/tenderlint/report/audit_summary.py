@@ -112,6 +112,7 @@ def collect(store: ResultStore, document_ids: list[int], topic_ids: list[str], n
         "failures": failures,
         "total": len(docs) + (len(failures) - len([d for d in docs if d["error_code"]]) if ocds else 0),
         "checked": len(ok),
+        "ocr": _ocr_documents(ok),
     }
 
 
@@ -153,6 +154,17 @@ def _changes(view) -> dict | None:
         return None
     return {change: [t.id for t in comparison.findings if t.change == change]
             for change in ("dropped", "weakened", "against")}
+
+
+def _ocr_documents(docs) -> list[dict]:
+    """The documents of which some pages were read by OCR, least confident first."""
+    rows = []
+    for d in docs:
+        pages = json.loads(d["ocr_pages"]) if d["ocr_pages"] else []
+        if pages:
+            rows.append({"path": d["path"], "pages": len(pages), "of": d["pages"], "confidence": d["ocr_confidence"]})
+    rows.sort(key=lambda r: (r["confidence"] if r["confidence"] is not None else -1, r["path"]))
+    return rows
 
 
 def render_summary(store: ResultStore, document_ids: list[int], topic_ids: list[str], names: dict[str, str],

@@ -29,6 +29,7 @@ def document_dict(result: DocumentResult) -> dict:
         "words": result.words,
         "language": result.language,
         "warnings": list(result.warnings),
+        "ocr": result.ocr_facts(),
         "error": None if result.error is None else {
             "code": result.error.get("code"),
             "message": result.error.get("message"),

@@ -85,6 +85,8 @@ def _summary(view: DocumentView) -> list[str]:
         ["SHA-256", cell(view.sha256) or "unknown"],
         ["Coverage", escape(counts_sentence(view.counts))],
     ]
+    if view.ocr:
+        rows.insert(5, ["OCR", cell(view.ocr)])
     lines = table(["Fact", "Value"], rows) + [""]
     for notice in view.notices:
         lines += [f"> **Warning:** {escape(notice)}", ""]

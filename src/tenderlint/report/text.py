@@ -106,7 +106,11 @@ def _summary(view: DocumentView) -> list[RenderableType]:
     size = f"{', '.join(size_parts)} · language {view.language_name}"
     if view.format:
         size += f" · {view.format}"
-    lines: list[RenderableType] = [_facts([("Type", doc_type), ("Size", size), ("Coverage", _coverage(view))])]
+    facts: list[tuple[str, str | Text]] = [("Type", doc_type), ("Size", size)]
+    if view.ocr:
+        facts.append(("OCR", view.ocr))
+    facts.append(("Coverage", _coverage(view)))
+    lines: list[RenderableType] = [_facts(facts)]
     if view.notices:
         lines.append(Text())
         lines.extend(_hanging(WARNING_SYMBOL, notice, "bold yellow") for notice in view.notices)

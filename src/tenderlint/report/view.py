@@ -107,7 +107,7 @@ def describe_location(evidence: Evidence) -> str:
     'page 4, section 3 Data > 3.2 Use' or 'line 31, section 2 The Service'."""
     parts = []
     if evidence.page is not None:
-        parts.append(f"page {evidence.page}")
+        parts.append(f"page {evidence.page} (read by OCR)" if getattr(evidence, "ocr", False) else f"page {evidence.page}")
     if getattr(evidence, "line", None) is not None:
         parts.append(f"line {evidence.line}")
     elif getattr(evidence, "paragraph", None) is not None:
@@ -228,6 +228,7 @@ class DocumentView:
     language: str
     language_name: str
     notices: list[str]  # warnings the reader must see before trusting the findings
+    ocr: str  # which pages were read by OCR and how confidently; empty when none
     error_code: str
     error_message: str
     topics: list[TopicView]
@@ -317,6 +318,24 @@ def _notices(result: DocumentResult) -> list[str]:
     return notices
 
 
+def ocr_summary(result: DocumentResult) -> str:
+    """'pages 2, 5 of 9 were scanned and read by OCR (Tesseract), mean word confidence 93%; …' or ''."""
+    if not result.ocr_pages:
+        return ""
+    pages = result.ocr_pages
+    if result.pages is not None and len(pages) == result.pages:
+        which = f"all {len(pages)} pages" if len(pages) > 1 else "the page"
+    else:
+        which = ("page " if len(pages) == 1 else "pages ") + ", ".join(str(p) for p in pages)
+        if result.pages is not None:
+            which += f" of {result.pages}"
+    verb = "was" if len(pages) == 1 else "were"
+    confidence = ("" if result.ocr_confidence is None
+                  else f", mean word confidence {result.ocr_confidence:.0%}")
+    return (f"{which[:1].upper()}{which[1:]} {verb} read by OCR (Tesseract){confidence}; "
+            "quotes from OCR pages are marked \"read by OCR\" and may contain misread words")
+
+
 def document_view(result: DocumentResult, index: int) -> DocumentView:
     """The presentation of one checked document (``index`` is 1-based and makes anchors unique)."""
     names = {t.id: t.name for t in result.topics}
@@ -344,6 +363,7 @@ def document_view(result: DocumentResult, index: int) -> DocumentView:
         language=one_line(result.language),
         language_name=language_name(result.language),
         notices=_notices(result),
+        ocr=ocr_summary(result),
         error_code=one_line(error.get("code")) if result.error is not None else "",
         error_message=one_line(error.get("message")) if result.error is not None else "",
         topics=topics,

@@ -89,7 +89,8 @@ def _checker_for(options: CheckOptions):
     from tenderlint.check import Checker
 
     # Keyed by the options' text: a worker process receives a fresh copy of them with every task.
-    options_key = repr(options)
+    # The OCR mode is left out: it only changes how a file is read, and is passed with each file.
+    options_key = repr(replace(options, ocr="auto"))
     with _CHECKERS_LOCK:  # threads (workers=0) must not load the rule pack twice at once
         checker = _CHECKERS.get(options_key)
         if checker is None:
@@ -101,7 +102,7 @@ def _checker_for(options: CheckOptions):
 
 def _check(path: str, doc_type: str, options: CheckOptions):
     """Check one uploaded file with this worker's Checker (``doc_type`` may override auto)."""
-    return _checker_for(options).check_file(path, doc_type)
+    return _checker_for(options).check_file(path, doc_type, options.ocr)
 
 
 logger = logging.getLogger(__name__)
@@ -159,7 +160,8 @@ def create_app(max_upload_mb: float = 25, workers: int = 2, options: CheckOption
     async def form() -> HTMLResponse:
         from tenderlint.web.compare_page import MAX_CONTRACT_FILES
 
-        return _page("form.html.j2", max_upload_mb=max_upload_mb, max_contract_files=MAX_CONTRACT_FILES)
+        return _page("form.html.j2", max_upload_mb=max_upload_mb, max_contract_files=MAX_CONTRACT_FILES,
+                     ocr=options.ocr)
 
     @app.post("/check", response_class=HTMLResponse)
     async def check_html(request: Request) -> Response:
@@ -213,6 +215,9 @@ async def _run_upload(request: Request, limit: int, options: CheckOptions, api: 
         doc_type = str(form.get("doc_type") or options.doc_type or "auto")
         if doc_type not in REQUESTED_DOC_TYPES:
             doc_type = "auto"
+        ocr = str(form.get("ocr") or options.ocr)
+        if ocr not in ("auto", "always", "never"):
+            ocr = options.ocr
         if upload is None or not hasattr(upload, "read"):
             return _bad_request(api, "usage", "choose a document to upload (form field 'file')")
         name = _safe_name(upload.filename or "document")
@@ -227,8 +232,10 @@ async def _run_upload(request: Request, limit: int, options: CheckOptions, api: 
         loop = asyncio.get_running_loop()
         executor = request.app.state.executor
         try:
-            result = await asyncio.wait_for(loop.run_in_executor(executor, _check, str(target), doc_type, options),
-                                            options.timeout + STALL_GRACE_SECONDS)
+            upload_options = options if ocr == options.ocr else replace(options, ocr=ocr)
+            result = await asyncio.wait_for(
+                loop.run_in_executor(executor, _check, str(target), doc_type, upload_options),
+                options.timeout + STALL_GRACE_SECONDS)
         except asyncio.TimeoutError:
             # The worker itself stalled (its own time limit did not stop the check): it cannot be
             # stopped alone, so the whole pool is replaced and this upload gets the timeout error.
