@@ -57,7 +57,7 @@ def test_the_harness_catches_a_broken_promise(tmp_path: Path, monkeypatch: pytes
     checker = Checker(CheckOptions(use_model=False, timeout=2))
     cases = _cases(3, 2)
 
-    def broken(path, options):
+    def broken(path, options, *rest):
         if str(path).endswith(cases[0].name):
             raise RuntimeError("a bug")
         time.sleep(30)

@@ -308,7 +308,7 @@ def test_row_docx_table_of_200000_rows_is_parsed_in_linear_time(tmp_path: Path):
 # -- the time limit ------------------------------------------------------------------------------
 
 
-def _sleepy_parse(path, options):
+def _sleepy_parse(path, options, *rest):
     time.sleep(60)
 
 
@@ -329,10 +329,10 @@ def test_cli_timeout_gives_one_line_and_the_next_file_is_reported(tmp_path: Path
     code = ("import sys, time\n"
             "import tenderlint.check as check\n"
             "real = check.parse_file\n"
-            "def parse_file(path, options):\n"
+            "def parse_file(path, options, *rest):\n"
             "    if str(path).endswith('slow.txt'):\n"
             "        time.sleep(60)\n"
-            "    return real(path, options)\n"
+            "    return real(path, options, *rest)\n"
             "check.parse_file = parse_file\n"
             "sys.argv = ['tenderlint', 'check', '--no-model', '--timeout', '2', '--format', 'json', '-o', sys.argv[3],"
             " sys.argv[1], sys.argv[2], sys.argv[1]]\n"
@@ -352,3 +352,14 @@ def test_cli_timeout_gives_one_line_and_the_next_file_is_reported(tmp_path: Path
 def test_check_help_documents_timeout_and_verbose():
     done = _cli("check", "--help")
     assert "--timeout" in done.stdout and "--verbose" in done.stdout and "[default: 120" in done.stdout
+
+
+def test_an_error_in_a_budgeted_child_reaches_the_parent_whole():
+    from tenderlint.budget import call_with_budget
+
+    def refuse(path):
+        raise TenderlintError("corrupt", f"{path} is damaged")
+
+    with pytest.raises(TenderlintError) as caught:
+        call_with_budget(refuse, "x.pdf", timeout=30)
+    assert (caught.value.code, caught.value.message) == ("corrupt", "x.pdf is damaged")

@@ -58,6 +58,10 @@ class TenderlintError(Exception):
         self.code = code
         self.message = message
 
+    def __reduce__(self):
+        # Pickled with both arguments: a budgeted child process sends its error to the parent.
+        return (type(self), (self.code, self.message))
+
     def one_line(self) -> str:
         return f"error[{self.code}]: {_UNPRINTABLE_IN_MESSAGE.sub(_escape, self.message)}"
 
