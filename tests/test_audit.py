@@ -173,6 +173,48 @@ def test_audit_on_dask_local_cluster_equals_local_run(tmp_path):
             assert _csv(store, remote.document_ids) == local_csv
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_audit_records_fifos_and_symlink_loops_without_blocking(tmp_path):
+    """Issue 14: discovery used to skip these silently (and hashing a FIFO would block)."""
+    root = tmp_path / "tenders"
+    root.mkdir()
+    (root / "rfp.md").write_text(DOCS["2019/rfp-chatbot.md"], encoding="utf-8")
+    os.mkfifo(root / "pipe.pdf")
+    (root / "loop.docx").symlink_to(root / "loop.docx")  # a link to itself
+    (root / "again").symlink_to(root)  # a folder link back up: not followed, so no endless walk
+    inputs = discover([str(root)])
+    assert sorted(Path(i.path).name for i in inputs) == ["loop.docx", "pipe.pdf", "rfp.md"]
+    with ResultStore(tmp_path / "audit.sqlite") as store:
+        started = time.monotonic()
+        summary = audit(inputs, store, OPTIONS, jobs=1, timeout=60)
+        assert time.monotonic() - started < 60
+        failures = {Path(path).name: code for path, code, _message in summary.failures}
+        assert failures == {"pipe.pdf": "not-a-file", "loop.docx": "not-found"}
+        assert summary.checked == 3
+
+
+def test_audit_retries_an_internal_failure_but_not_a_final_one(tmp_path):
+    root = _corpus(tmp_path)
+    inputs = [i for i in discover([str(root)]) if Path(i.path).name in ("rfp-chatbot.md", "broken.pdf")]
+    with ResultStore(tmp_path / "audit.sqlite") as store:
+        first = audit(inputs, store, OPTIONS, jobs=1)
+        assert first.checked == 2
+        # As if the worker checking the Markdown file had crashed on the first run:
+        store.db.execute("UPDATE documents SET error_code='internal', error_message='the worker died' "
+                         "WHERE path LIKE '%rfp-chatbot.md'")
+        store.db.execute("DELETE FROM topic_results WHERE document_id IN "
+                         "(SELECT id FROM documents WHERE error_code='internal')")
+        second = audit(inputs, store, OPTIONS, jobs=1)
+        assert (second.checked, second.skipped) == (1, 1), "the corrupt PDF is final; the crash is retried"
+        rows = {Path(r["path"]).name: r for r in store.documents()}
+        assert rows["rfp-chatbot.md"]["error_code"] is None and rows["broken.pdf"]["error_code"] == "corrupt"
+        assert store.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 2
+        paths = store.db.execute("SELECT COUNT(*) FROM document_paths").fetchone()[0]
+        assert paths == 2
+        third = audit(inputs, store, OPTIONS, jobs=1)
+        assert (third.checked, third.skipped) == (0, 2)
+
+
 def test_audit_with_another_type_rechecks_and_keeps_both(tmp_path):
     root = tmp_path / "docs"
     root.mkdir()

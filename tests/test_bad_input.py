@@ -77,7 +77,7 @@ def test_missing_file(tmp_path: Path):
 
 
 def test_directory_is_not_a_document(tmp_path: Path):
-    assert _code(tmp_path) == "not-found"
+    assert _code(tmp_path) == "not-a-file"
 
 
 def test_truncated_pdf(tmp_path: Path):
@@ -236,6 +236,7 @@ def test_too_large_is_checked_before_reading(tmp_path: Path, monkeypatch: pytest
         raise AssertionError("the file must not be read when stat says it is too large")
 
     monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr("tenderlint.parsers.os.open", refuse)
     assert _code(path, max_bytes=100) == "too-large"
 
 

@@ -422,7 +422,7 @@ def test_dead_worker_process_gets_an_error_page_and_fresh_workers(monkeypatch, c
         monkeypatch.setattr(web_app, "_check", real_check)
         assert worker_client.app.state.executor is not first_pool
         recovered = upload(worker_client, EXAMPLE_DOCX, endpoint="/api/check")
-        assert recovered.status_code == 200 and len(recovered.json()["documents"][0]["topics"]) == 27
+        assert recovered.status_code == 200 and len(recovered.json()["documents"][0]["topics"]) == 27, recovered.text[:300]
 
 
 # --- document text stays text, and stays out of the logs ----------------------------------
@@ -507,3 +507,61 @@ def test_serve_command_documents_its_options():
     for option in ("--host", "--port", "--max-upload-mb", "--workers", "--no-model"):
         assert option in result.output
     assert "127.0.0.1" in result.output
+
+
+# --- time limits (issue 14) ------------------------------------------------------------------
+
+
+def check_with_a_stuck_parser(path, doc_type, options):
+    """In a worker: the real check, with a parser that never finishes (as a pathological file would)."""
+    import tenderlint.check
+
+    real = tenderlint.check.parse_file
+    tenderlint.check.parse_file = lambda *_args: time.sleep(600)
+    try:
+        return web_app._check(path, doc_type, options)
+    finally:
+        tenderlint.check.parse_file = real
+
+
+def stall_the_worker(path, doc_type, options):
+    """In a worker: the worker itself stops answering (its own time limit never comes into play)."""
+    time.sleep(600)
+
+
+def test_a_check_over_the_time_limit_gets_error_timeout_and_the_worker_goes_on(monkeypatch):
+    with TestClient(create_app(workers=1, timeout=5)) as worker_client:
+        pool, real_check = worker_client.app.state.executor, web_app._check
+        pool.submit(time.sleep, 0).result()  # the worker has started and loaded its Checker
+        monkeypatch.setattr(web_app, "_check", check_with_a_stuck_parser)
+        started = time.monotonic()
+        stuck = upload(worker_client, EXAMPLE_DOCX, endpoint="/api/check")
+        assert time.monotonic() - started < 30
+        assert stuck.status_code == 422 and stuck.json()["documents"][0]["error"]["code"] == "timeout"
+        monkeypatch.setattr(web_app, "_check", real_check)
+        assert worker_client.app.state.executor is pool, "the worker killed its own check: no new pool needed"
+        after = upload(worker_client, b"The Contractor shall encrypt all data at rest.\n", name="short.txt",
+                       endpoint="/api/check")
+        assert after.status_code == 200 and len(after.json()["documents"][0]["topics"]) == 27, after.json()["documents"][0]["error"]
+
+
+def test_a_stalled_worker_is_replaced(monkeypatch, caplog):
+    # (A limit generous enough for the real check afterwards on a busy machine; the grace is cut short.)
+    monkeypatch.setattr(web_app, "STALL_GRACE_SECONDS", 0.5)
+    with TestClient(create_app(workers=1, timeout=15)) as worker_client:
+        pool, real_check = worker_client.app.state.executor, web_app._check
+        pool.submit(time.sleep, 0).result()  # the worker has started and loaded its Checker
+        processes = list(pool._processes.values())
+        monkeypatch.setattr(web_app, "_check", stall_the_worker)
+        stalled = upload(worker_client, EXAMPLE_DOCX)
+        assert stalled.status_code == 422 and "timeout" in page_parts(stalled.text).visible_text
+        assert any("stalled" in record.getMessage() for record in caplog.records)
+        assert worker_client.app.state.executor is not pool
+        for process in processes:
+            process.join(timeout=10)
+            assert not process.is_alive(), "the stalled worker was killed"
+        monkeypatch.setattr(web_app, "_check", real_check)
+        worker_client.app.state.executor.submit(time.sleep, 0).result()  # the new pool starts
+        recovered = upload(worker_client, b"The Contractor shall encrypt all data at rest.\n", name="short.txt",
+                           endpoint="/api/check")
+        assert recovered.status_code == 200 and len(recovered.json()["documents"][0]["topics"]) == 27, recovered.text[:300]

@@ -28,6 +28,7 @@ import hashlib
 import io
 import multiprocessing
 import os
+import stat
 import sys
 import time
 from dataclasses import dataclass, field, replace
@@ -84,9 +85,8 @@ def discover(paths: Iterable[str], manifest: Path | None = None) -> list[AuditIn
         for match in matches:
             path = Path(match)
             if path.is_dir():
-                for child in sorted(path.rglob("*")):
-                    if child.is_file() and child.suffix.lower() in DOCUMENT_SUFFIXES and not _hidden(child, path):
-                        found.setdefault(str(child), {})
+                for child in _documents_under(path):
+                    found.setdefault(str(child), {})
             else:
                 found.setdefault(str(path), {})  # a missing file is recorded as a failure, not an abort
     if manifest is not None:
@@ -96,6 +96,20 @@ def discover(paths: Iterable[str], manifest: Path | None = None) -> list[AuditIn
         raise TenderlintError("usage", "no documents to audit (folders are searched for "
                                        + ", ".join(sorted(DOCUMENT_SUFFIXES)) + ")")
     return [AuditInput(path, _sha256(path), metadata) for path, metadata in found.items()]
+
+
+def _documents_under(root: Path) -> list[Path]:
+    """Every entry with a document suffix under ``root``, whatever it is: a FIFO, a device, a
+    broken link or a symlink loop named like a document is recorded (its check fails with a coded
+    error) rather than silently skipped. Linked folders are not followed, so a loop cannot recur."""
+    found = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            child = Path(folder) / name
+            if child.suffix.lower() in DOCUMENT_SUFFIXES and not _hidden(child, root):
+                found.append(child)
+    return sorted(found)
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -124,13 +138,23 @@ def read_manifest(manifest: Path) -> dict[str, dict]:
 
 
 def _sha256(path: str) -> str | None:
+    """The file's SHA-256; None for anything but a readable regular file (opened without blocking,
+    so a FIFO cannot hang the audit; its check then reports what it is)."""
     digest = hashlib.sha256()
     try:
-        with open(path, "rb") as handle:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)
     except OSError:
         return None
+    finally:
+        os.close(fd)
     return digest.hexdigest()
 
 

@@ -10,10 +10,11 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from tenderlint.budget import call_with_budget, can_fork_here, time_limit
 from tenderlint.decide import PerFileSelection, Selection, decide
 from tenderlint.document import Document
 from tenderlint.doctype import detect_doc_type
-from tenderlint.errors import TenderlintError
+from tenderlint.errors import TenderlintError, shown_path
 from tenderlint.results import REQUESTED_DOC_TYPES, DocumentResult
 from tenderlint.rules.loader import RulePack, load_rule_pack
 
@@ -34,6 +35,9 @@ class CheckOptions:
     ocr_workers: int | None = None  # threads reading pages; None: one per core
     ocr_time_limit: float | None = None  # seconds of OCR per document; None: the OCR module's default
     ocr_progress: bool = False  # a progress bar on standard error when it is a terminal
+    # Per-document time limit in seconds (None: none). With a limit, ``Checker.check_file`` checks
+    # each file in a forked child that is killed when over it (see tenderlint.budget).
+    timeout: float | None = None
 
 
 OCR_MODES = ("auto", "always", "never")
@@ -132,15 +136,33 @@ class Checker:
         """Check one file; a user error becomes the result's ``error`` (the batch goes on).
 
         ``doc_type`` and ``ocr`` override the options' type and OCR mode for this file only
-        (the web page's choices).
+        (the web page's choices). With ``options.timeout`` the whole check runs in a forked child
+        within the time and memory budget (``error[timeout]`` / ``error[too-large]`` when over).
         """
+        if self.options.timeout is None or not can_fork_here():
+            return self._check_here(path, doc_type, ocr)
+        try:
+            return call_with_budget(self._check_here, path, doc_type, ocr, timeout=self.options.timeout,
+                                    label=shown_path(Path(path).name))
+        except TenderlintError as error:
+            return DocumentResult(path=str(path), error=error.as_dict())
+
+    def _check_here(self, path: str | Path, doc_type: str | None = None, ocr: str | None = None) -> DocumentResult:
         return self.check_parsed(parse_file(path, self.options, ocr), doc_type)
 
-    def check_parsed(self, parsed: Document | DocumentResult, doc_type: str | None = None) -> DocumentResult:
-        """Check what ``parse_file`` returned (an error result passes through)."""
+    def check_parsed(self, parsed: Document | DocumentResult, doc_type: str | None = None,
+                     seconds_left: float | None = None) -> DocumentResult:
+        """Check what ``parse_file`` returned (an error result passes through), within
+        ``seconds_left`` seconds when given (the rest of the document's time limit)."""
         if isinstance(parsed, DocumentResult):
             return parsed
-        result = self.check_document(parsed, doc_type)
+        try:
+            with time_limit(seconds_left, self.options.timeout):
+                result = self.check_document(parsed, doc_type)
+        except TenderlintError as error:
+            if error.code != "timeout":
+                raise
+            return DocumentResult(path=parsed.path, error=error.as_dict())
         result.timings["parse"] = parsed.parse_seconds
         return result
 

@@ -12,6 +12,7 @@ import re
 # Stable error codes. Never rename one: scripts and the audit store rely on them.
 ERROR_CODES: dict[str, str] = {
     "not-found": "the file does not exist or cannot be read",
+    "not-a-file": "the path is a directory, FIFO, device or other non-regular file, not a document",
     "empty": "the file is empty",
     "too-large": "the file is over the configured size limit",
     "unsupported-format": "the file is not a PDF, DOCX, HTML, Markdown or plain text document",
@@ -57,8 +58,38 @@ class TenderlintError(Exception):
         self.code = code
         self.message = message
 
+    def __reduce__(self):
+        # Pickled with both arguments: a budgeted child process sends its error to the parent.
+        return (type(self), (self.code, self.message))
+
     def one_line(self) -> str:
-        return f"error[{self.code}]: {self.message}"
+        return f"error[{self.code}]: {_UNPRINTABLE_IN_MESSAGE.sub(_escape, self.message)}"
 
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}
+
+
+# Characters that would break one error into several lines, or hide part of it, in a terminal.
+# Undecodable bytes of a file name arrive as lone surrogates, which no terminal encoding can print.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\\]")
+_UNPRINTABLE_IN_MESSAGE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def shown_path(path: object) -> str:
+    """``path`` as one printable line: control characters and line separators escaped (``\\n``, ``\\x1b``).
+
+    A backslash is doubled so that an escaped path cannot be mistaken for another real one.
+    """
+    return _UNPRINTABLE.sub(_escape, str(path))
+
+
+def _escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    return {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch) or (
+        f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}")
+
+
+def error_line(code: str, path: object, message: str) -> str:
+    """The one line a command prints for a file that failed: ``error[<code>]: <path>: <message>``."""
+    message = _UNPRINTABLE_IN_MESSAGE.sub(_escape, " ".join(str(message).split()))
+    return f"error[{code}]: {shown_path(path)}: {message}"

@@ -38,6 +38,9 @@ from tenderlint.results import DocumentResult, Evidence, RedFlag, TopicResult
 # Version 3: the OCDS tables (audit --ocds); nothing older changes.
 # Version 4: the pages read by OCR and their mean word confidence (two columns of documents).
 SCHEMA_VERSION = 4
+# Failures that say nothing final about the document (a bug, a crashed worker): the next audit
+# run checks such a document again instead of skipping it as done.
+RETRIED_ERRORS = ("internal",)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
@@ -257,8 +260,9 @@ class ResultStore:
     # -- documents ----------------------------------------------------------------------------
 
     def find(self, key: str) -> int | None:
-        row = self.db.execute("SELECT id FROM documents WHERE key=?", (key,)).fetchone()
-        return None if row is None else int(row["id"])
+        """The stored document with ``key``, unless its result is one to retry (see RETRIED_ERRORS)."""
+        row = self.db.execute("SELECT id, error_code FROM documents WHERE key=?", (key,)).fetchone()
+        return None if row is None or row["error_code"] in RETRIED_ERRORS else int(row["id"])
 
     def error_code(self, document_id: int) -> str | None:
         row = self.db.execute("SELECT error_code FROM documents WHERE id=?", (document_id,)).fetchone()
@@ -286,8 +290,21 @@ class ResultStore:
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
-            existing = db.execute("SELECT id FROM documents WHERE key=?", (key,)).fetchone()
-            if existing is not None:  # another writer finished it first: keep the stored one
+            existing = db.execute("SELECT id, error_code FROM documents WHERE key=?", (key,)).fetchone()
+            old_paths: list[str] = []
+            ocds_rows: list[int] = []
+            if existing is not None and existing["error_code"] in RETRIED_ERRORS:
+                replaced = int(existing["id"])  # a failed try: this result takes its place
+                old_paths = [row["path"] for row in db.execute(
+                    "SELECT path FROM document_paths WHERE document_id=?", (replaced,))]
+                for table in ("evidence", "red_flags", "topic_results", "document_paths"):
+                    db.execute(f"DELETE FROM {table} WHERE document_id=?", (replaced,))
+                # (an OCDS document row pointing at the failed try points at the new result below)
+                ocds_rows = [row[0] for row in db.execute(
+                    "SELECT rowid FROM ocds_documents WHERE document_row=?", (replaced,))]
+                db.execute("UPDATE ocds_documents SET document_row=NULL WHERE document_row=?", (replaced,))
+                db.execute("DELETE FROM documents WHERE id=?", (replaced,))
+            elif existing is not None:  # another writer finished it first: keep the stored one
                 db.execute("INSERT OR IGNORE INTO document_paths VALUES (?, ?)", (result.path, existing["id"]))
                 db.execute("COMMIT")
                 return int(existing["id"])
@@ -305,6 +322,10 @@ class ResultStore:
             )
             doc_id = int(cur.lastrowid)
             db.execute("INSERT OR IGNORE INTO document_paths VALUES (?, ?)", (result.path, doc_id))
+            for path in old_paths:
+                db.execute("INSERT OR IGNORE INTO document_paths VALUES (?, ?)", (path, doc_id))
+            for rowid in ocds_rows:
+                db.execute("UPDATE ocds_documents SET document_row=? WHERE rowid=?", (doc_id, rowid))
             for topic in result.topics:
                 db.execute(
                     "INSERT INTO topic_results VALUES (?, ?, ?, ?, ?, ?, ?)",

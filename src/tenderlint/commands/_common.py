@@ -43,6 +43,19 @@ def fail(error: TenderlintError) -> "NoReturn":  # type: ignore[name-defined]  #
     sys.exit(EXIT_ERROR)
 
 
+def verbose_option(command: Callable) -> Callable:
+    """``--verbose``: show the document libraries' log messages (pypdf's warnings, ...) on stderr."""
+
+    def show(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        if value:
+            from tenderlint.logs import show_library_messages
+
+            show_library_messages()
+
+    return click.option("-v", "--verbose", is_flag=True, expose_value=False, is_eager=True, callback=show,
+                        help="Show the parsing libraries' log messages (hidden by default).")(command)
+
+
 def user_errors(command: Callable) -> Callable:
     """Print TenderlintError (and any unexpected bug) as one line and exit 2, never a traceback.
 
@@ -88,6 +101,9 @@ def check_option_decorators(command: Callable) -> Callable:
                      show_default=True, help="PDF text extraction backend."),
         click.option("--max-size-mb", type=click.FloatRange(min=0.001), default=None,
                      help="Refuse files larger than this.  [default: 100]"),
+        click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120, show_default=True,
+                     help="Seconds one document may take; a slower one gets error[timeout] and the others go on."),
+        verbose_option,
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -100,7 +116,7 @@ def topic_list(values: tuple[str, ...]) -> list[str]:
 
 
 def check_options(config_path, *, doc_type=None, select=(), ignore=(), rules_dirs=(), no_model=False,
-                  pdf_backend="auto", max_size_mb=None, ocr="auto"):
+                  pdf_backend="auto", max_size_mb=None, ocr="auto", timeout=None):
     """The configuration and the CheckOptions of a command, from the options of
     ``check_option_decorators`` and the configuration file, as ``check`` builds them
     (``tenderlint.config.check_options``: topic names resolved, per-file entries, config-invalid).
@@ -122,6 +138,7 @@ def check_options(config_path, *, doc_type=None, select=(), ignore=(), rules_dir
         max_bytes=int(max_size_mb * 1024 * 1024) if max_size_mb else None,
         ocr=ocr,
         ocr_progress=stderr_is_terminal(),
+        timeout=timeout,
     )
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from tenderlint.commands._common import EXIT_ERROR, ocr_option, user_errors
-from tenderlint.errors import TenderlintError
+from tenderlint.commands._common import EXIT_ERROR, ocr_option, user_errors, verbose_option
+from tenderlint.errors import TenderlintError, error_line, shown_path
 from tenderlint.results import REQUESTED_DOC_TYPES
 
 
@@ -60,6 +60,7 @@ from tenderlint.results import REQUESTED_DOC_TYPES
               help="A tenderlint.toml or pyproject.toml (default: the nearest one found), as for check.")
 @ocr_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress output.")
+@verbose_option
 @user_errors
 def audit(paths, manifest, db_path, jobs, report_path, csv_path, scheduler, timeout, doc_type, rules_dirs, no_model,
           ocds, document_sources, download, cache_dir, max_download_mb, download_timeout, retries, download_jobs,
@@ -158,7 +159,7 @@ def audit(paths, manifest, db_path, jobs, report_path, csv_path, scheduler, time
             with _open_output(report_path) as handle:
                 handle.write(html)
     for path, code, message in failures:
-        click.echo(f"error[{code}]: {path}: {message}", err=True)
+        click.echo(error_line(code, path, message), err=True)
     if failures:
         sys.exit(EXIT_ERROR)
 
@@ -202,7 +203,7 @@ class ProgressPrinter:
             state = f"covered {counts['covered']}, weak {counts['weak']}, missing {counts['missing']}"
             if result.ocr_pages:
                 state += f", {len(result.ocr_pages)} pages read by OCR"
-        click.echo(f"[{done}/{total}] {item.path}: {state} ({seconds:.1f} s)", err=True)
+        click.echo(f"[{done}/{total}] {shown_path(item.path)}: {state} ({seconds:.1f} s)", err=True)
 
     def close(self) -> None:
         if self.bar is not None:

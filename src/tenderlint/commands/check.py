@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
+from tenderlint.budget import DEFAULT_TIMEOUT
 from tenderlint.commands._common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ocr_option, output_complete,
-                                         stderr_is_terminal, user_errors)
-from tenderlint.errors import TenderlintError
+                                         stderr_is_terminal, user_errors, verbose_option)
+from tenderlint.errors import TenderlintError, error_line, shown_path
 from tenderlint.results import REQUESTED_DOC_TYPES, SEVERITIES, SEVERITY_RANK
 
 
@@ -18,26 +19,22 @@ def _topic_list(values: tuple[str, ...]) -> list[str]:
 
 
 def _parse_ahead(path: Path, options):
-    """Start parsing ``path`` beside the loading of the rules and model; returns (pool, future).
+    """Start parsing ``path`` beside the loading of the rules and model, within the document's
+    time and memory budget; returns a ``Budgeted`` call.
 
-    On Linux a forked process does the parsing, so it runs on a second core; it must be forked
-    before spaCy is imported (the fork then costs a few milliseconds). Elsewhere a thread does it,
-    which overlaps only while pdfium holds no lock.
+    A forked process does the parsing, so it runs on a second core; it is forked before spaCy is
+    imported (the fork then costs a few milliseconds). Where there is no fork it parses at once.
     """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-
+    from tenderlint.budget import Budgeted
     from tenderlint.check import parse_file
 
-    if sys.platform.startswith("linux") and "spacy" not in sys.modules:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-    else:
-        pool = ThreadPoolExecutor(max_workers=1)
-    return pool, pool.submit(parse_file, path, options)
+    return Budgeted(parse_file, path, options, timeout=options.timeout, label=shown_path(path.name))
 
 
 @click.command("check")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+# (No click check of the paths: a missing file, a directory or a FIFO gets its own coded error
+# line while the other files are still checked.)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--type", "doc_type", type=click.Choice(REQUESTED_DOC_TYPES), default=None,
               help="Document type; auto detects solicitation vs contract and shows why.  [default: auto]")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "json", "sarif", "github"]),
@@ -59,19 +56,23 @@ def _parse_ahead(path: Path, options):
               help="PDF text extraction backend.")
 @click.option("--max-size-mb", type=click.FloatRange(min=0.001), default=None,
               help="Refuse files larger than this.  [default: 100]")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT, show_default=True,
+              help="Seconds one document may take; a slower one gets error[timeout] and the others go on.")
 @ocr_option
 @click.option("--color/--no-color", default=None, help="Colour in the text report (default: when a terminal).")
+@verbose_option
 @user_errors
 def check(files, doc_type, fmt, output, select, ignore, fail_on, exit_zero, rules_dirs, no_model, config_path,
-          pdf_backend, max_size_mb, ocr, color) -> None:
+          pdf_backend, max_size_mb, ocr, timeout, color) -> None:
     """Check FILES (PDF, DOCX, HTML, Markdown or text) for gaps against the 27 guidance topics.
 
     Exit status: 0 no gaps at or above --fail-on, 1 gaps found, 2 usage error or unreadable input
     (the other files are still reported)."""
-    from concurrent.futures.process import BrokenProcessPool
+    import time
 
-    from tenderlint.check import Checker, parse_file
+    from tenderlint.check import Checker
     from tenderlint.config import check_options, load_config
+    from tenderlint.results import DocumentResult
     from tenderlint.report import render
 
     config = load_config(config_path, discover=True) if config_path else load_config()
@@ -88,19 +89,28 @@ def check(files, doc_type, fmt, output, select, ignore, fail_on, exit_zero, rule
         max_bytes=int(max_size_mb * 1024 * 1024) if max_size_mb else None,
         ocr=ocr,
         ocr_progress=stderr_is_terminal(),
+        timeout=timeout,
     )
     # The first file is parsed in a second process while this one imports spaCy, compiles the rules
     # and loads the model: about a second saved on a long PDF (bench/check_speed.py).
-    pool, parsing = _parse_ahead(files[0], options)
+    parsing = _parse_ahead(files[0], options)
     try:
         checker = Checker(options)
         try:
             first = parsing.result()
-        except BrokenProcessPool:  # the parsing process died (killed, out of memory): parse here instead
-            first = parse_file(files[0], options)
+        except TenderlintError as error:  # over its time limit, or the parsing process died
+            first = DocumentResult(path=str(files[0]), error=error.as_dict())
     finally:
-        pool.shutdown(cancel_futures=True)
-    results = [checker.check_parsed(first)] + [checker.check_file(path) for path in files[1:]]
+        parsing.kill()
+    # The first document's check runs here, in the rest of its time; each other file in a child
+    # process of its own, killed when over the limit.
+    if isinstance(first, DocumentResult) and first.error and first.error["code"] == "internal":
+        # The parsing process died (a crash in a native parser, or killed from outside): check the
+        # file once more in a process of its own, so that a second crash costs only this file.
+        results = [checker.check_file(files[0])]
+    else:
+        results = [checker.check_parsed(first, seconds_left=timeout - (time.monotonic() - parsing.started))]
+    results += [checker.check_file(path) for path in files[1:]]
 
     if output is not None:
         text = render(results, fmt, color=False, pack=checker.pack)
@@ -115,7 +125,7 @@ def check(files, doc_type, fmt, output, select, ignore, fail_on, exit_zero, rule
 
     errors = [r for r in results if r.error]
     for result in errors:
-        click.echo(f"error[{result.error['code']}]: {result.path}: {result.error['message']}", err=True)
+        click.echo(error_line(result.error["code"], result.path, result.error["message"]), err=True)
     output_complete()
     if errors:
         sys.exit(EXIT_ERROR)

@@ -18,13 +18,14 @@ from tenderlint.commands._common import (
     user_errors,
     write_output,
 )
-from tenderlint.errors import TenderlintError
+from tenderlint.errors import TenderlintError, error_line
 from tenderlint.results import SEVERITIES, SEVERITY_RANK
 
 
 @click.command("compare")
-@click.argument("solicitation", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("contracts", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+# (No click check of the paths: a directory or a FIFO gets its own coded error line.)
+@click.argument("solicitation", type=click.Path(path_type=Path))
+@click.argument("contracts", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html", "json"]), default="text",
               show_default=True, help="Report format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -41,7 +42,7 @@ from tenderlint.results import SEVERITIES, SEVERITY_RANK
 @click.option("--color/--no-color", default=None, help="Colour in the text report (default: when a terminal).")
 @user_errors
 def compare(solicitation, contracts, fmt, output, annotate_contract, select, ignore, fail_on, exit_zero, rules_dirs,
-            no_model, config_path, pdf_backend, max_size_mb, ocr, color) -> None:
+            no_model, config_path, pdf_backend, max_size_mb, ocr, timeout, color) -> None:
     """Compare SOLICITATION (RFP, RFQ, SOW or evaluated proposal) with the CONTRACTS that form the deal
     (order form, vendor terms, DPA: their evidence is pooled).
 
@@ -53,7 +54,7 @@ def compare(solicitation, contracts, fmt, output, annotate_contract, select, ign
     from tenderlint.report.comparison import render_comparison
 
     config, options = check_options(config_path, select=select, ignore=ignore, rules_dirs=rules_dirs, no_model=no_model,
-                                    pdf_backend=pdf_backend, max_size_mb=max_size_mb, ocr=ocr)
+                                    pdf_backend=pdf_backend, max_size_mb=max_size_mb, ocr=ocr, timeout=timeout)
     validated_rule_pack(options)  # a usage error now, before any file is read
     if annotate_contract is not None and len(contracts) > 1 and annotate_contract.is_file():
         raise TenderlintError("usage", f"{annotate_contract}: with several contract files, --annotate-contract "
@@ -73,7 +74,7 @@ def compare(solicitation, contracts, fmt, output, annotate_contract, select, ign
     if annotate_contract is not None and comparison.compared:
         errors += _annotate_contracts(comparison, contracts, annotate_contract)
     for result in errors:
-        click.echo(f"error[{result.error['code']}]: {result.path}: {result.error['message']}", err=True)
+        click.echo(error_line(result.error["code"], result.path, result.error["message"]), err=True)
     output_complete()
     if errors:
         sys.exit(EXIT_ERROR)

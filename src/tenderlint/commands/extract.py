@@ -9,7 +9,7 @@ import json
 
 import click
 
-from tenderlint.commands._common import ocr_option, stderr_is_terminal, user_errors
+from tenderlint.commands._common import ocr_option, stderr_is_terminal, user_errors, verbose_option
 
 _TRAIL_SEPARATOR = " > "
 
@@ -30,11 +30,12 @@ def format_block_line(block, ocr_pages: frozenset[int] | set[int] = frozenset())
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("file", type=click.Path(path_type=str))
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one line per block; json: the whole Document.")
 @click.option("--pdf-backend", type=click.Choice(["auto", "pdfium", "pypdf"]), default="auto", show_default=True,
               help="PDF text extractor; auto uses pypdfium2 and falls back to pypdf.")
+@verbose_option
 @ocr_option
 @user_errors
 def extract(file: str, output_format: str, pdf_backend: str, ocr: str) -> None:

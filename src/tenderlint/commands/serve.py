@@ -23,9 +23,11 @@ from tenderlint.errors import TenderlintError
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="A tenderlint.toml or pyproject.toml (default: the nearest one found), as for check.")
 @ocr_option
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120, show_default=True,
+              help="Seconds one check may take; a slower upload gets error[timeout].")
 @user_errors
 def serve(host: str, port: int, max_upload_mb: float, workers: int, no_model: bool, rules_dirs: tuple[Path, ...],
-          config_path: Path | None, ocr: str) -> None:
+          config_path: Path | None, ocr: str, timeout: float) -> None:
     """Serve the upload page at http://HOST:PORT/ (Ctrl+C stops it).
 
     Uploads are checked with the configuration found as `check` finds it (selection, severities,
@@ -43,6 +45,6 @@ def serve(host: str, port: int, max_upload_mb: float, workers: int, no_model: bo
     check_ocr_mode(ocr)
     config = load_config(config_path) if config_path else load_config()
     options = check_options(config, rules_dirs=tuple(str(d) for d in rules_dirs), use_model=not no_model, ocr=ocr)
-    app = create_app(max_upload_mb=max_upload_mb, workers=workers, options=options)
+    app = create_app(max_upload_mb=max_upload_mb, workers=workers, options=options, timeout=timeout)
     click.echo(f"tenderlint is serving on http://{host}:{port}/ (uploads are never kept)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -9,45 +9,85 @@ warning, and character offsets.
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from pathlib import Path
 
 from tenderlint.document import Block, Document
-from tenderlint.errors import TenderlintError
+from tenderlint.errors import TenderlintError, shown_path
 from tenderlint.language import guess_language, language_warning
+from tenderlint.logs import quiet_libraries
 from tenderlint.parsers.sniff import FORMATS, detect_format
 
 __all__ = ["DEFAULT_MAX_BYTES", "OCR_MODES", "PDF_BACKENDS", "FORMATS", "parse", "parse_bytes", "detect_format",
            "read_bytes"]
 
+quiet_libraries()  # a damaged file gets one coded line, not also the parser library's log lines
+
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+# A document's extracted text may not be longer than this: about three million words, some
+# 6,000 dense pages. The rules would need minutes for more, and the report would be unreadable.
+MAX_TEXT_CHARS = 20_000_000
 PDF_BACKENDS: tuple[str, ...] = ("auto", "pdfium", "pypdf")
 OCR_MODES: tuple[str, ...] = ("auto", "always", "never")  # the same as tenderlint.parsers.ocr.OCR_MODES
 
 
 def read_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The file's bytes, after checking it exists, is a file, is not empty and is not over ``max_bytes``."""
+    """The file's bytes, after checking it exists, is a regular file, is not empty and is not over ``max_bytes``.
+
+    The file is opened without blocking (a FIFO with no writer would wait forever) and checked
+    to be a regular file before anything is read: a directory, FIFO, socket or device is refused
+    with ``not-a-file``. The read itself stops at ``max_bytes``, so a file whose size the system
+    does not know (``/proc`` files, a file still growing) cannot use unbounded memory.
+    """
     path = Path(path)
+    name = shown_path(path.name or path)
     try:
-        stat = path.stat()
+        info = os.stat(path)
     except FileNotFoundError:
-        raise TenderlintError("not-found", f"{path} does not exist")
+        raise TenderlintError("not-found", f"{shown_path(path)} does not exist")
     except OSError as error:
-        raise TenderlintError("not-found", f"{path} cannot be read ({error.strerror or error})")
-    if path.is_dir():
-        raise TenderlintError("not-found", f"{path} is a directory, not a document")
-    if stat.st_size > max_bytes:
-        raise TenderlintError(
-            "too-large", f"{path.name} is {stat.st_size / 1048576:.1f} MiB, over the {max_bytes / 1048576:.1f} MiB limit"
-        )
+        raise TenderlintError("not-found", f"{shown_path(path)} cannot be read ({error.strerror or error})")
+    if not stat.S_ISREG(info.st_mode):
+        raise TenderlintError("not-a-file", f"{name} is {_kind_of(info.st_mode)}, not a document file")
+    if info.st_size > max_bytes:
+        raise TenderlintError("too-large", f"{name} is {info.st_size / 1048576:.1f} MiB, over the {_limit(max_bytes)} size limit")
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as error:
-        raise TenderlintError("not-found", f"{path} cannot be read ({error.strerror or error})")
+        raise TenderlintError("not-found", f"{shown_path(path)} cannot be read ({error.strerror or error})")
+    try:
+        info = os.fstat(fd)  # the path may have been swapped for another kind of file since the stat
+        if not stat.S_ISREG(info.st_mode):
+            raise TenderlintError("not-a-file", f"{name} is {_kind_of(info.st_mode)}, not a document file")
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            data = stream.read(max_bytes + 1)
+    except OSError as error:
+        raise TenderlintError("not-found", f"{shown_path(path)} cannot be read ({error.strerror or error})")
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:  # the file grew between stat and read, or its size is not known
+        raise TenderlintError("too-large", f"{name} is over the {_limit(max_bytes)} size limit")
     if not data.strip():
-        raise TenderlintError("empty", f"{path.name} is empty")
-    if len(data) > max_bytes:  # the file grew between stat and read
-        raise TenderlintError("too-large", f"{path.name} is over the {max_bytes / 1048576:.1f} MiB limit")
+        raise TenderlintError("empty", f"{name} is empty")
     return data
+
+
+def _limit(max_bytes: int) -> str:
+    return f"{max_bytes / 1048576:.1f} MiB"
+
+
+def _kind_of(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
 
 
 def parse(path: str | Path, *, pdf_backend: str = "auto", max_bytes: int = DEFAULT_MAX_BYTES, ocr: str = "auto",
@@ -122,10 +162,15 @@ def finish_document(path: Path, data: bytes, fmt: str, parsed: ParsedContent) ->
     blocks = [block for block in parsed.blocks if block.text.strip()]
     warnings = list(parsed.warnings)
     if not blocks:
-        raise TenderlintError("empty", f"{path.name} contains no text")
+        raise TenderlintError("empty", f"{shown_path(path.name)} contains no text")
+    characters = sum(len(block.text) for block in blocks)
+    if characters > MAX_TEXT_CHARS:
+        raise TenderlintError(
+            "too-large", f"{shown_path(path.name)} has {characters / 1e6:.1f} million characters of text, over the "
+            f"limit of {MAX_TEXT_CHARS / 1e6:g} million characters a document may have")
     blocks, directives = _source_locations_and_directives(blocks, data, fmt)
     if not blocks:
-        raise TenderlintError("empty", f"{path.name} contains nothing but tenderlint waivers")
+        raise TenderlintError("empty", f"{shown_path(path.name)} contains nothing but tenderlint waivers")
     # Building the Document locates the blocks: their offsets into its text.
     document = Document(path=str(path), sha256=hashlib.sha256(data).hexdigest(), format=fmt, blocks=blocks, pages=parsed.pages)
     document.directives = directives

@@ -13,10 +13,12 @@ import io
 import re
 from dataclasses import dataclass
 
+from lxml import etree
+
 from tenderlint.document import Block
 from tenderlint.errors import TenderlintError
 from tenderlint.parsers.headings import SectionTrail, guess_heading, is_caps_heading
-from tenderlint.parsers.safezip import parse_xml, read_zip_members
+from tenderlint.parsers.safezip import parse_xml, read_zip_members, xml_error
 from tenderlint.parsers.text import clean_block
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -67,6 +69,9 @@ def parse_docx(data: bytes, name: str):
         raise
     except (PackageNotFoundError, KeyError, ValueError) as error:
         raise TenderlintError("corrupt", f"{name} is not a readable DOCX document ({type(error).__name__}: {error})")
+    except etree.XMLSyntaxError as error:
+        raise xml_error(error, name) if "limit" in str(error) else TenderlintError(
+            "corrupt", f"{name} cannot be parsed as DOCX (XMLSyntaxError: {error})")
     except Exception as error:  # python-docx and lxml raise many types on malformed packages
         raise TenderlintError("corrupt", f"{name} cannot be parsed as DOCX ({type(error).__name__}: {error})")
     reader = DocxReader(document, xml_parts, name)

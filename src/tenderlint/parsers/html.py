@@ -6,6 +6,9 @@ sits directly in a container (a ``div`` with no ``p``) still becomes a paragraph
 
 from __future__ import annotations
 
+from html import escape
+from html.parser import HTMLParser
+
 import lxml.html
 from lxml import etree
 
@@ -31,11 +34,11 @@ def parse_html(data: bytes, name: str):
 
     # Decode ourselves (BOMs, UTF-8, cp1252) so that lxml never guesses Latin-1 for UTF-8 bytes.
     text = decode_text(data, name=name)
-    parser = lxml.html.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True, recover=True)
-    try:
-        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
-    except (etree.ParserError, ValueError) as error:
-        raise TenderlintError("corrupt", f"{name} cannot be parsed as HTML ({error})")
+    root, too_deep = _lxml_tree(text, name)
+    if too_deep:
+        # libxml2 stops building the tree at 256 levels and drops everything after that point;
+        # with the markup below MAX_DEPTH flattened, the deep text is kept (in fewer blocks).
+        root, _ = _lxml_tree(flatten_deep_markup(text), name)
     title_el = root.find(".//title")
     title = clean_block(title_el.text_content()) if title_el is not None else None
     for element in list(root.iter()):
@@ -46,6 +49,85 @@ def parse_html(data: bytes, name: str):
     reader.walk(body if body is not None else root)
     reader.flush()
     return ParsedContent(reader.blocks, pages=None, title=title)
+
+
+# Elements nested deeper than this lose their tags (not their text) before lxml parses the page:
+# libxml2 refuses more than 256 levels, and the reader's recursion must stay well inside Python's limit.
+MAX_DEPTH = 128
+# Elements that never have content, so never open a level.
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
+
+
+def _lxml_tree(text: str, name: str):
+    """The page's lxml tree, and whether libxml2 gave up on its depth."""
+    parser = lxml.html.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True, recover=True)
+    try:
+        root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
+    except (etree.ParserError, ValueError) as error:
+        raise TenderlintError("corrupt", f"{name} cannot be parsed as HTML ({error})")
+    too_deep = any(entry.type_name == "ERR_RESOURCE_LIMIT" or "depth" in entry.message.lower()
+                   for entry in parser.error_log)
+    return root, too_deep
+
+
+def flatten_deep_markup(text: str, max_depth: int = MAX_DEPTH) -> str:
+    """``text`` with every tag nested deeper than ``max_depth`` removed; a block-level tag there
+    becomes a line break, so the deep text joins one block rather than vanishing."""
+    flattener = _Flattener(max_depth)
+    flattener.feed(text)
+    flattener.close()
+    return "".join(flattener.out)
+
+
+class _Flattener(HTMLParser):
+    """Copies markup through, tracking the open elements the way an HTML parser nests them."""
+
+    def __init__(self, max_depth: int):
+        super().__init__(convert_charrefs=False)
+        self.max_depth = max_depth
+        self.open: list[str] = []
+        self.counts: dict[str, int] = {}  # how many of each tag are open
+        self.out: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            self._tag(tag, self.get_starttag_text())
+            return
+        self.open.append(tag)
+        self.counts[tag] = self.counts.get(tag, 0) + 1
+        self._tag(tag, self.get_starttag_text())
+
+    def handle_startendtag(self, tag, attrs):
+        self._tag(tag, self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        if not self.counts.get(tag):
+            return  # a stray end tag: HTML parsers ignore it too
+        depth = len(self.open)  # the level of the element it closes: usually the innermost
+        while self.open[depth - 1] != tag:
+            depth -= 1
+        for closed in self.open[depth - 1:]:
+            self.counts[closed] -= 1
+        del self.open[depth - 1:]
+        if depth <= self.max_depth:
+            self.out.append(f"</{tag}>")
+        elif tag in HEADINGS or tag in BLOCK_KINDS or tag in CONTAINERS:
+            self.out.append("<br>")
+
+    def _tag(self, tag: str, markup: str | None) -> None:
+        if len(self.open) <= self.max_depth:
+            self.out.append(markup or "")
+        elif tag in HEADINGS or tag in BLOCK_KINDS or tag in CONTAINERS:
+            self.out.append("<br>")
+
+    def handle_data(self, data):
+        self.out.append(data if self.cdata_elem else escape(data, quote=False))
+
+    def handle_entityref(self, name):
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name):
+        self.out.append(f"&#{name};")
 
 
 class HtmlReader:

@@ -281,6 +281,8 @@ def recognise_pages(data: bytes, numbers: list[int], name: str, *, dpi: int = DE
     except _PageTimedOut:
         raise TenderlintError("timeout", f"{name}: OCR stopped after {limit:g} s (per-document time limit); "
                                          f"{len(results)} of {len(numbers)} scanned pages were read") from None
+    except pdfium.PdfiumError as error:  # a damaged page (found by bench/fuzz.py)
+        raise TenderlintError("corrupt", f"{name}: a page cannot be rendered for OCR ({error})") from None
     finally:
         for future in running:
             future.cancel()

@@ -101,4 +101,13 @@ def parse_xml(part: bytes, where: str) -> etree._Element:
     try:
         return etree.fromstring(part, parser=safe_xml_parser())
     except etree.XMLSyntaxError as error:
-        raise TenderlintError("corrupt", f"{where} is not well-formed XML ({error})")
+        raise xml_error(error, where) from None
+
+
+def xml_error(error: Exception, where: str) -> TenderlintError:
+    """The coded error for XML that lxml refused: ``too-large`` when it hit one of libxml2's
+    limits (a text run over 10 MB, nesting over 256 levels), else ``corrupt``."""
+    if "Resource limit exceeded" in str(error) or "Excessive depth" in str(error) or "too long" in str(error):
+        return TenderlintError("too-large", f"{where} is over the XML parser's limits (a text run over 10 MB or "
+                                            f"nesting over 256 levels): {error}")
+    return TenderlintError("corrupt", f"{where} is not well-formed XML ({error})")

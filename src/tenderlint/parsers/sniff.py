@@ -24,18 +24,25 @@ TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".mdown", ".mkd"}
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
 
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
-_HTML_TAGS = re.compile(rb"<(?:html|body|head|p|div|h[1-6]|table|ul|ol|span|meta|title)\b[^>]*>", re.IGNORECASE)
+# (No pattern below may take more than linear time: "[^<>]" rather than "[^>]" so that a run of
+# "<" is not rescanned from each of its characters.)
+_HTML_TAGS = re.compile(rb"<(?:html|body|head|p|div|h[1-6]|table|ul|ol|span|meta|title)\b[^<>]*>", re.IGNORECASE)
+# A PDF header not at the very start counts only in a file that also has PDF objects.
+_PDF_HEADER = re.compile(rb"%PDF-\d")
+_PDF_OBJECT = re.compile(rb"\d+[ \t\r\n]+\d+[ \t\r\n]+obj\b")
 
-# Markdown constructs that plain text almost never has.
+# Markdown constructs that plain text almost never has. Each pattern is linear in the text: indents
+# are "[ \t]*", never "\s*" (which would run over every following blank line from every line
+# start), and bracketed parts exclude their own opening character.
 _MD_STRONG = [
-    re.compile(r"^#{1,6}\s+\S", re.MULTILINE),  # ATX heading
-    re.compile(r"^\S.*\n(?:={3,}|-{3,})\s*$", re.MULTILINE),  # setext heading
-    re.compile(r"^\s*(?:```|~~~)", re.MULTILINE),  # fenced code
-    re.compile(r"\[[^\]\n]+\]\([^)\s]+\)"),  # inline link
-    re.compile(r"^\s*\|?\s*:?-{3,}:?\s*\|", re.MULTILINE),  # pipe-table separator row
+    re.compile(r"^#{1,6}[ \t]+\S", re.MULTILINE),  # ATX heading
+    re.compile(r"^\S.*\n(?:={3,}|-{3,})[ \t]*$", re.MULTILINE),  # setext heading
+    re.compile(r"^[ \t]*(?:```|~~~)", re.MULTILINE),  # fenced code
+    re.compile(r"\[[^\[\]\n]+\]\([^()\s]+\)"),  # inline link
+    re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*\|", re.MULTILINE),  # pipe-table separator row
 ]
 _MD_WEAK = [
-    re.compile(r"^\s*[-*+]\s+\S", re.MULTILINE),  # bullet list
+    re.compile(r"^[ \t]*[-*+][ \t]+\S", re.MULTILINE),  # bullet list
     re.compile(r"\*\*[^*\n]+\*\*|__[^_\n]+__"),  # strong emphasis
     re.compile(r"^>\s", re.MULTILINE),  # block quote
 ]
@@ -54,9 +61,10 @@ def detect_format(path: str | Path, data: bytes | None = None) -> str:
 
         data = read_bytes(path)
     name = path.name
-    if PDF_MAGIC in data[:1024]:
+    if _looks_pdf(data):
         return "pdf"
-    if data.startswith(ZIP_MAGICS):
+    if data.startswith(ZIP_MAGICS) and not (_zip_damaged(data) and not looks_binary(data)):
+        # (a readable text that merely starts with the ZIP signature is text)
         return _zip_format(data, name)
     if data.startswith(OLE2_MAGIC):
         raise TenderlintError(
@@ -76,6 +84,23 @@ def detect_format(path: str | Path, data: bytes | None = None) -> str:
         return "html"
     text = decode_text(data[:262144], name=name)
     return "markdown" if _looks_markdown(text, path.suffix.lower()) else "text"
+
+
+def _looks_pdf(data: bytes) -> bool:
+    """A PDF starts with its header; the format allows junk before it (within the first KiB), but
+    then the file must also hold PDF objects: a text that talks about "%PDF-1.7" is still text."""
+    if data.startswith(PDF_MAGIC):
+        return True
+    header = _PDF_HEADER.search(data, 0, 1024 + len(PDF_MAGIC) + 1)
+    return header is not None and _PDF_OBJECT.search(data, header.end(), header.end() + 65536) is not None
+
+
+def _zip_damaged(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)):
+            return False
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError):
+        return True
 
 
 def _looks_markdown(text: str, suffix: str) -> bool:

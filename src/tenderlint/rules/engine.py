@@ -49,6 +49,60 @@ TEXT_SEPARATOR = "\n\n"
 # "(2) that the service will be secure;" under "We do not warrant:": a numbered item of the sentence
 # before it, for red flags (topic lead-ins keep to lettered items, see cues.LETTERED_ITEM).
 NUMBERED_ITEM = re.compile(r"^\s*\(\d{1,2}\)\s")
+# A block longer than this is processed in pieces of at most this many characters, cut after a
+# sentence end where there is one (far below spaCy's max_length, and a Doc's memory stays small).
+PIECE_CHARS = 100_000
+# spaCy's tokenizer strips prefix and suffix punctuation one character at a time, searching the
+# rest of the token each time: a run of thousands of "[" or "*" takes minutes. The tokenizer is
+# given runs no longer than this (see tokenizable).
+MAX_PUNCTUATION_RUN = 16
+_PUNCTUATION_RUN = re.compile(r"[^\w\s]{%d,}" % (MAX_PUNCTUATION_RUN + 1))
+_SENTENCE_END = re.compile(r"[.!?;:][\"')\]]*\s+")
+
+
+def tokenizable(text: str) -> str:
+    """``text`` as the tokenizer sees it: the same length, with a space after every
+    ``MAX_PUNCTUATION_RUN`` characters of a longer run of punctuation.
+
+    Character offsets therefore stay those of ``text``, and quotes are always cut from the
+    original text, never from the tokens.
+    """
+    if not _PUNCTUATION_RUN.search(text):
+        return text
+    return _PUNCTUATION_RUN.sub(_break_run, text)
+
+
+def _break_run(match: re.Match[str]) -> str:
+    run = match.group()
+    step = MAX_PUNCTUATION_RUN + 1
+    return " ".join(run[i:i + MAX_PUNCTUATION_RUN] for i in range(0, len(run), step)) if len(run) % step else \
+        " ".join(run[i:i + MAX_PUNCTUATION_RUN] for i in range(0, len(run), step)) + " "
+
+
+def pieces(text: str, limit: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) spans of ``text`` of at most ``limit`` (PIECE_CHARS) characters, each cut after
+    the last sentence end before the limit (else the last whitespace, else at the limit), without
+    the whitespace between pieces."""
+    limit = limit or PIECE_CHARS
+    spans = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = None
+        for match in _SENTENCE_END.finditer(window, limit // 2):
+            cut = match  # the last sentence end in the second half of the window
+        if cut is not None:
+            end, after = start + cut.start() + len(cut.group().rstrip()), start + cut.end()
+        else:
+            space = max(window.rfind(" ", limit // 2), window.rfind("\n", limit // 2))
+            end = after = start + (space if space > 0 else limit)
+            while after < len(text) and text[after].isspace():
+                after += 1
+        spans.append((start, end))
+        start = after
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
 
 
 @dataclass
@@ -177,9 +231,10 @@ class Passage:
     end: int
 
     @classmethod
-    def of(cls, span: Span, block: Block, batch: Batch, index: int) -> Passage:
-        """Sentence ``span`` of ``block``, text ``index`` of ``batch``."""
-        offset = batch.offset(index)
+    def of(cls, span: Span, block: Block, batch: Batch, index: int, base: int = 0) -> Passage:
+        """Sentence ``span`` of ``block``, text ``index`` of ``batch``, which starts ``base``
+        characters into the block (a piece of a long block)."""
+        offset = batch.offset(index) - base
         return cls(span, block, batch.text[span.start_char:span.end_char],
                    block.start + span.start_char - offset, block.start + span.end_char - offset)
 
@@ -297,7 +352,7 @@ class CompiledRules:
         norm = self.nlp.get_pipe("tenderlint_norm")
         norms: list[list[int]] = [[] for _ in texts]
         for batch in batches(texts):
-            doc = norm(self.nlp.make_doc(batch.text))
+            doc = norm(self.nlp.make_doc(tokenizable(batch.text)))
             for char, norm_id in doc.to_array([IDX, NORM]).tolist():
                 index = batch.index_at(char)
                 if index is not None:
@@ -397,8 +452,18 @@ class CompiledRules:
         red_flags: list[RedFlag] = []
         sentences: list[Sentence] = []
         ai_sentences = 0
-        blocks = [b for b in document.blocks if b.kind != "header_footer" and b.text.strip()]
-        parts = list(batches([b.text for b in blocks], self.joinable))
+        # Per text processed: its block, where it starts in the block (a piece of a long one), the text.
+        blocks: list[Block] = []
+        bases: list[int] = []
+        texts: list[str] = []
+        for block in document.blocks:
+            if block.kind == "header_footer" or not block.text.strip():
+                continue
+            for start, end in pieces(block.text) if len(block.text) > PIECE_CHARS else [(0, len(block.text))]:
+                blocks.append(block)
+                bases.append(start)
+                texts.append(block.text[start:end] if start or end < len(block.text) else block.text)
+        parts = list(batches(texts, self.joinable))
         lead_in = False  # a "The Contractor shall:" paragraph makes the list items after it obligations
         # … and lends them its context: after "On termination the Supplier shall:", an item "return
         # all Buyer Data" is about the end of the contract although it does not say so itself.
@@ -434,7 +499,7 @@ class CompiledRules:
                     mentioned = (hit.mentions | strong) - hit.excluded
                     if not (mentioned or flags):
                         continue
-                    passage = Passage.of(sents.span(doc, si), block, batch, bi)
+                    passage = Passage.of(sents.span(doc, si), block, batch, bi, bases[bi])
                     form, why = self._form(passage, inherited)
                     if keep_sentences and len(passage.span) >= 4:
                         sentences.append(Sentence(passage.text.strip(), passage.start, passage.end, block,
@@ -480,11 +545,12 @@ class CompiledRules:
                     lead_in, lead_groups = False, {}
                     if not flag_item:
                         flag_lead_in = None
-                    if block.text.rstrip().endswith(":"):
+                    text = batch.texts[bi - batch.first]  # the block, or its last piece
+                    if text.rstrip().endswith(":"):
                         last_si = last_sentence[bi]
-                        last = Passage.of(sents.span(doc, last_si), block, batch, bi)
+                        last = Passage.of(sents.span(doc, last_si), block, batch, bi, bases[bi])
                         lead_in = (self._form(last, False)[0] == "substantive"
-                                   or bool(cues.OBLIGATION_LEAD_IN.search(block.text)))
+                                   or bool(cues.OBLIGATION_LEAD_IN.search(text)))
                         if lead_in:
                             lead_groups = {key: set(groups) for si, hit in block_hits[bi] if si == last_si
                                            for key, groups in hit.groups.items()}
@@ -495,7 +561,7 @@ class CompiledRules:
     def _tokenized(self, batch: Batch) -> Doc:
         """The batch's text tokenized, with each block's first token and the blank line before it
         marked as sentence starts (see Batch)."""
-        doc = self.nlp.make_doc(batch.text)
+        doc = self.nlp.make_doc(tokenizable(batch.text))
         if len(batch.texts) > 1:
             firsts = numpy.searchsorted(doc.to_array(IDX), batch.offsets[1:])
             starts = numpy.zeros(len(doc), dtype=numpy.uint64)

@@ -36,11 +36,15 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from tenderlint import __version__
+from tenderlint.budget import DEFAULT_TIMEOUT
 from tenderlint.check import CheckOptions
 from tenderlint.errors import TenderlintError
 from tenderlint.results import REQUESTED_DOC_TYPES, DocumentResult
 
 CHUNK = 1 << 20
+# How long past the per-check time limit a worker may take to answer before it counts as stalled
+# (a new worker first loads the rules and the model, which can take a while on a busy machine).
+STALL_GRACE_SECONDS = 60.0
 ORPHAN_CHECK_SECONDS = 1.0
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'")
@@ -109,9 +113,17 @@ class UploadTooLarge(Exception):
 
 
 def create_app(max_upload_mb: float = 25, workers: int = 2, options: CheckOptions | None = None,
-               executor: Executor | None = None) -> FastAPI:
-    """The application; ``workers=0`` checks in threads of this process (handy for tests)."""
+               executor: Executor | None = None, timeout: float | None = None) -> FastAPI:
+    """The application; ``workers=0`` checks in threads of this process (handy for tests).
+
+    Each check has a time limit (``timeout``, else the options', else the default 120 s): a worker
+    process checks each upload in a child it kills when over the limit (``error[timeout]``). Should
+    a worker itself stall past the limit and a grace period, the upload gets ``error[timeout]`` and
+    the workers are replaced. (Threads cannot be stopped: with ``workers=0`` the page still answers
+    at the limit, but the thread runs on.)
+    """
     options = options or CheckOptions()
+    options = replace(options, timeout=timeout or options.timeout or DEFAULT_TIMEOUT)
     limit = int(max_upload_mb * 1024 * 1024)
 
     @asynccontextmanager
@@ -221,7 +233,16 @@ async def _run_upload(request: Request, limit: int, options: CheckOptions, api: 
         executor = request.app.state.executor
         try:
             upload_options = options if ocr == options.ocr else replace(options, ocr=ocr)
-            result = await loop.run_in_executor(executor, _check, str(target), doc_type, upload_options)
+            result = await asyncio.wait_for(
+                loop.run_in_executor(executor, _check, str(target), doc_type, upload_options),
+                options.timeout + STALL_GRACE_SECONDS)
+        except asyncio.TimeoutError:
+            # The worker itself stalled (its own time limit did not stop the check): it cannot be
+            # stopped alone, so the whole pool is replaced and this upload gets the timeout error.
+            logger.error("a worker stalled past the time limit while checking an upload; starting new workers")
+            _replace_broken_pool(request.app, executor, kill=True)
+            result = DocumentResult(path=name, error=TenderlintError(
+                "timeout", f"the check took longer than the {options.timeout:g} s time limit").as_dict())
         except TenderlintError as error:  # e.g. an invalid rule pack: the same coded message as the CLI
             result = DocumentResult(path=name, error=error.as_dict())
         except BrokenProcessPool:
@@ -266,11 +287,15 @@ def _limited(request: Request, allowance: int) -> Request | None:
     return Request(request.scope, receive=limited_receive)
 
 
-def _replace_broken_pool(app: FastAPI, broken: Executor) -> None:
-    # Requests that failed together all land here; only the first replaces the pool.
+def _replace_broken_pool(app: FastAPI, broken: Executor, kill: bool = False) -> None:
+    # Requests that failed together all land here; only the first replaces the pool. A stalled
+    # pool's processes are killed (``kill``): shutting it down would wait for them forever.
     if app.state.new_worker_pool is not None and app.state.executor is broken:
         app.state.executor = app.state.new_worker_pool()
+        processes = list((getattr(broken, "_processes", None) or {}).values()) if kill else []
         broken.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.kill()
 
 
 def _hide_folder(result: DocumentResult, folder: str) -> None:

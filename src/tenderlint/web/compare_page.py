@@ -98,6 +98,8 @@ def add_compare_routes(app: FastAPI, limit: int, max_upload_mb: float, options: 
 
 async def _run_compare_upload(request: Request, limit: int, options: CheckOptions, api: bool = False):
     """Receive the files into a private temporary folder, compare them, always remove the folder."""
+    from tenderlint.budget import DEFAULT_TIMEOUT
+    from tenderlint.web import app as web_app
     from tenderlint.web.app import CHUNK, UploadTooLarge, _bad_request, _limited, _replace_broken_pool, _safe_name, _too_large
 
     limited = _limited(request, limit + 64 * 1024 * (1 + MAX_CONTRACT_FILES))  # the multipart envelope
@@ -134,10 +136,17 @@ async def _run_compare_upload(request: Request, limit: int, options: CheckOption
         loop = asyncio.get_running_loop()
         executor = request.app.state.executor
         try:
-            return await loop.run_in_executor(executor, compare_uploads, saved[0], saved[1:], options)
+            # Each file has its time limit in the worker; a worker that stalls past all of them
+            # (and a grace period) is replaced, as on the check page.
+            return await asyncio.wait_for(loop.run_in_executor(executor, compare_uploads, saved[0], saved[1:], options),
+                                          (options.timeout or DEFAULT_TIMEOUT) * len(saved) + web_app.STALL_GRACE_SECONDS)
         except Exception as error:
             if isinstance(error, TenderlintError):
                 failure = error
+            elif isinstance(error, asyncio.TimeoutError):
+                logger.error("a worker stalled past the time limit while comparing uploads; starting new workers")
+                _replace_broken_pool(request.app, executor, kill=True)
+                failure = TenderlintError("timeout", "the comparison took longer than its time limit")
             else:
                 if isinstance(error, BrokenProcessPool):
                     _replace_broken_pool(request.app, executor)
