@@ -42,8 +42,8 @@ INLINE_MARK = "(waived in the document"
 
 def rules_doc_uri(topic_id: str) -> str | None:
     """Where the topic's section of the rule reference is: the project's documentation URL when the
-    installed package declares one (``Documentation`` in its project URLs), else the checkout's own
-    ``docs/rules.md``; None when neither is known."""
+    installed package declares one (``Documentation`` in its project URLs), else the rule reference
+    shipped with it (``docs/rules.md``, in the wheel or the checkout); None when neither is known."""
     try:
         for entry in metadata.metadata("tenderlint").get_all("Project-URL") or []:
             label, _, url = entry.partition(",")
@@ -51,10 +51,13 @@ def rules_doc_uri(topic_id: str) -> str | None:
                 return f"{url.strip().rstrip('/')}/rules.md#{topic_id}"
     except metadata.PackageNotFoundError:
         pass
-    reference = Path(__file__).resolve().parents[3] / "docs" / "rules.md"
-    if reference.is_file():
-        return f"{reference.as_uri()}#{topic_id}"
-    return None
+    from tenderlint.resources import data_dir
+
+    try:  # shipped in the wheel as _data/docs, or the checkout's docs/
+        reference = data_dir("docs") / "rules.md"
+    except FileNotFoundError:
+        return None
+    return f"{reference.resolve().as_uri()}#{topic_id}" if reference.is_file() else None
 
 
 def artifact_uri(path: str) -> str:
