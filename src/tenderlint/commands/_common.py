@@ -121,7 +121,7 @@ def check_options(config_path, *, doc_type=None, select=(), ignore=(), rules_dir
     ``check_option_decorators`` and the configuration file, as ``check`` builds them
     (``tenderlint.config.check_options``: topic names resolved, per-file entries, config-invalid).
 
-    Used by ``compare`` and ``annotate``: a new check option belongs here and in the decorators.
+    Used by ``check``, ``compare`` and ``annotate``: a new check option belongs here and in the decorators.
     """
     from tenderlint.config import check_options as configured_options
     from tenderlint.config import load_config

@@ -8,14 +8,10 @@ from pathlib import Path
 import click
 
 from tenderlint.budget import DEFAULT_TIMEOUT
-from tenderlint.commands._common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, ocr_option, output_complete,
-                                         stderr_is_terminal, user_errors, verbose_option)
+from tenderlint.commands._common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, check_options, ocr_option,
+                                         output_complete, user_errors, verbose_option)
 from tenderlint.errors import TenderlintError, error_line, shown_path
 from tenderlint.results import REQUESTED_DOC_TYPES, SEVERITIES, SEVERITY_RANK
-
-
-def _topic_list(values: tuple[str, ...]) -> list[str]:
-    return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
 def _parse_ahead(path: Path, options):
@@ -71,26 +67,14 @@ def check(files, doc_type, fmt, output, select, ignore, fail_on, exit_zero, rule
     import time
 
     from tenderlint.check import Checker
-    from tenderlint.config import check_options, load_config
     from tenderlint.results import DocumentResult
     from tenderlint.report import render
 
-    config = load_config(config_path, discover=True) if config_path else load_config()
     # Topic names are checked and resolved here, before any file is read: a mistyped one (or one
     # in the configuration) is reported at once.
-    options = check_options(
-        config,
-        doc_type=doc_type,
-        rules_dirs=tuple(str(d) for d in rules_dirs),
-        select=_topic_list(select),
-        ignore=_topic_list(ignore),
-        use_model=not no_model,
-        pdf_backend=pdf_backend,
-        max_bytes=int(max_size_mb * 1024 * 1024) if max_size_mb else None,
-        ocr=ocr,
-        ocr_progress=stderr_is_terminal(),
-        timeout=timeout,
-    )
+    config, options = check_options(config_path, doc_type=doc_type, select=select, ignore=ignore,
+                                    rules_dirs=rules_dirs, no_model=no_model, pdf_backend=pdf_backend,
+                                    max_size_mb=max_size_mb, ocr=ocr, timeout=timeout)
     # The first file is parsed in a second process while this one imports spaCy, compiles the rules
     # and loads the model: about a second saved on a long PDF (bench/check_speed.py).
     parsing = _parse_ahead(files[0], options)
