@@ -22,6 +22,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 from tenderlint.results import Evidence, RedFlag, TopicResult
+from tenderlint.rules.cues import is_statement
 from tenderlint.rules.loader import RulePack
 
 if TYPE_CHECKING:  # the engine imports spaCy; deciding needs only its findings
@@ -102,7 +103,7 @@ def decide(
             # A plain statement ("outputs may be wrong", "the service is AI-powered") is a provision
             # when the vendor's terms give it (COVERAGE.md); in a solicitation it is background.
             evidence = [_as_mention(ev, "a statement, not a requirement, in a solicitation")
-                        if ev.strength == "substantive" and ev.why.startswith("statement (") else ev
+                        if ev.strength == "substantive" and is_statement(ev.why) else ev
                         for ev in evidence]
         if rule.only_in_solicitations and doc_type == "contract":
             evidence = [_as_mention(ev, "a solicitation's topic, in a contract") if ev.strength == "substantive"

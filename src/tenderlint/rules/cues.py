@@ -190,11 +190,17 @@ AI_NATURE = re.compile(
     r"(?:large\s+)?language\s+models?|AI\s+models?)\b",
 )
 STATEMENT_CUES = {"limitation-notice": LIMITATION_NOTICE, "ai-nature": AI_NATURE}
+_STATEMENT_WHY = "statement ({})"
 
 
-def is_limitation_notice(text: str) -> bool:
-    """Whether the sentence tells the reader that outputs may be wrong or incomplete."""
-    return bool(LIMITATION_NOTICE.search(text))
+def statement_why(cue: str) -> str:
+    """The reason given for evidence that a plain statement (``STATEMENT_CUES``) made a provision."""
+    return _STATEMENT_WHY.format(cue)
+
+
+def is_statement(why: str) -> bool:
+    """Whether evidence with this reason is a plain statement (see ``statement_why``)."""
+    return why.startswith(_STATEMENT_WHY.split("{")[0])
 
 
 def is_negated_scope(text: str) -> bool:

@@ -504,31 +504,10 @@ class CompiledRules:
                     if keep_sentences and len(passage.span) >= 4:
                         sentences.append(Sentence(passage.text.strip(), passage.start, passage.end, block,
                                                   form == "substantive", why, hit.ai))
-                    about_bids = None
-                    statements: dict[str, bool] = {}
+                    said: dict[str, object] = {}  # what the sentence says, worked out once for all its topics
                     for topic in mentioned:
-                        substantive = topic in strong and form == "substantive"
-                        topic_why = why
-                        if substantive and topic in self.mention_statements:
-                            for cue in self.mention_statements[topic]:
-                                if cue not in statements:
-                                    statements[cue] = bool(cues.STATEMENT_CUES[cue].search(passage.text))
-                                if statements[cue]:
-                                    substantive, topic_why = False, f"only within a {cue.replace('-', ' ')}"
-                                    break
-                        if (not substantive and topic in strong and topic in self.statement_cues
-                                and why == "mentioned without a requirement"):
-                            for cue in self.statement_cues[topic]:
-                                if cue not in statements:
-                                    statements[cue] = bool(cues.STATEMENT_CUES[cue].search(passage.text))
-                                if statements[cue]:
-                                    substantive, topic_why = True, f"statement ({cue})"
-                                    break
-                        if substantive and topic in self.solution_topics:
-                            if about_bids is None:
-                                about_bids = cues.is_about_submissions(passage.text)
-                            if about_bids:
-                                substantive, topic_why = False, "about handling the bids, not the solution"
+                        substantive, topic_why = self._topic_strength(topic, topic in strong, form, why,
+                                                                      passage.text, said)
                         evidence[topic].append(self._evidence(topic, passage, substantive, topic_why, hit))
                     for flag_id in sorted(flags):
                         # A provision against the buyer is often a plain statement ("We own all Output")
@@ -557,6 +536,32 @@ class CompiledRules:
                         flag_lead_in = next((hit for si, hit in block_hits[bi] if si == last_si
                                              and (hit.flag_groups or hit.flag_excluded)), None)
         return Findings(dict(evidence), red_flags, ai_sentences, sentences)
+
+    def _topic_strength(self, topic: str, strong: bool, form: str, why: str, text: str,
+                        said: dict[str, object]) -> tuple[bool, str]:
+        """(substantive, why) for ``topic`` in a sentence of this form, after the rule's own reading of
+        plain statements (``statement_cues``, ``mention_in_statements``) and of bid handling
+        (``about_the_solution``). ``said`` caches what the sentence says, for all its topics."""
+        def says(cue: str) -> bool:
+            if cue not in said:
+                said[cue] = bool(cues.STATEMENT_CUES[cue].search(text))
+            return bool(said[cue])
+
+        substantive = strong and form == "substantive"
+        if substantive:
+            cue = next((c for c in self.mention_statements.get(topic, ()) if says(c)), None)
+            if cue:
+                return False, f"only within a {cue.replace('-', ' ')}"
+        elif strong and why == "mentioned without a requirement":
+            cue = next((c for c in self.statement_cues.get(topic, ()) if says(c)), None)
+            if cue:
+                substantive, why = True, cues.statement_why(cue)
+        if substantive and topic in self.solution_topics:
+            if "bids" not in said:
+                said["bids"] = cues.is_about_submissions(text)
+            if said["bids"]:
+                return False, "about handling the bids, not the solution"
+        return substantive, why
 
     def _tokenized(self, batch: Batch) -> Doc:
         """The batch's text tokenized, with each block's first token and the blank line before it
