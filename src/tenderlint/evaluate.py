@@ -126,11 +126,6 @@ def shared_labels(shared: Path) -> list[LabelledDocument]:
     return docs
 
 
-def tender_labels(shared: Path) -> list[LabelledDocument]:
-    """The ten reviewer-labelled shared tenders alone."""
-    return [d for d in shared_labels(shared) if d.path.parent.name == "tenders"]
-
-
 def own_labels(shared: Path, labels_csv: Path | None = None) -> list[LabelledDocument]:
     """The project's own stand-off labels (corpus/labels/tenders.csv) for more shared tenders."""
     if labels_csv is None:
@@ -192,7 +187,7 @@ def score_set(checker: Checker, name: str, docs: list[LabelledDocument], baselin
             raise RuntimeError(f"{doc.path}: {result.error}")
         predicted = {t.id: t.status == "covered" for t in result.topics}
         guessed_by_checklist: set[str] = set()
-        if baseline is not None and not isinstance(parsed, type(result)):
+        if baseline is not None:  # (parsed is a Document here: an unreadable file raised above)
             guessed_by_checklist = set(baseline("\n".join(b.text for b in parsed.blocks)))
         for topic, gold in doc.labels.items():
             result_set.tool.setdefault(topic, TopicScore()).add(gold, predicted.get(topic, False), doc.path.name)
@@ -206,11 +201,6 @@ def score_set(checker: Checker, name: str, docs: list[LabelledDocument], baselin
             for topic in doc.labels:
                 result_set.red_flags.add(topic in doc.red_flags, topic in flagged, f"{doc.path.name} {topic}")
     return result_set
-
-
-def score(checker: Checker, docs: list[LabelledDocument], use_doc_type: bool = False) -> dict[str, TopicScore]:
-    """Per-topic scores of the tool alone (the ablation's entry point)."""
-    return score_set(checker, "", docs).tool
 
 
 def summary(scores: dict[str, TopicScore]) -> dict[str, float]:
@@ -254,10 +244,6 @@ def format_set(result: SetScore, show_errors: bool = False) -> str:
             lines.append("- red flags: " + "; ".join(result.red_flags.errors))
         lines.append("")
     return "\n".join(lines)
-
-
-def format_table(title: str, scores: dict[str, TopicScore], show_errors: bool = False) -> str:
-    return format_set(SetScore(title, tool=scores), show_errors)
 
 
 def run(shared: Path, use_model: bool = True, cuad_limit: int | None = None, show_errors: bool = False,
