@@ -10,6 +10,7 @@ from typing import Callable
 
 import click
 
+from tenderlint.budget import DEFAULT_TIMEOUT
 from tenderlint.errors import TenderlintError
 
 EXIT_OK = 0
@@ -101,7 +102,7 @@ def check_option_decorators(command: Callable) -> Callable:
                      show_default=True, help="PDF text extraction backend."),
         click.option("--max-size-mb", type=click.FloatRange(min=0.001), default=None,
                      help="Refuse files larger than this.  [default: 100]"),
-        click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120, show_default=True,
+        click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIMEOUT, show_default=True,
                      help="Seconds one document may take; a slower one gets error[timeout] and the others go on."),
         verbose_option,
     ]

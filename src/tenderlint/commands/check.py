@@ -9,7 +9,7 @@ import click
 
 from tenderlint.budget import DEFAULT_TIMEOUT
 from tenderlint.commands._common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, check_options, ocr_option,
-                                         output_complete, user_errors, verbose_option)
+                                         output_complete, user_errors, verbose_option, write_output)
 from tenderlint.errors import TenderlintError, error_line, shown_path
 from tenderlint.results import REQUESTED_DOC_TYPES, SEVERITIES, SEVERITY_RANK
 
@@ -97,12 +97,7 @@ def check(files, doc_type, fmt, output, select, ignore, fail_on, exit_zero, rule
     results += [checker.check_file(path) for path in files[1:]]
 
     if output is not None:
-        text = render(results, fmt, color=False, pack=checker.pack)
-        try:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise TenderlintError("usage", f"{output}: cannot write the report ({error.strerror})") from None
+        write_output(output, render(results, fmt, color=False, pack=checker.pack))
     else:
         text = render(results, fmt, color=color, pack=checker.pack)
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
