@@ -140,4 +140,5 @@ def test_statements_count_only_in_vendor_terms(checker):
     ai_context = ("The service uses artificial intelligence. The AI model answers questions. "
                   "A machine learning model ranks the replies.")
     document = _document(("paragraph", ai_context), ("paragraph", text))
+    assert _status(checker.check_document(document, "contract"), "transparency") == "covered"
     assert _status(checker.check_document(document, "rfp"), "transparency") == "weak"
