@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -16,3 +17,19 @@ def shared_dir() -> Path:
     if not SHARED_DIR.is_dir():
         pytest.skip(f"{SHARED_DIR} is absent: tests on real documents need the shared folder")
     return SHARED_DIR
+
+
+@pytest.fixture
+def loopback_only(monkeypatch):
+    """Any TCP connection the test opens in this process must go to 127.0.0.1 (or ::1); the guard fails
+    the test otherwise (the OCDS download tests use it: their servers are local)."""
+    original = socket.socket.connect
+
+    def connect(self, address):
+        # TCP only: a UDP connect sends nothing (Dask uses one to learn this host's address).
+        if self.family in (socket.AF_INET, socket.AF_INET6) and self.type == socket.SOCK_STREAM \
+                and address[0] not in ("127.0.0.1", "::1"):
+            raise AssertionError(f"a test tried to reach {address!r}: only 127.0.0.1 is allowed")
+        return original(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)

@@ -14,19 +14,8 @@ from tenderlint.fetch import DownloadCache, FetchSettings, fetch, fetch_all
 RFP = b"# Request for Proposals\n\nThe Contractor shall encrypt all personal data at rest.\n"
 
 
-@pytest.fixture(autouse=True)
-def loopback_only(monkeypatch):
-    """Any connection this test opens must go to 127.0.0.1 (or ::1): the guard fails the test otherwise."""
-    original = socket.socket.connect
-
-    def connect(self, address):
-        # TCP only: a UDP connect sends nothing (Dask uses one to learn this host's address).
-        if self.family in (socket.AF_INET, socket.AF_INET6) and self.type == socket.SOCK_STREAM \
-                and address[0] not in ("127.0.0.1", "::1"):
-            raise AssertionError(f"a test tried to reach {address!r}: only 127.0.0.1 is allowed")
-        return original(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
+# Every test here may open connections to 127.0.0.1 only (tests/conftest.py, loopback_only).
+pytestmark = pytest.mark.usefixtures("loopback_only")
 
 
 def _settings(tmp_path, **kwargs) -> FetchSettings:
