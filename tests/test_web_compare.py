@@ -6,6 +6,7 @@ disk, escaping, no outside requests). Fixtures and helpers are those of test_web
 from __future__ import annotations
 
 import base64
+import logging
 import io
 import json
 import zipfile
@@ -28,6 +29,7 @@ from test_web import (  # noqa: E402,F401  (fixtures used by name)
     upload_folders,
 )
 from tenderlint.compare import load_schema  # noqa: E402
+from tenderlint.web import compare_page  # noqa: E402
 from tenderlint.web.app import create_app  # noqa: E402
 
 
@@ -135,3 +137,19 @@ def test_document_text_is_escaped_and_never_logged(client, pair, caplog):
     assert "<script>alert(1)</script>" not in response.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
     assert CANARY not in caplog.text
+
+
+def test_unexpected_failure_in_a_comparison_is_an_internal_error_not_a_traceback(client, pair, monkeypatch, caplog):
+    """The compare page shares the check page's handling of a failed worker (web.app._worker_failure)."""
+    def failing_comparison(solicitation, contracts, options):
+        raise RuntimeError("boom while reading the confidential contract")
+
+    monkeypatch.setattr(compare_page, "compare_uploads", failing_comparison)
+    caplog.set_level(logging.DEBUG)
+    response = compare(client, named(pair["solicitation"]["md"]), [named(pair["contract"]["pdf"])], "/api/compare")
+    assert response.status_code == 500
+    report = response.json()
+    assert report["solicitation"]["error"]["code"] == "internal"
+    assert "confidential" not in response.text
+    assert any("RuntimeError" in record.getMessage() for record in caplog.records)
+    assert all("confidential" not in record.getMessage() for record in caplog.records)

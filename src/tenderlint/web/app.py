@@ -100,6 +100,28 @@ def _checker_for(options: CheckOptions):
         return checker
 
 
+def _worker_failure(app, executor, error: Exception, job: str, timeout_message: str) -> TenderlintError:
+    """The coded error for a ``job`` ("check", "comparison") that did not come back from its worker.
+
+    One place for the check and compare pages: a worker that stalled past the time limit cannot be
+    stopped alone, so the whole pool is replaced; a dead worker (a crash in a native parser, killed
+    for memory) leaves the pool unusable, so it is replaced too. Only the exception's type is
+    logged: its message could quote the confidential document.
+    """
+    if isinstance(error, TenderlintError):  # e.g. an invalid rule pack: the same coded message as the CLI
+        return error
+    if isinstance(error, asyncio.TimeoutError):
+        logger.error("a worker stalled past the time limit during a %s; starting new workers", job)
+        _replace_broken_pool(app, executor, kill=True)
+        return TenderlintError("timeout", timeout_message)
+    if isinstance(error, BrokenProcessPool):
+        logger.error("a worker process died during a %s; starting new workers", job)
+        _replace_broken_pool(app, executor)
+        return TenderlintError("internal", f"the {job} stopped unexpectedly (a bug: please report it); try again")
+    logger.error("a %s failed: internal error %s", job, type(error).__name__)
+    return TenderlintError("internal", f"an unexpected internal error stopped the {job} (a bug: please report it)")
+
+
 def _check(path: str, doc_type: str, options: CheckOptions):
     """Check one uploaded file with this worker's Checker (``doc_type`` may override auto)."""
     return _checker_for(options).check_file(path, doc_type, options.ocr)
@@ -236,28 +258,10 @@ async def _run_upload(request: Request, limit: int, options: CheckOptions, api: 
             result = await asyncio.wait_for(
                 loop.run_in_executor(executor, _check, str(target), doc_type, upload_options),
                 options.timeout + STALL_GRACE_SECONDS)
-        except asyncio.TimeoutError:
-            # The worker itself stalled (its own time limit did not stop the check): it cannot be
-            # stopped alone, so the whole pool is replaced and this upload gets the timeout error.
-            logger.error("a worker stalled past the time limit while checking an upload; starting new workers")
-            _replace_broken_pool(request.app, executor, kill=True)
-            result = DocumentResult(path=name, error=TenderlintError(
-                "timeout", f"the check took longer than the {options.timeout:g} s time limit").as_dict())
-        except TenderlintError as error:  # e.g. an invalid rule pack: the same coded message as the CLI
-            result = DocumentResult(path=name, error=error.as_dict())
-        except BrokenProcessPool:
-            # A worker died (a crash in a native parser, or killed for memory). The pool is
-            # unusable from then on, so later uploads get a fresh one instead of this error.
-            logger.error("a worker process died while checking an upload; starting new workers")
-            _replace_broken_pool(request.app, executor)
-            result = DocumentResult(path=name, error=TenderlintError(
-                "internal", "the check stopped unexpectedly (a bug: please report it); try again").as_dict())
         except Exception as error:
-            # A bug, or a worker process that died. Only the exception's type is logged: its
-            # message could quote the confidential document.
-            logger.error("an upload could not be checked: internal error %s", type(error).__name__)
-            result = DocumentResult(path=name, error=TenderlintError(
-                "internal", "an unexpected internal error stopped the check (a bug: please report it)").as_dict())
+            result = DocumentResult(path=name, error=_worker_failure(
+                request.app, executor, error, "check",
+                f"the check took longer than the {options.timeout:g} s time limit").as_dict())
         result.path = name  # never show the server's temporary path
         _hide_folder(result, folder)
         return result, name

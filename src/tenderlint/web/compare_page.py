@@ -15,17 +15,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import logging
 import shutil
 import tempfile
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
 from tenderlint.check import CheckOptions
-from tenderlint.errors import TenderlintError
 from tenderlint.results import DocumentResult
 
 MAX_CONTRACT_FILES = 6
@@ -33,7 +30,6 @@ MIME_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
 }
-logger = logging.getLogger(__name__)
 
 
 def compare_uploads(solicitation: tuple[str, str], contracts: list[tuple[str, str]], options: CheckOptions):
@@ -44,12 +40,11 @@ def compare_uploads(solicitation: tuple[str, str], contracts: list[tuple[str, st
     """
     from tenderlint.annotate import ANNOTATABLE_FORMATS, annotate_file, contract_markup
     from tenderlint.compare import compare_documents
-    from tenderlint.web.app import _checker_for, _hide_folder
+    from tenderlint.web.app import _check, _hide_folder
 
-    checker = _checker_for(options)
     checked = []
     for (path, name), doc_type in [(solicitation, "rfp")] + [(c, "contract") for c in contracts]:
-        result = checker.check_file(path, doc_type)
+        result = _check(path, doc_type, options)
         result.path = name
         _hide_folder(result, str(Path(path).parent))
         checked.append(result)
@@ -98,9 +93,8 @@ def add_compare_routes(app: FastAPI, limit: int, max_upload_mb: float, options: 
 
 async def _run_compare_upload(request: Request, limit: int, options: CheckOptions, api: bool = False):
     """Receive the files into a private temporary folder, compare them, always remove the folder."""
-    from tenderlint.budget import DEFAULT_TIMEOUT
     from tenderlint.web import app as web_app
-    from tenderlint.web.app import CHUNK, UploadTooLarge, _bad_request, _limited, _replace_broken_pool, _safe_name, _too_large
+    from tenderlint.web.app import CHUNK, UploadTooLarge, _bad_request, _limited, _safe_name, _too_large
 
     limited = _limited(request, limit + 64 * 1024 * (1 + MAX_CONTRACT_FILES))  # the multipart envelope
     if limited is None:
@@ -139,21 +133,10 @@ async def _run_compare_upload(request: Request, limit: int, options: CheckOption
             # Each file has its time limit in the worker; a worker that stalls past all of them
             # (and a grace period) is replaced, as on the check page.
             return await asyncio.wait_for(loop.run_in_executor(executor, compare_uploads, saved[0], saved[1:], options),
-                                          (options.timeout or DEFAULT_TIMEOUT) * len(saved) + web_app.STALL_GRACE_SECONDS)
+                                          options.timeout * len(saved) + web_app.STALL_GRACE_SECONDS)
         except Exception as error:
-            if isinstance(error, TenderlintError):
-                failure = error
-            elif isinstance(error, asyncio.TimeoutError):
-                logger.error("a worker stalled past the time limit while comparing uploads; starting new workers")
-                _replace_broken_pool(request.app, executor, kill=True)
-                failure = TenderlintError("timeout", "the comparison took longer than its time limit")
-            else:
-                if isinstance(error, BrokenProcessPool):
-                    _replace_broken_pool(request.app, executor)
-                # Only the type is logged: a message could quote the confidential documents.
-                logger.error("a comparison failed: internal error %s", type(error).__name__)
-                failure = TenderlintError("internal", "the comparison stopped unexpectedly (a bug: please report "
-                                                      "it); try again")
+            failure = web_app._worker_failure(request.app, executor, error, "comparison",
+                                              "the comparison took longer than its time limit")
             from tenderlint.compare import compare_documents
 
             failed = DocumentResult(path=saved[0][1], error=failure.as_dict())
