@@ -53,6 +53,7 @@ def test_sentence_label_reader_rejects_bad_rows(tmp_path):
         read_labels(path, TOPICS)
 
 
+@pytest.mark.shared
 def test_labels_read_back_with_matching_hashes(shared_dir):
     """Every labelled sentence of a few documents (PDF, Markdown, DOCX, CUAD text) is where its
     offsets say, with the same hash; a changed parser would show here as stale rows."""
@@ -68,6 +69,7 @@ def test_labels_read_back_with_matching_hashes(shared_dir):
         assert text_hash(text) == row.sha256 and text == text.strip() and text
 
 
+@pytest.mark.shared
 def test_sentence_split_offsets_point_into_the_document_text(shared_dir):
     from tenderlint.parsers import parse
 
@@ -78,6 +80,7 @@ def test_sentence_split_offsets_point_into_the_document_text(shared_dir):
         assert document.text[span.start:span.end] == span.text
 
 
+@pytest.mark.shared
 def test_labels_on_a_held_out_document_stop_training(tmp_path, shared_dir):
     (tmp_path / "labels").mkdir()
     bad = "ai-dev/huggingface-terms-of-service.md"
@@ -132,6 +135,7 @@ def test_training_from_the_corpus_alone_when_shared_is_absent(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.shared
 def test_training_adds_the_stand_off_sentences_and_heads(tmp_path, shared_dir):
     """A small corpus plus the real sentences of a few documents: the card records them, and the
     heads are written, load with numpy alone and agree with scikit-learn."""
