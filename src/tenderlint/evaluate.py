@@ -126,17 +126,26 @@ def shared_labels(shared: Path) -> list[LabelledDocument]:
     return docs
 
 
-def own_labels(shared: Path, labels_csv: Path | None = None) -> list[LabelledDocument]:
-    """The project's own stand-off labels (corpus/labels/tenders.csv) for more shared tenders."""
+# Our own label files: corpus/labels/<file> labels documents of ../shared/documents/<folder>.
+OWN_LABEL_FILES = {"tenders.csv": "tenders", "ai-dev.csv": "ai-dev"}
+
+
+def own_labels(shared: Path, labels_csv: Path | None = None, folder: str = "tenders") -> list[LabelledDocument]:
+    """The project's own stand-off labels (``corpus/labels/tenders.csv``, ``ai-dev.csv``) for more
+    shared documents, with their red-flag cells."""
     if labels_csv is None:
         from tenderlint.classify.corpus import corpus_dir
 
         labels_csv = corpus_dir() / "labels" / "tenders.csv"
+    if not labels_csv.exists():
+        return []
     docs: dict[str, LabelledDocument] = {}
     for row in csv.DictReader(labels_csv.open(encoding="utf-8")):
-        doc = docs.setdefault(row["file"], LabelledDocument(shared / "documents" / "tenders" / row["file"],
-                                                            row.get("doc_type"), {}))
+        doc = docs.setdefault(row["file"], LabelledDocument(shared / "documents" / folder / row["file"],
+                                                            row.get("doc_type"), {}, "tune", set()))
         doc.labels[row["topic"]] = row["status"] in POSITIVE_LABELS
+        if row["status"] == "red-flag":
+            doc.red_flags.add(row["topic"])
     return list(docs.values())
 
 
@@ -267,6 +276,11 @@ def run(shared: Path, use_model: bool = True, cuad_limit: int | None = None, sho
                 name = f"CUAD dev contracts (audit-logging, liability, ip-licensing), {split}"
                 out.append(format_set(score_set(checker, name, docs, baseline), show_errors and split == "tune"))
     if "own" in sets and "tune" in split_names:
-        out.append(format_set(score_set(checker, "Shared tenders, our own stand-off labels (tune)",
-                                        own_labels(shared), baseline), show_errors))
+        from tenderlint.classify.corpus import corpus_dir
+
+        for file_name, folder in OWN_LABEL_FILES.items():
+            docs = own_labels(shared, corpus_dir() / "labels" / file_name, folder)
+            if docs:
+                name = f"Shared {folder} documents, our own stand-off labels (tune)"
+                out.append(format_set(score_set(checker, name, docs, baseline), show_errors))
     return "\n".join(out)
