@@ -144,6 +144,13 @@ PASSIVE_PROVISION = re.compile(
 )
 # A stated need is a requirement: "the business needs to provide a portal for applicants".
 STATED_NEED = re.compile(r"\bneeds?\s+to\s+(?:be\s+)?[a-z]+", re.I)
+# Rules declared to apply bind the work: "data handling requirements apply as per HIPAA",
+# "the hosting standards below also apply to backups".
+RULES_APPLY = re.compile(
+    r"\b(?:requirements?|standards?|restrictions?|obligations?|controls|safeguards|policies)\s+"
+    r"(?:(?:shall|will|also|equally|must)\s+)?(?:apply|applies)\b",
+    re.I,
+)
 TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|(?:\s\.){4,}|_{4,})\s*\d+\s*$|^\s*(?:table of )?contents\s*$", re.I)
 TOC_SECTION = re.compile(r"^\s*(?:table of contents|contents)\s*$", re.I)
 
@@ -225,7 +232,7 @@ def requirement_form(norms: list[str], text: str, section: list[str]) -> str | N
     if norm_set & EVALUATION_NORMS and (any(EVALUATION_SECTION.search(s) for s in section) or norm_set & PARTY_NORMS):
         return "criterion"
     if (NAMED_SUBJECT_MODAL.search(text) or PASSIVE_PROVISION.search(text) or BY_REFERENCE.search(text)
-            or STATED_NEED.search(text)):
+            or STATED_NEED.search(text) or RULES_APPLY.search(text)):
         return "obligation"
     if DISCLAIMER.search(text):
         return "disclaimer"
