@@ -116,6 +116,9 @@ OBLIGATION_LEAD_IN = re.compile(
 LETTERED_ITEM = re.compile(
     r"^\s*(?:\((?:[a-z]|[ivx]{1,4})\)|(?:[a-z]|[ivx]{1,4})[.)]\s|(?:[A-Z]\.)?(?:\d+\.)*\d+\.?\s?\(?[a-z]{1,2}[.)]\s)"
 )
+# A clause numbered three levels deep or more ("2.1.7 ", "4.3.2.1. "): under a lead-in paragraph
+# ("2.1 … The solution shall comply with:") it is an item of that list, as a lettered clause is.
+DECIMAL_SUBCLAUSE = re.compile(r"^\s*\d{1,3}(?:\.\d{1,3}){2,}\.?\s")
 # A vendor's notice that its outputs may be wrong, stated without a modal duty: "the assistant can
 # make mistakes", "responses may be incomplete or inaccurate". COVERAGE.md counts such a notice as
 # transparency (and as a disclaimer of accuracy for performance) when given in the terms.
