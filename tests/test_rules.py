@@ -181,3 +181,12 @@ def test_deep_numbered_clauses_finish_a_lead_in(compiled):
         ("paragraph", item),
     ])
     assert found[item] == "mention"
+
+
+@pytest.mark.parametrize("topic,text", [
+    ("bias-fairness", "The injured party may seek specific performance and other equitable relief."),
+    ("human-oversight", "Software includes programs in source code, object code or human readable form."),
+])
+def test_false_friends_are_not_even_mentions(compiled, topic, text):
+    covered, mentioned, _flags = judge_text(compiled, text)
+    assert topic not in covered | mentioned
