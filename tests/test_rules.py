@@ -190,3 +190,8 @@ def test_deep_numbered_clauses_finish_a_lead_in(compiled):
 def test_false_friends_are_not_even_mentions(compiled, topic, text):
     covered, mentioned, _flags = judge_text(compiled, text)
     assert topic not in covered | mentioned
+
+
+def test_a_bond_not_required_is_a_mention_of_liability(compiled):
+    covered, mentioned, _flags = judge_text(compiled, "Performance Bond: not required for this order.")
+    assert "liability" in mentioned and "liability" not in covered
