@@ -218,7 +218,7 @@ def requirement_form(norms: list[str], text: str, section: list[str]) -> str | N
     if stripped.endswith("?"):
         return "question"
     first = _first_word_norm(norms)
-    if first in IMPERATIVE_NORMS:
+    if first in IMPERATIVE_NORMS and not _describes_a_role(text, first):
         return "question"
     if PROHIBITION.match(text):
         return "prohibition"
@@ -232,6 +232,22 @@ def requirement_form(norms: list[str], text: str, section: list[str]) -> str | N
     if OBJECTIVE.search(text):
         return "objective"
     return None
+
+
+# The first word of a sentence as written (after a list marker), for the imperative check.
+_FIRST_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _describes_a_role(text: str, first: str) -> bool:
+    """Whether the sentence opens with the verb's third-person form ("Develops and tests new
+    software", "Provides help desk support"): a description of what a role or product does, as in
+    labour-category and product descriptions, not an instruction to bidders ("Develop …")."""
+    for word in _FIRST_WORD.findall(strip_list_marker(text))[:4]:
+        lower = word.lower()
+        if lower in {"the", "a", "an", "and", "or", "please"} or len(lower) < 2:
+            continue
+        return lower != first and lower in (first + "s", first + "es", first[:-1] + "ies")
+    return False
 
 
 def _first_word_norm(norms: list[str]) -> str | None:
