@@ -65,6 +65,9 @@ NEGATED_SCOPE = re.compile(
     r"|\b(?:at a later (?:date|stage|time)|in a (?:future|later) phase)\b",
     re.I,
 )
+# A parenthetical that carves items out of a scope: "computer services (except custom
+# programming and systems integration)". What is named there is excluded, not required.
+EXCEPTION_PARENTHETICAL = re.compile(r"\(\s*(?:except|excluding|other than|not including|but not)\b[^()]*\)", re.I)
 DEFINITION = re.compile(
     r"^\W*[\"“'‘]?[A-Z][\w\s\-/()&,]{0,70}?[\"”'’]?\s*(?:\([A-Za-z\"“”]{1,12}\)\s*)?"
     r"(?:means|shall mean|refers to|is defined as|has the meaning|:\s*(?:a|an|the)\s)\b",

@@ -506,8 +506,11 @@ class CompiledRules:
                                                   form == "substantive", why, hit.ai))
                     said: dict[str, object] = {}  # what the sentence says, worked out once for all its topics
                     for topic in mentioned:
-                        substantive, topic_why = self._topic_strength(topic, topic in strong, form, why,
-                                                                      passage.text, said)
+                        if topic in strong and _only_in_exceptions(hit.names.get(topic, []), doc, passage):
+                            substantive, topic_why = False, "only named as an exception to the scope"
+                        else:
+                            substantive, topic_why = self._topic_strength(topic, topic in strong, form, why,
+                                                                          passage.text, said)
                         evidence[topic].append(self._evidence(topic, passage, substantive, topic_why, hit))
                     for flag_id in sorted(flags):
                         # A provision against the buyer is often a plain statement ("We own all Output")
@@ -617,6 +620,19 @@ class CompiledRules:
             block_kind=block.kind,
             why=why if not matched else f"{why}; matched: {matched}",
         )
+
+
+def _only_in_exceptions(spans: list[tuple[int, int]], doc: Doc, passage: Passage) -> bool:
+    """Whether every match of a topic (token spans of ``doc``) lies in a parenthetical that
+    excludes things from the scope ("services (except systems integration)")."""
+    if not spans or "(" not in passage.text:
+        return False
+    base = passage.span.start_char
+    carved = [(base + m.start(), base + m.end()) for m in cues.EXCEPTION_PARENTHETICAL.finditer(passage.text)]
+    if not carved:
+        return False
+    return all(any(lo <= doc[a].idx and doc[b - 1].idx + len(doc[b - 1]) <= hi for lo, hi in carved)
+               for a, b in spans)
 
 
 def _with_lead_in(hit: SentenceHit, lead_in: SentenceHit) -> SentenceHit:
