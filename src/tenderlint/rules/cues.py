@@ -47,6 +47,8 @@ IMPERATIVE_NORMS = frozenset({
     "assist", "coordinate", "create", "design", "build", "migrate", "test",
     "analyze", "analyse", "evaluate", "validate", "verify", "configure", "install", "integrate",
     "facilitate", "recommend", "produce", "collaborate", "participate", "respond", "resolve",
+    # Instructions in terms of use: "Always check the output …", "Review each result before …".
+    "check", "review",
 })
 EVALUATION_NORMS = frozenset({"evaluate", "evaluation", "score", "scoring", "criterion", "weight", "weighting",
                               "point", "factor", "rate", "rating", "assess", "award", "subfactor"})
@@ -234,8 +236,13 @@ def requirement_form(norms: list[str], text: str, section: list[str]) -> str | N
     return None
 
 
+# Words that may open an instruction before its verb: "Always verify …", "First, describe …".
+_LEADING_FILLERS = frozenset({"the", "a", "an", "and", "or", "please", "always", "also", "first", "then",
+                              "briefly", "clearly", "carefully", "independently", "promptly", "additionally"})
+
+
 def _first_word_norm(norms: list[str]) -> str | None:
     for norm in norms[:6]:
-        if norm.isalpha() and len(norm) > 1 and norm not in {"the", "a", "an", "and", "or", "please"}:
+        if norm.isalpha() and len(norm) > 1 and norm not in _LEADING_FILLERS:
             return norm
     return None
