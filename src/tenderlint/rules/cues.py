@@ -15,6 +15,8 @@ OBLIGATION_NORMS = frozenset({
     "shall", "must", "require", "agree", "oblige", "obligate", "undertake", "warrant", "covenant",
     "prohibit", "forbid", "responsible", "entitle", "mandatory", "mandate", "commit", "guarantee",
     "acknowledge", "indemnify", "liable", "grant", "retain", "reserve",
+    # A party that takes on risks or liabilities undertakes them: "the Contractor assumes all liability".
+    "assume",
     # A disclaimer is an operative term of a contract even without a modal verb.
     "disclaim",
 })
