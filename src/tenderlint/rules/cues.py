@@ -70,7 +70,8 @@ NEGATED_SCOPE = re.compile(
     re.I,
 )
 DEFINITION = re.compile(
-    r"^\W*[\"“'‘]?[A-Z][\w\s\-/()&,]{0,70}?[\"”'’]?\s*(?:\([A-Za-z\"“”]{1,12}\)\s*)?"
+    # ("Your continued use … means you accept": a possessive opens a consequence, not a defined term.)
+    r"^\W*(?!(?:Your|Our|Its|Their|His|Her|My)\b)[\"“'‘]?[A-Z][\w\s\-/()&,]{0,70}?[\"”'’]?\s*(?:\([A-Za-z\"“”]{1,12}\)\s*)?"
     r"(?:means|shall mean|refers to|is defined as|has the meaning|:\s*(?:a|an|the)\s)\b",
 )
 DEFINITION_SECTION = re.compile(r"definition|glossary|acronym|abbreviation|terminology", re.I)
