@@ -121,6 +121,21 @@ OBLIGATION_LEAD_IN = re.compile(
 LETTERED_ITEM = re.compile(
     r"^\s*(?:\((?:[a-z]|[ivx]{1,4})\)|(?:[a-z]|[ivx]{1,4})[.)]\s|(?:[A-Z]\.)?(?:\d+\.)*\d+\.?\s?\(?[a-z]{1,2}[.)]\s)"
 )
+# A numbered sub-clause of the section it sits in: "2.1.7 …" under the heading "2.1 Compliance".
+_CLAUSE_NUMBER = re.compile(r"^\s*((?:[A-Z]\.)?\d+(?:\.\d+)+)\.?\s")
+_SECTION_NUMBER = re.compile(r"^\s*((?:[A-Z]\.)?\d+(?:\.\d+)*)\.?(?:\s|$)")
+
+
+def is_subclause(text: str, section: list[str]) -> bool:
+    """Whether ``text`` opens with a clause number one level or more below its section's number,
+    so that it continues the section's list ("The supplier shall comply with:" then "2.1.1 …")."""
+    clause = _CLAUSE_NUMBER.match(text)
+    if not clause or not section:
+        return False
+    heading = _SECTION_NUMBER.match(section[-1])
+    return bool(heading) and clause.group(1).startswith(heading.group(1).rstrip(".") + ".")
+
+
 # A vendor's notice that its outputs may be wrong, stated without a modal duty: "the assistant can
 # make mistakes", "responses may be incomplete or inaccurate". COVERAGE.md counts such a notice as
 # transparency (and as a disclaimer of accuracy for performance) when given in the terms.
