@@ -479,9 +479,11 @@ class CompiledRules:
             last_sentence = {owner: si for si, owner in enumerate(sents.owners) if owner is not None}
             for bi in batch.indices:
                 block = blocks[bi]
-                # Lettered clauses ("(a)", "H.1.a.") are list items even when parsed as paragraphs.
+                # Lettered clauses ("(a)", "H.1.a.") and numbered sub-clauses of the section ("2.1.7"
+                # under "2.1 Compliance") are list items even when parsed as paragraphs.
                 item = block.kind in ("list_item", "table_cell") or (
-                    block.kind == "paragraph" and bool(cues.LETTERED_ITEM.match(block.text)))
+                    block.kind == "paragraph" and (bool(cues.LETTERED_ITEM.match(block.text))
+                                                   or cues.is_subclause(block.text, block.section)))
                 inherited = lead_in if item else False
                 flag_item = item or (block.kind == "paragraph" and bool(NUMBERED_ITEM.match(block.text)))
                 carried = flag_lead_in if flag_item else None
