@@ -157,32 +157,6 @@ def test_red_flag_lead_in_reaches_numbered_paragraphs(compiled):
     assert quotes == ["(2) that the platform will be secure;"]
 
 
-def _strengths_in_blocks(compiled: CompiledRules, topic: str, blocks: list[tuple[str, str]]) -> dict[str, str]:
-    """quote -> "substantive" | "mention" of ``topic``'s evidence in a document of (kind, text) blocks."""
-    from tenderlint.document import Block, Document
-
-    document = Document(path="<text>", sha256="", format="text",
-                        blocks=[Block(text=text, kind=kind, section=[]) for kind, text in blocks])
-    return {ev.quote: ev.strength for ev in compiled.find(document).evidence.get(topic, [])}
-
-
-def test_deep_numbered_clauses_finish_a_lead_in(compiled):
-    # "2.1 … shall comply with:" followed by "2.1.1 …", "2.1.2 …" paragraphs: each clause is an item
-    item = "2.1.2 The needs of users with disabilities, as set by the state IT Accessibility Standard."
-    found = _strengths_in_blocks(compiled, "accessibility", [
-        ("paragraph", "The supplier shall deliver a solution that complies with:"),
-        ("paragraph", "2.1.1 The state information security standard."),
-        ("paragraph", item),
-    ])
-    assert found[item] == "substantive"
-    # without the lead-in the same clause only mentions the topic
-    found = _strengths_in_blocks(compiled, "accessibility", [
-        ("paragraph", "The agency has adopted several standards over the years."),
-        ("paragraph", item),
-    ])
-    assert found[item] == "mention"
-
-
 @pytest.mark.parametrize("topic,text", [
     ("bias-fairness", "The injured party may seek specific performance and other equitable relief."),
     ("human-oversight", "Software includes programs in source code, object code or human readable form."),

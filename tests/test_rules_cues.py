@@ -36,6 +36,8 @@ def _form(text: str, section: list[str] | None = None) -> str | None:
         "Records handling requirements apply as set out in the state retention policy and in HIPAA.",
         # task lists that open with the verb of the task
         "Assist the agency in drafting service levels for the hosted platform.",
+        "Develop and test new modules, and fix defects in existing ones.",
+        "(b) Identify and resolve problems reported to the help desk.",
     ],
 )
 def test_requirement_form_recognises_provision(text):
@@ -52,6 +54,10 @@ def test_requirement_form_recognises_provision(text):
         "Manage, monitor, and track user accounts.",
         "This includes moving from the as-is state to the proposed design.",
         "Applicants often ask which requirements the old portal enforced.",
+        # labour-category and role descriptions open with the verb's third-person form
+        "Develops and tests new modules and fixes defects in existing ones.",
+        "Provides day-to-day support to users of the agency's web site.",
+        "Identifies and resolves problems reported to the help desk.",
     ],
 )
 def test_requirement_form_leaves_background_as_mention(text):
