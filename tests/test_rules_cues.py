@@ -58,6 +58,10 @@ def test_requirement_form_recognises_provision(text):
         "Develops and tests new modules and fixes defects in existing ones.",
         "Provides day-to-day support to users of the agency's web site.",
         "Identifies and resolves problems reported to the help desk.",
+        # an activity named in a list (-ing) or a participle (-ed) is no instruction either
+        "Reviewing invoices and processing payments",
+        "Testing changes in a staging copy before each release",
+        "The established review board ensures that changes are recorded.",
     ],
 )
 def test_requirement_form_leaves_background_as_mention(text):

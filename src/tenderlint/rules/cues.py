@@ -267,19 +267,27 @@ def requirement_form(norms: list[str], text: str, section: list[str]) -> str | N
 # Words that may open an instruction before its verb: "Always verify …", "First, describe …".
 _LEADING_FILLERS = frozenset({"the", "a", "an", "and", "or", "please", "always", "also", "first", "then",
                               "briefly", "clearly", "carefully", "independently", "promptly", "additionally"})
+_ARTICLES = frozenset({"the", "a", "an"})
 # The first word of a sentence as written (after a list marker), for the imperative check.
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
 
 
 def _describes_a_role(text: str, first: str) -> bool:
-    """Whether the sentence opens with the verb's third-person form ("Develops and tests new
-    software", "Provides help desk support"): a description of what a role or product does, as in
-    labour-category and product descriptions, not an instruction to bidders ("Develop …")."""
+    """Whether the sentence opens with an inflected form of the verb, which an instruction never
+    uses: the third-person form ("Develops and tests new software", "Provides help desk support")
+    describes what a role or product does, as in labour-category and product descriptions; the
+    -ing form names an activity in a list ("Reviewing invoices and processing payments" among a
+    COR's duties). A sentence that opens with an article opens with a noun phrase ("The
+    established process ensures …"), never with a verb. Only the bare verb ("Develop …",
+    "Review …") instructs bidders."""
     for word in _FIRST_WORD.findall(strip_list_marker(text))[:6]:
         lower = word.lower()
+        if lower in _ARTICLES:
+            return True
         if lower in _LEADING_FILLERS or len(lower) < 2:
             continue
-        return lower != first and lower in (first + "s", first + "es", first[:-1] + "ies")
+        return lower != first and (lower in (first + "s", first + "es", first[:-1] + "ies")
+                                   or lower.endswith("ing"))
     return False
 
 
