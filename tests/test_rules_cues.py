@@ -62,6 +62,9 @@ def test_requirement_form_recognises_provision(text):
         "Reviewing invoices and processing payments",
         "Testing changes in a staging copy before each release",
         "The established review board ensures that changes are recorded.",
+        # a modal of possibility gives no party a right or a duty
+        "Because systems and governance overlap, one may see links between these policies and the security rules.",
+        "Users of the old system may be able to reuse some of their saved reports.",
     ],
 )
 def test_requirement_form_leaves_background_as_mention(text):

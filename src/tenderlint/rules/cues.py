@@ -165,6 +165,9 @@ PASSIVE_PROVISION = re.compile(
     r"|\b(?:remains?|is|are)\s+(?:and\s+(?:shall|will)\s+remain\s+)?the\s+(?:sole\s+|exclusive\s+)?property\s+of\b",
     re.I,
 )
+# A modal of possibility, not of permission: "one may be able to detect a link between the
+# policies", "a reader can see that …" (the generic "one" is nobody's right or duty).
+POSSIBILITY = re.compile(r"\b(?:may|might|can|could)\s+(?:not\s+)?be\s+able\s+to\b|\bone\s+(?:may|might|can|could)\b", re.I)
 # A stated need is a requirement: "the business needs to provide a portal for applicants".
 STATED_NEED = re.compile(r"\bneeds?\s+to\s+(?:be\s+)?[a-z]+", re.I)
 # Rules declared to apply bind the work: "data handling requirements apply as per HIPAA",
@@ -242,7 +245,7 @@ def requirement_form(norms: list[str], text: str, section: list[str]) -> str | N
     norm_set = set(norms)
     if norm_set & OBLIGATION_NORMS:
         return "obligation"
-    if norm_set & PARTY_MODALS and norm_set & PARTY_NORMS:
+    if norm_set & PARTY_MODALS and norm_set & PARTY_NORMS and not POSSIBILITY.search(text):
         return "obligation"
     stripped = text.rstrip()
     if stripped.endswith("?"):
