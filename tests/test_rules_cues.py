@@ -58,9 +58,10 @@ def test_requirement_form_recognises_provision(text):
         "Develops and tests new modules and fixes defects in existing ones.",
         "Provides day-to-day support to users of the agency's web site.",
         "Identifies and resolves problems reported to the help desk.",
-        # an activity named in a list (-ing) or a participle (-ed) is no instruction either
-        "Reviewing invoices and processing payments",
+        # … or its -ing form, in a list of what an office does
+        "Reviewing invoices and processing payments for the program office.",
         "Testing changes in a staging copy before each release",
+        # an article opens a noun phrase, not an instruction
         "The established review board ensures that changes are recorded.",
         # a modal of possibility gives no party a right or a duty
         "Because systems and governance overlap, one may see links between these policies and the security rules.",

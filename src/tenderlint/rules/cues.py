@@ -289,8 +289,10 @@ def _describes_a_role(text: str, first: str) -> bool:
             return True
         if lower in _LEADING_FILLERS or len(lower) < 2:
             continue
-        return lower != first and (lower in (first + "s", first + "es", first[:-1] + "ies")
-                                   or lower.endswith("ing"))
+        if lower == first:
+            return False
+        return lower in (first + "s", first + "es", first[:-1] + "ies") or (
+            lower.endswith("ing") and not first.endswith("ing"))
     return False
 
 
