@@ -471,6 +471,9 @@ class CompiledRules:
         # A "We do not warrant:" paragraph lends its red-flag phrases to the items too: each item
         # reads as the end of that sentence ("that the service will be secure;").
         flag_lead_in: SentenceHit | None = None
+        # A heading that names deliverables ("F.4 Contract Deliverables") lends the entries under it
+        # what it says: they are delivered. (heading text, the co-occurrence groups it matched)
+        deliverables: tuple[str, dict[str, set[int]]] = ("", {})
         for batch, doc in zip(parts, self.nlp.pipe(self._tokenized(batch) for batch in parts)):
             sents = Sentences.of(doc, batch)
             block_hits: dict[int, list[tuple[int, SentenceHit]]] = defaultdict(list)
@@ -485,12 +488,17 @@ class CompiledRules:
                     block.kind == "paragraph" and (bool(cues.LETTERED_ITEM.match(block.text))
                                                    or cues.is_subclause(block.text, block.section)))
                 inherited = lead_in if item else False
+                lent = lead_groups if inherited else {}
+                if (deliverables[1] and block.kind != "heading" and block.section
+                        and block.section[-1] == deliverables[0]
+                        and cues.is_deliverable_entry(batch.texts[bi - batch.first], block.section)):
+                    lent = {key: lent.get(key, set()) | groups for key, groups in deliverables[1].items()}
                 flag_item = item or (block.kind == "paragraph" and bool(NUMBERED_ITEM.match(block.text)))
                 carried = flag_lead_in if flag_item else None
                 for si, hit in block_hits[bi]:
                     ai_sentences += hit.ai
-                    if inherited and lead_groups:
-                        _inherit_context(hit, lead_groups, self.cooccur_sizes)
+                    if lent:
+                        _inherit_context(hit, lent, self.cooccur_sizes)
                     strong = self._strong_topics(hit)
                     flags = self._flags(hit)
                     if carried is not None:
@@ -525,6 +533,11 @@ class CompiledRules:
                                             "red flag, read with the lead-in" if flag_id in read_on else "red flag",
                                             hit, source=f"red-flag:{flag_id}")
                         red_flags.append(RedFlag(flag_id, rule.id, flag.title, flag.severity, ev))
+                if block.kind == "heading":
+                    heading = block.text.strip()
+                    deliverables = (heading, {key: set(groups) for _, hit in block_hits[bi]
+                                              for key, groups in hit.groups.items()}
+                                    if cues.is_deliverables_heading(heading) else {})
                 if block.kind == "heading" or (block.kind == "paragraph" and not item):
                     lead_in, lead_groups = False, {}
                     if not flag_item:
