@@ -127,7 +127,7 @@ def shared_labels(shared: Path) -> list[LabelledDocument]:
 
 
 # Our own label files: corpus/labels/<file> labels documents of ../shared/documents/<folder>.
-OWN_LABEL_FILES = {"tenders.csv": "tenders", "ai-dev.csv": "ai-dev"}
+OWN_LABEL_FILES = {"tenders.csv": "tenders", "ai-dev.csv": "ai-dev", "cuad.csv": "cuad-dev/contracts"}
 
 
 def own_labels(shared: Path, labels_csv: Path | None = None, folder: str = "tenders") -> list[LabelledDocument]:
