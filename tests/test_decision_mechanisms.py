@@ -182,3 +182,16 @@ def test_entries_under_a_deliverables_heading_are_handed_over(checker):
 
     assert _status(checker.check_document(under("7.2 Contract Deliverables"), "rfp"), "exit-transition") == "covered"
     assert _status(checker.check_document(under("7.2 Records Management"), "rfp"), "exit-transition") != "covered"
+
+
+def test_commitment_under_a_definitions_heading_is_still_a_provision(compiled):
+    # A support schedule's "Severity definitions" section also holds the response commitments;
+    # only sentences that define a term stay definitions there.
+    section = ["3. Severity definitions"]
+    commitment = "The vendor will call the customer back within 30 minutes of the report of a critical incident."
+    term = "\"Critical incident\" means an outage of the production system with no workaround."
+    assert "monitoring-incidents" in judge_text(compiled, commitment, section)[0]
+    assert "monitoring-incidents" not in judge_text(compiled, term, section)[0]
+    # with no requirement form, a sentence under such a heading stays a definition
+    plain = "Severity 1 incidents are outages of the production system with no workaround."
+    assert "monitoring-incidents" not in judge_text(compiled, plain, section)[0]

@@ -228,6 +228,14 @@ _WHICH_MEANS = re.compile(r"^[^.;:]{0,80}?,\s*which\s+means\b", re.I)
 _NUMBERED_DELIVERABLE = re.compile(r"^\W*deliverables?\s+(?:no\.\s*)?[A-Z]?\d[\w.-]*\s*[:\u2013\u2014-]", re.I)
 
 
+def defines_term(text: str) -> bool:
+    """Whether the sentence itself is shaped as a definition ("X" means …), whatever its section."""
+    stripped = strip_list_marker(text)
+    if _PRONOUN_MEANS.match(stripped) or _WHICH_MEANS.match(stripped):
+        return False
+    return bool(DEFINITION.match(stripped))
+
+
 def is_definition(text: str, section: list[str]) -> bool:
     stripped = strip_list_marker(text)
     if _PRONOUN_MEANS.match(stripped) or _WHICH_MEANS.match(stripped):

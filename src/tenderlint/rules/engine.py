@@ -603,11 +603,14 @@ class CompiledRules:
             return "mention", "heading"
         if cues.is_toc(text, block.section):
             return "mention", "table of contents"
+        norms = [t.norm_ for t in passage.span]
         if cues.is_definition(text, block.section):
-            return "mention", "definition"
+            # Under a heading such as "Priority definitions" a sentence that does not define a term
+            # but commits someone ("we will respond within two hours") is still a provision.
+            if cues.defines_term(text) or not cues.requirement_form(norms, text, block.section):
+                return "mention", "definition"
         if cues.is_negated_scope(text):
             return "mention", "declared out of scope or postponed"
-        norms = [t.norm_ for t in passage.span]
         form = cues.requirement_form(norms, text, block.section)
         if form:
             return "substantive", form
