@@ -51,6 +51,14 @@ def anchor_blocks(blocks: list[Block], source: str) -> None:
             start = _find_block_start(source, words, previous_start)
         if start is None:
             continue
+        text = block.text
+        if source.startswith(text, start) and "\n" not in text and text == text.strip():
+            # The text stands as it is on one source line (a table cell, a one-line paragraph): the
+            # one anchor that finding its words one by one would give, without the search.
+            line, column = lines.line_column(start)
+            block.line, block.column, block.anchors = line, column, ((0, line, column),)
+            previous_start, position = start + 1, start + len(text)
+            continue
         fast = _anchor_lines(block.text, source, start, lines)
         if fast is not None:  # the text is the source's lines joined: one anchor per line
             anchors, cursor = fast
