@@ -329,3 +329,12 @@ def test_a_parsed_document_pickles_whole_with_shared_sections(tmp_path: Path):
     cells = [b for b in copy.blocks if b.kind == "table_cell"]
     assert len(cells) == 4 and all(cell.section is cells[0].section for cell in cells)
     assert pickle.loads(pickle.dumps(type(document)(path="x", sha256="", format="text"))).blocks == []
+
+
+def test_clean_block_shortcut_for_plain_ascii_agrees_with_the_full_clean_up():
+    from tenderlint.parsers.text import _REPLACEMENTS, clean_block
+
+    # The shortcut assumes that nothing printable and ASCII is ever replaced.
+    assert not [c for c in _REPLACEMENTS if c.isascii() and c.isprintable()]
+    for text in ("  Unit 17 is delivered. ", "a  b", "x\ty", "line\nbreak", "ﬁne\u00a0print", "", "   ", "ok"):
+        assert clean_block(text) == clean_line(text.replace("\r", " ").replace("\n", " ")), text
