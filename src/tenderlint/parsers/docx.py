@@ -30,7 +30,7 @@ def _w(tag: str) -> str:
 
 
 P, TBL, TR, TC, SDT, SDT_CONTENT = _w("p"), _w("tbl"), _w("tr"), _w("tc"), _w("sdt"), _w("sdtContent")
-PPR, TCPR, RPR, NUMPR = _w("pPr"), _w("tcPr"), _w("rPr"), _w("numPr")
+PPR, TCPR, RPR, NUMPR, R = _w("pPr"), _w("tcPr"), _w("rPr"), _w("numPr"), _w("r")
 T, TAB, BR, CR, NO_BREAK_HYPHEN = _w("t"), _w("tab"), _w("br"), _w("cr"), _w("noBreakHyphen")
 VAL = _w("val")
 CHECKBOX, CHECKED, DEFAULT = _w("checkBox"), _w("checked"), _w("default")
@@ -258,22 +258,26 @@ class DocxReader:
         table_index = self.table_count
         self.table_count += 1
         section = self.trail.trail
-        for row_index, tr in enumerate(child for child in tbl if child.tag == TR):
+        for row_index, tr in enumerate(tbl.iterchildren(TR)):
             col = 0
-            for tc in (cell for cell in tr if cell.tag in (TC, SDT)):
-                cells = [tc] if tc.tag == TC else list(tc.iter(TC))
-                for cell in cells:
-                    properties = _find(cell, TCPR)
-                    span_el = _find(cell, TCPR, _GRID_SPAN) if properties is not None else None
-                    span = _int(span_el.get(VAL)) if span_el is not None else 1
-                    merge = _find(cell, TCPR, _V_MERGE) if properties is not None else None
-                    continued = merge is not None and merge.get(VAL, "continue") != "restart"
+            for tc in tr.iterchildren(TC, SDT):
+                for cell in (tc,) if tc.tag == TC else list(tc.iter(TC)):
+                    span, continued = 1, False
+                    if next(cell.iterchildren(TCPR), None) is not None:
+                        span_el = _find(cell, TCPR, _GRID_SPAN)
+                        span = _int(span_el.get(VAL)) if span_el is not None else 1
+                        merge = _find(cell, TCPR, _V_MERGE)
+                        continued = merge is not None and merge.get(VAL, "continue") != "restart"
                     if not continued:
                         cell_paragraphs = list(cell.iter(P))
-                        texts = [self.paragraph_text(p) for p in cell_paragraphs]
-                        text = " ".join(t for t in texts if t)
-                        if text:
+                        if len(cell_paragraphs) == 1:  # (most cells)
+                            text = self.paragraph_text(cell_paragraphs[0])
+                            first = cell_paragraphs[0]
+                        else:
+                            texts = [self.paragraph_text(p) for p in cell_paragraphs]
+                            text = " ".join(t for t in texts if t)
                             first = next((p for p, t in zip(cell_paragraphs, texts) if t), None)
+                        if text:
                             blocks.append(Block(text=text, kind="table_cell", section=section, table=table_index,
                                                 row=row_index, col=col, paragraph=self.paragraph_numbers.get(first)))
                     col += max(1, span or 1)
@@ -332,10 +336,12 @@ def _find(element, *path: str):
 def _collect_text(element, parts: list[str]) -> None:
     for child in element:
         tag = child.tag
-        if not isinstance(tag, str) or tag in _SKIPPED:
-            continue
         if tag == T:
             parts.append(child.text or "")
+        elif tag == R:  # (text and runs first: most of what a document holds)
+            _collect_text(child, parts)
+        elif not isinstance(tag, str) or tag in _SKIPPED:
+            continue
         elif tag == TAB:
             parts.append(" ")
         elif tag in (BR, CR):
