@@ -8,6 +8,7 @@ at most about 8 s on the 2-core development machine) and memory well below the i
 hundreds of MB before (docs/robustness.md).
 
     python bench/big_inputs.py [--rows 200000] [--repeat 170000] [--only docx,markdown,text] [--no-model]
+                               [--distinct]
 """
 
 from __future__ import annotations
@@ -47,17 +48,23 @@ def docx_bytes(body: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def docx_table(rows: int) -> bytes:
-    """A DOCX holding one table of ``rows`` rows of two cells: "Item N" and "Unit N is delivered."."""
-    cell = b"<w:tc><w:p><w:r><w:t>%s</w:t></w:r></w:p></w:tc>"
-    body = b"<w:tbl>" + b"".join(b"<w:tr>" + cell % (b"Item %d" % i) + cell % (b"Unit %d is delivered." % i)
-                                 + b"</w:tr>" for i in range(rows)) + b"</w:tbl>"
-    return docx_bytes(body)
+def cells(i: int, distinct: bool) -> tuple[str, str]:
+    """Row ``i``: "Item N" and "Unit N is delivered."; with ``distinct`` the second names a code
+    made of letters and digits ("… to site x1f.") so that no two rows are the same up to their numbers."""
+    return f"Item {i}", f"Unit {i} is delivered to site x{i:x}." if distinct else f"Unit {i} is delivered."
 
 
-def markdown_table(rows: int) -> str:
+def docx_table(rows: int, distinct: bool = False) -> bytes:
+    """A DOCX holding one table of ``rows`` rows of two cells (see ``cells``)."""
+    cell = "<w:tc><w:p><w:r><w:t>{}</w:t></w:r></w:p></w:tc>"
+    body = "<w:tbl>" + "".join("<w:tr>" + "".join(cell.format(text) for text in cells(i, distinct)) + "</w:tr>"
+                               for i in range(rows)) + "</w:tbl>"
+    return docx_bytes(body.encode())
+
+
+def markdown_table(rows: int, distinct: bool = False) -> str:
     """The same table in Markdown."""
-    return "| a | b |\n|---|---|\n" + "".join(f"| Item {i} | Unit {i} is delivered. |\n" for i in range(rows))
+    return "| a | b |\n|---|---|\n" + "".join("| {} | {} |\n".format(*cells(i, distinct)) for i in range(rows))
 
 
 def one_paragraph(repeat: int) -> str:
@@ -65,10 +72,10 @@ def one_paragraph(repeat: int) -> str:
     return "The contractor shall protect data. " * repeat
 
 
-def build(folder: Path, rows: int, repeat: int) -> dict[str, Path]:
+def build(folder: Path, rows: int, repeat: int, distinct: bool = False) -> dict[str, Path]:
     files = {"docx": folder / "table.docx", "markdown": folder / "table.md", "text": folder / "paragraph.txt"}
-    files["docx"].write_bytes(docx_table(rows))
-    files["markdown"].write_text(markdown_table(rows), encoding="utf-8")
+    files["docx"].write_bytes(docx_table(rows, distinct))
+    files["markdown"].write_text(markdown_table(rows, distinct), encoding="utf-8")
     files["text"].write_text(one_paragraph(repeat), encoding="utf-8")
     return files
 
@@ -99,9 +106,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=170_000, help="sentences of the one-paragraph text")
     parser.add_argument("--only", default="docx,markdown,text", help="comma-separated: docx, markdown, text")
     parser.add_argument("--no-model", action="store_true", help="check with the rules alone")
+    parser.add_argument("--distinct", action="store_true",
+                        help="table rows that differ in more than their numbers (each text is then read)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
-        files = build(Path(work), args.rows, args.repeat)
+        files = build(Path(work), args.rows, args.repeat, args.distinct)
         for name in args.only.split(","):
             path = files[name.strip()]
             seconds, cpu, peak, status = timed_check(path, args.no_model)
