@@ -230,3 +230,17 @@ def test_train_without_the_train_extra_is_one_coded_line(tmp_path, monkeypatch):
     assert lines == ["error[usage]: training needs scikit-learn and skops, which a check does not: "
                      "pip install 'tenderlint[train]'"]
     assert not (tmp_path / "models").exists()
+
+
+def test_cli_rule_file_with_a_key_given_twice_is_refused_with_its_line(tmp_path):
+    """YAML keeps the last of two equal keys; a rule whose co-occurrence gives ``all:`` twice would
+    silently lose its first list, so the loader refuses it and names the line."""
+    (tmp_path / "privacy.yaml").write_text(
+        "id: privacy\ntitle: Privacy\nevidence:\n  cooccur:\n    - name: x\n      all:\n        - [a]\n"
+        "      all:\n        - [b]\n")
+    proc = subprocess.run([sys.executable, "-m", "tenderlint", "rules", "--rules", str(tmp_path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error[rule-invalid]:")
+    assert "privacy.yaml: line 8" in lines[0] and "'all' is given twice" in lines[0]

@@ -71,6 +71,31 @@ def test_lettered_clauses_inherit_the_lead_in(checker):
     assert _status(listed, "decommissioning") == "covered"
 
 
+def test_numbered_subclauses_of_the_section_inherit_the_lead_in(checker):
+    """"2.1.7 …" under the heading "2.1 Compliance" continues that section's list: after "The
+    supplier shall deliver a solution that complies with:" each numbered line is a requirement."""
+    lead = "The supplier shall deliver a solution that complies with:"
+    item = "1.4 The needs of users with disabilities, as the state accessibility standard sets them."
+    elsewhere = "2.4 The needs of users with disabilities, as the state accessibility standard sets them."
+    alone = checker.check_document(_document(("paragraph", item)), "rfp")
+    listed = checker.check_document(_document(("paragraph", lead), ("paragraph", item)), "rfp")
+    other_section = checker.check_document(_document(("paragraph", lead), ("paragraph", elsewhere)), "rfp")
+    assert _status(alone, "accessibility") != "covered"
+    assert _status(listed, "accessibility") == "covered"
+    assert _status(other_section, "accessibility") != "covered"
+
+
+@pytest.mark.parametrize("text,section,expected", [
+    ("2.1.7 The needs of users", ["Guiding Principles", "2.1 Compliance"], True),
+    ("C.3.1.2 Monthly reports", ["C.3.1 Reporting"], True),
+    ("2.2.1 The needs of users", ["2.1 Compliance"], False),
+    ("12.1 Scope", ["1 Background"], False),
+    ("2.1.7 The needs of users", ["Compliance"], False),
+])
+def test_is_subclause(text, section, expected):
+    assert cues.is_subclause(text, section) is expected
+
+
 def test_lead_in_does_not_lend_a_topic_to_an_unrelated_item(checker):
     lead = "Within thirty days after the agreement ends, the Provider will:"
     item = "(a) send a final invoice for the fees owed;"

@@ -30,7 +30,11 @@ def test_hook_definition_and_readme_snippet_agree():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     snippet = next(block for block in re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL) if "repos:" in block)
     config = yaml.safe_load(snippet)
-    assert config["repos"][0]["hooks"][0]["id"] == "tenderlint"
+    local = config["repos"][0]["hooks"][0]
+    assert local["id"] == "tenderlint"
+    # The README's local hook runs what the published hook runs, on the same files.
+    assert local["entry"] == hook["entry"] and local["files"] == hook["files"]
+    assert local["require_serial"] is True and hook["require_serial"] is True
     workflow = next(block for block in re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL) if "pull_request" in block)
     assert len(workflow.strip().splitlines()) == 3
     job = yaml.safe_load(workflow)["jobs"]["tenderlint"]

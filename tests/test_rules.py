@@ -155,3 +155,17 @@ def test_red_flag_lead_in_reaches_numbered_paragraphs(compiled):
     ])
     quotes = [quote for flag, quote in found if flag == "security/disclaims-security"]
     assert quotes == ["(2) that the platform will be secure;"]
+
+
+@pytest.mark.parametrize("topic,text", [
+    ("bias-fairness", "The injured party may seek specific performance and other equitable relief."),
+    ("human-oversight", "Software includes programs in source code, object code or human readable form."),
+])
+def test_false_friends_are_not_even_mentions(compiled, topic, text):
+    covered, mentioned, _flags = judge_text(compiled, text)
+    assert topic not in covered | mentioned
+
+
+def test_a_bond_not_required_is_a_mention_of_liability(compiled):
+    covered, mentioned, _flags = judge_text(compiled, "Performance Bond: not required for this order.")
+    assert "liability" in mentioned and "liability" not in covered

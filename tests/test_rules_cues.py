@@ -32,8 +32,12 @@ def _form(text: str, section: list[str] | None = None) -> str | None:
         "The Department seeks to reduce the backlog of benefit claims by half.",
         "The objectives of this project are to replace three legacy systems.",
         "The business needs to provide applicants with an online eligibility check.",
+        # rules declared to apply to the work
+        "Records handling requirements apply as set out in the state retention policy and in HIPAA.",
         # task lists that open with the verb of the task
         "Assist the agency in drafting service levels for the hosted platform.",
+        "Develop and test new modules, and fix defects in existing ones.",
+        "(b) Identify and resolve problems reported to the help desk.",
     ],
 )
 def test_requirement_form_recognises_provision(text):
@@ -49,6 +53,11 @@ def test_requirement_form_recognises_provision(text):
         "The current system was installed in 2009.",
         "Manage, monitor, and track user accounts.",
         "This includes moving from the as-is state to the proposed design.",
+        "Applicants often ask which requirements the old portal enforced.",
+        # labour-category and role descriptions open with the verb's third-person form
+        "Develops and tests new modules and fixes defects in existing ones.",
+        "Provides day-to-day support to users of the agency's web site.",
+        "Identifies and resolves problems reported to the help desk.",
     ],
 )
 def test_requirement_form_leaves_background_as_mention(text):

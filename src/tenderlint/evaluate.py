@@ -6,7 +6,7 @@ The labelled sets live beside the project in ``../shared`` (absent on a user's m
   ``missing`` / ``red-flag``; ``documents/SPLITS.tsv`` puts each document in ``tune`` or
   ``holdout``;
 - CUAD (``documents/cuad-dev/labels.csv``): expert clause labels mapped to three topics (tune);
-- our own stand-off labels of six more shared tenders (``corpus/labels/tenders.csv``; tune).
+- our own stand-off labels of eight more shared tenders (``corpus/labels/tenders.csv``; tune).
 
 Only the errors of ``tune`` documents are ever listed: held-out documents are read as figures.
 A topic counts as *positive* when it has a substantive provision: ``covered`` or ``red-flag``

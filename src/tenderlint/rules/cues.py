@@ -15,6 +15,8 @@ OBLIGATION_NORMS = frozenset({
     "shall", "must", "require", "agree", "oblige", "obligate", "undertake", "warrant", "covenant",
     "prohibit", "forbid", "responsible", "entitle", "mandatory", "mandate", "commit", "guarantee",
     "acknowledge", "indemnify", "liable", "grant", "retain", "reserve",
+    # A party that takes on risks or liabilities undertakes them: "the Contractor assumes all liability".
+    "assume",
     # A disclaimer is an operative term of a contract even without a modal verb.
     "disclaim",
 })
@@ -47,6 +49,8 @@ IMPERATIVE_NORMS = frozenset({
     "assist", "coordinate", "create", "design", "build", "migrate", "test",
     "analyze", "analyse", "evaluate", "validate", "verify", "configure", "install", "integrate",
     "facilitate", "recommend", "produce", "collaborate", "participate", "respond", "resolve",
+    # Instructions in terms of use: "Always check the output …", "Review each result before …".
+    "check", "review",
 })
 EVALUATION_NORMS = frozenset({"evaluate", "evaluation", "score", "scoring", "criterion", "weight", "weighting",
                               "point", "factor", "rate", "rating", "assess", "award", "subfactor"})
@@ -65,8 +69,12 @@ NEGATED_SCOPE = re.compile(
     r"|\b(?:at a later (?:date|stage|time)|in a (?:future|later) phase)\b",
     re.I,
 )
+# A parenthetical that carves items out of a scope: "computer services (except custom
+# programming and systems integration)". What is named there is excluded, not required.
+EXCEPTION_PARENTHETICAL = re.compile(r"\(\s*(?:except|excluding|other than|not including|but not)\b[^()]*\)", re.I)
 DEFINITION = re.compile(
-    r"^\W*[\"“'‘]?[A-Z][\w\s\-/()&,]{0,70}?[\"”'’]?\s*(?:\([A-Za-z\"“”]{1,12}\)\s*)?"
+    # ("Your continued use … means you accept": a possessive opens a consequence, not a defined term.)
+    r"^\W*(?!(?:Your|Our|Its|Their|His|Her|My)\b)[\"“'‘]?[A-Z][\w\s\-/()&,]{0,70}?[\"”'’]?\s*(?:\([A-Za-z\"“”]{1,12}\)\s*)?"
     r"(?:means|shall mean|refers to|is defined as|has the meaning|:\s*(?:a|an|the)\s)\b",
 )
 DEFINITION_SECTION = re.compile(r"definition|glossary|acronym|abbreviation|terminology", re.I)
@@ -116,6 +124,21 @@ OBLIGATION_LEAD_IN = re.compile(
 LETTERED_ITEM = re.compile(
     r"^\s*(?:\((?:[a-z]|[ivx]{1,4})\)|(?:[a-z]|[ivx]{1,4})[.)]\s|(?:[A-Z]\.)?(?:\d+\.)*\d+\.?\s?\(?[a-z]{1,2}[.)]\s)"
 )
+# A numbered sub-clause of the section it sits in: "2.1.7 …" under the heading "2.1 Compliance".
+_CLAUSE_NUMBER = re.compile(r"^\s*((?:[A-Z]\.)?\d+(?:\.\d+)+)\.?\s")
+_SECTION_NUMBER = re.compile(r"^\s*((?:[A-Z]\.)?\d+(?:\.\d+)*)\.?(?:\s|$)")
+
+
+def is_subclause(text: str, section: list[str]) -> bool:
+    """Whether ``text`` opens with a clause number one level or more below its section's number,
+    so that it continues the section's list ("The supplier shall comply with:" then "2.1.1 …")."""
+    clause = _CLAUSE_NUMBER.match(text)
+    if not clause or not section:
+        return False
+    heading = _SECTION_NUMBER.match(section[-1])
+    return bool(heading) and clause.group(1).startswith(heading.group(1).rstrip(".") + ".")
+
+
 # A vendor's notice that its outputs may be wrong, stated without a modal duty: "the assistant can
 # make mistakes", "responses may be incomplete or inaccurate". COVERAGE.md counts such a notice as
 # transparency (and as a disclaimer of accuracy for performance) when given in the terms.
@@ -144,6 +167,13 @@ PASSIVE_PROVISION = re.compile(
 )
 # A stated need is a requirement: "the business needs to provide a portal for applicants".
 STATED_NEED = re.compile(r"\bneeds?\s+to\s+(?:be\s+)?[a-z]+", re.I)
+# Rules declared to apply bind the work: "data handling requirements apply as per HIPAA",
+# "the hosting standards below also apply to backups".
+RULES_APPLY = re.compile(
+    r"\b(?:requirements?|standards?|restrictions?|obligations?|controls|safeguards|policies)\s+"
+    r"(?:(?:shall|will|also|equally|must)\s+)?(?:apply|applies)\b",
+    re.I,
+)
 TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|(?:\s\.){4,}|_{4,})\s*\d+\s*$|^\s*(?:table of )?contents\s*$", re.I)
 TOC_SECTION = re.compile(r"^\s*(?:table of contents|contents)\s*$", re.I)
 
@@ -218,14 +248,14 @@ def requirement_form(norms: list[str], text: str, section: list[str]) -> str | N
     if stripped.endswith("?"):
         return "question"
     first = _first_word_norm(norms)
-    if first in IMPERATIVE_NORMS:
+    if first in IMPERATIVE_NORMS and not _describes_a_role(text, first):
         return "question"
     if PROHIBITION.match(text):
         return "prohibition"
     if norm_set & EVALUATION_NORMS and (any(EVALUATION_SECTION.search(s) for s in section) or norm_set & PARTY_NORMS):
         return "criterion"
     if (NAMED_SUBJECT_MODAL.search(text) or PASSIVE_PROVISION.search(text) or BY_REFERENCE.search(text)
-            or STATED_NEED.search(text)):
+            or STATED_NEED.search(text) or RULES_APPLY.search(text)):
         return "obligation"
     if DISCLAIMER.search(text):
         return "disclaimer"
@@ -234,8 +264,27 @@ def requirement_form(norms: list[str], text: str, section: list[str]) -> str | N
     return None
 
 
+# Words that may open an instruction before its verb: "Always verify …", "First, describe …".
+_LEADING_FILLERS = frozenset({"the", "a", "an", "and", "or", "please", "always", "also", "first", "then",
+                              "briefly", "clearly", "carefully", "independently", "promptly", "additionally"})
+# The first word of a sentence as written (after a list marker), for the imperative check.
+_FIRST_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _describes_a_role(text: str, first: str) -> bool:
+    """Whether the sentence opens with the verb's third-person form ("Develops and tests new
+    software", "Provides help desk support"): a description of what a role or product does, as in
+    labour-category and product descriptions, not an instruction to bidders ("Develop …")."""
+    for word in _FIRST_WORD.findall(strip_list_marker(text))[:6]:
+        lower = word.lower()
+        if lower in _LEADING_FILLERS or len(lower) < 2:
+            continue
+        return lower != first and lower in (first + "s", first + "es", first[:-1] + "ies")
+    return False
+
+
 def _first_word_norm(norms: list[str]) -> str | None:
     for norm in norms[:6]:
-        if norm.isalpha() and len(norm) > 1 and norm not in {"the", "a", "an", "and", "or", "please"}:
+        if norm.isalpha() and len(norm) > 1 and norm not in _LEADING_FILLERS:
             return norm
     return None

@@ -530,8 +530,11 @@ class CompiledRules:
                                                   form == "substantive", why, hit.ai))
                     said: dict[str, object] = {}  # what the sentence says, worked out once for all its topics
                     for topic in mentioned:
-                        substantive, topic_why = self._topic_strength(topic, topic in strong, form, why,
-                                                                      passage.text, said)
+                        if topic in strong and _only_in_exceptions(hit.names.get(topic, []), doc, passage):
+                            substantive, topic_why = False, "only named as an exception to the scope"
+                        else:
+                            substantive, topic_why = self._topic_strength(topic, topic in strong, form, why,
+                                                                          passage.text, said)
                         evidence[topic].append(self._evidence(topic, passage, substantive, topic_why, hit))
                     for flag_id in sorted(flags):
                         # A provision against the buyer is often a plain statement ("We own all Output")
@@ -695,11 +698,26 @@ class CompiledRules:
 
 
 def _item_kinds(block: Block) -> tuple[bool, bool]:
-    """(a list item, an item a red-flag lead-in reaches): lettered clauses ("(a)", "H.1.a.") are list
-    items even when parsed as paragraphs, and numbered ones ("(2)") carry a red-flag lead-in."""
+    """(a list item, an item a red-flag lead-in reaches): lettered clauses ("(a)", "H.1.a.") and
+    numbered sub-clauses of the section ("2.1.7" under "2.1 Compliance") are list items even when
+    parsed as paragraphs, and numbered ones ("(2)") carry a red-flag lead-in."""
     item = block.kind in ("list_item", "table_cell") or (
-        block.kind == "paragraph" and bool(cues.LETTERED_ITEM.match(block.text)))
+        block.kind == "paragraph" and (bool(cues.LETTERED_ITEM.match(block.text))
+                                       or cues.is_subclause(block.text, block.section)))
     return item, item or (block.kind == "paragraph" and bool(NUMBERED_ITEM.match(block.text)))
+
+
+def _only_in_exceptions(spans: list[tuple[int, int]], doc: Doc, passage: Passage) -> bool:
+    """Whether every match of a topic (token spans of ``doc``) lies in a parenthetical that
+    excludes things from the scope ("services (except systems integration)")."""
+    if not spans or "(" not in passage.text:
+        return False
+    base = passage.span.start_char
+    carved = [(base + m.start(), base + m.end()) for m in cues.EXCEPTION_PARENTHETICAL.finditer(passage.text)]
+    if not carved:
+        return False
+    return all(any(lo <= doc[a].idx and doc[b - 1].idx + len(doc[b - 1]) <= hi for lo, hi in carved)
+               for a, b in spans)
 
 
 def _with_lead_in(hit: SentenceHit, lead_in: SentenceHit) -> SentenceHit:

@@ -18,7 +18,22 @@ from tenderlint.rules.schema import Rule
 
 TAXONOMY_FILE = "taxonomy.yaml"
 # libyaml's safe loader when PyYAML was built with it: several times faster on the rule pack.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _SafeLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, refusing a key given twice in one mapping: YAML would silently keep the
+    last, so a rule author who repeats ``all:`` or ``terms:`` would lose the first list unseen."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} is given twice in one mapping", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep)
 
 
 @dataclass(frozen=True)
@@ -74,7 +89,9 @@ def _read_yaml(path: Path) -> dict:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
-        raise TenderlintError("rule-invalid", f"{path}:{where} is not valid YAML") from None
+        problem = getattr(error, "problem", None)
+        detail = f" ({problem})" if problem and "twice" in problem else ""
+        raise TenderlintError("rule-invalid", f"{path}:{where} is not valid YAML{detail}") from None
     if not isinstance(data, dict):
         raise TenderlintError("rule-invalid", f"{path}: a rule file must be a YAML mapping")
     return data
