@@ -143,7 +143,7 @@ def parse_bytes(data: bytes, path: str | Path, *, pdf_backend: str = "auto", ocr
             from tenderlint.parsers.markdown import parse_markdown, parse_plain_text
 
             parsed = parse_markdown(data, path.name) if fmt == "markdown" else parse_plain_text(data, path.name)
-        return finish_document(path, data, fmt, parsed)
+    return finish_document(path, data, fmt, parsed)
 
 
 @contextmanager
@@ -153,8 +153,9 @@ def collection_paused():
     These readers build hundreds of thousands of objects for a big table (blocks, lxml's element
     proxies), none of them in a reference cycle, and each automatic full collection walks all that
     are alive again: about a fifth of the time of reading a 200,000-row DOCX table. Cycles made
-    meanwhile are collected after. Not for PDFs, whose libraries do build cyclic structures page
-    after page.
+    meanwhile (python-docx's package and parts hold the whole XML tree in one) are collected at
+    the first collection after, before the document is finished (its language is guessed with
+    lingua's models loaded). Not for PDFs, whose libraries do build cyclic structures page after page.
     """
     collecting = gc.isenabled()
     gc.disable()
