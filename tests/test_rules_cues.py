@@ -58,6 +58,8 @@ def test_requirement_form_recognises_provision(text):
         "Develops and tests new modules and fixes defects in existing ones.",
         "Provides day-to-day support to users of the agency's web site.",
         "Identifies and resolves problems reported to the help desk.",
+        # … or its -ing form, in a list of what an office does
+        "Reviewing invoices and processing payments for the program office.",
     ],
 )
 def test_requirement_form_leaves_background_as_mention(text):

@@ -41,13 +41,8 @@ def check_file(
     """
     from pathlib import Path
 
-    from tenderlint.errors import TenderlintError as Error
-
     checker = _checker(doc_type, select, ignore, rules, model, config)
-    result = checker.check_file(Path(path))
-    if result.error:
-        raise Error(result.error["code"], result.error["message"])
-    return result
+    return _raise_on_error(checker.check_file(Path(path)))
 
 
 def check_text(
@@ -64,15 +59,10 @@ def check_text(
     """Check a document held in memory (Markdown, text or HTML, detected from the content; the suffix
     of ``name`` breaks a tie between Markdown and text). ``name`` is the path the result reports.
     Other arguments as for ``check_file``."""
-    from tenderlint.errors import TenderlintError as Error
     from tenderlint.parsers import parse_bytes
 
     checker = _checker(doc_type, select, ignore, rules, model, config)
-    document = parse_bytes(text.encode("utf-8"), name)
-    result = checker.check_parsed(document)
-    if result.error:
-        raise Error(result.error["code"], result.error["message"])
-    return result
+    return _raise_on_error(checker.check_parsed(parse_bytes(text.encode("utf-8"), name)))
 
 
 def compare_files(
@@ -98,11 +88,18 @@ def compare_files(
     if not contract_paths:
         raise Error("usage", "compare_files needs at least one contract file")
     wanted = checker.check_file(Path(solicitation), "rfp")
-    results = [wanted] + [checker.check_file(Path(path), "contract") for path in contract_paths]
-    for result in results:
-        if result.error:
-            raise Error(result.error["code"], result.error["message"])
+    results = [_raise_on_error(result) for result in
+               [wanted] + [checker.check_file(Path(path), "contract") for path in contract_paths]]
     return compare_documents(wanted, results[1:])
+
+
+def _raise_on_error(result: DocumentResult) -> DocumentResult:
+    """The result, or its coded error raised: the API reports an unusable file by exception."""
+    from tenderlint.errors import TenderlintError
+
+    if result.error:
+        raise TenderlintError(result.error["code"], result.error["message"])
+    return result
 
 
 # Loaded Checkers, by their options: loading spaCy, the rules and the model is the slow part.

@@ -206,10 +206,13 @@ class Checker:
         topics, red_flags = decide(self.pack, findings, doc_type, selection, model_evidence)
         from tenderlint.locations import locate_evidence
 
-        locate_evidence(document, [ev for topic in topics for ev in topic.evidence] + [f.evidence for f in red_flags])
+        quoted = _all_evidence(topics, red_flags)
+        locate_evidence(document, quoted)
         finished = time.perf_counter()
         if document.ocr_pages:
-            _mark_ocr_evidence(topics, red_flags, set(document.ocr_pages))
+            ocr_pages = set(document.ocr_pages)
+            for evidence in quoted:  # every quote taken from a page that was read by OCR
+                evidence.ocr = evidence.page in ocr_pages
         return DocumentResult(
             path=document.path,
             sha256=document.sha256,
@@ -228,7 +231,6 @@ class Checker:
         )
 
 
-def _mark_ocr_evidence(topics, red_flags, ocr_pages: set[int]) -> None:
-    """Mark every quote taken from a page that was read by OCR."""
-    for evidence in [e for topic in topics for e in topic.evidence] + [flag.evidence for flag in red_flags]:
-        evidence.ocr = evidence.page in ocr_pages
+def _all_evidence(topics, red_flags) -> list:
+    """Every quote the result shows: each topic's evidence, then each red flag's."""
+    return [e for topic in topics for e in topic.evidence] + [flag.evidence for flag in red_flags]

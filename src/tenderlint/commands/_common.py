@@ -6,12 +6,13 @@ import functools
 import os
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NoReturn
 
 import click
 
 from tenderlint.budget import DEFAULT_TIMEOUT
-from tenderlint.errors import TenderlintError
+from tenderlint.errors import TenderlintError, error_line
+from tenderlint.results import SEVERITIES, SEVERITY_RANK
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -39,7 +40,7 @@ def output_complete() -> None:
     nothing_left_to_clean_up = True
 
 
-def fail(error: TenderlintError) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F821
+def fail(error: TenderlintError) -> NoReturn:
     click.echo(error.one_line(), err=True)
     sys.exit(EXIT_ERROR)
 
@@ -153,3 +154,17 @@ def write_output(output, data: str | bytes, what: str = "report") -> None:
             output.write_text(data, encoding="utf-8")
     except OSError as error:
         raise TenderlintError("usage", f"{output}: cannot write the {what} ({error.strerror})") from None
+
+
+def finish(errors: list, severities: list[str], fail_on: str | None, exit_zero: bool) -> NoReturn:
+    """End a command the same way everywhere: one coded line per failed file on stderr, then exit
+    2 when any file failed, else 1 when a finding reaches the ``fail_on`` severity (0 with
+    ``exit_zero``)."""
+    for result in errors:
+        click.echo(error_line(result.error["code"], result.path, result.error["message"]), err=True)
+    output_complete()
+    if errors:
+        sys.exit(EXIT_ERROR)
+    threshold = SEVERITY_RANK[fail_on or SEVERITIES[-1]]
+    failing = [severity for severity in severities if SEVERITY_RANK[severity] <= threshold]
+    sys.exit(EXIT_OK if exit_zero or not failing else EXIT_FINDINGS)

@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 
 from tenderlint.budget import DEFAULT_TIMEOUT
-from tenderlint.commands._common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, check_options, ocr_option,
-                                         output_complete, user_errors, verbose_option, write_output)
-from tenderlint.errors import TenderlintError, error_line, shown_path
-from tenderlint.results import REQUESTED_DOC_TYPES, SEVERITIES, SEVERITY_RANK
+from tenderlint.commands._common import (check_options, finish, ocr_option, user_errors, verbose_option,
+                                         write_output)
+from tenderlint.errors import TenderlintError, shown_path
+from tenderlint.results import REQUESTED_DOC_TYPES, SEVERITIES
 
 
 def _parse_ahead(path: Path, options):
@@ -102,12 +102,5 @@ def check(files, doc_type, fmt, output, select, ignore, fail_on, exit_zero, rule
         text = render(results, fmt, color=color, pack=checker.pack)
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
-    errors = [r for r in results if r.error]
-    for result in errors:
-        click.echo(error_line(result.error["code"], result.path, result.error["message"]), err=True)
-    output_complete()
-    if errors:
-        sys.exit(EXIT_ERROR)
-    threshold = SEVERITY_RANK[fail_on or config.fail_on or SEVERITIES[-1]]
-    failing = [g for r in results for g in r.gaps if SEVERITY_RANK[g.severity] <= threshold]
-    sys.exit(EXIT_OK if exit_zero or not failing else EXIT_FINDINGS)
+    finish([r for r in results if r.error], [g.severity for r in results for g in r.gaps],
+           fail_on or config.fail_on, exit_zero)

@@ -8,18 +8,15 @@ from pathlib import Path
 import click
 
 from tenderlint.commands._common import (
-    EXIT_ERROR,
-    EXIT_FINDINGS,
-    EXIT_OK,
     check_option_decorators,
     check_options,
+    finish,
     ocr_option,
-    output_complete,
     user_errors,
     write_output,
 )
-from tenderlint.errors import TenderlintError, error_line
-from tenderlint.results import SEVERITIES, SEVERITY_RANK
+from tenderlint.errors import TenderlintError
+from tenderlint.results import SEVERITIES
 
 
 @click.command("compare")
@@ -73,14 +70,7 @@ def compare(solicitation, contracts, fmt, output, annotate_contract, select, ign
     errors = list(comparison.errors)
     if annotate_contract is not None and comparison.compared:
         errors += _annotate_contracts(comparison, contracts, annotate_contract)
-    for result in errors:
-        click.echo(error_line(result.error["code"], result.path, result.error["message"]), err=True)
-    output_complete()
-    if errors:
-        sys.exit(EXIT_ERROR)
-    threshold = SEVERITY_RANK[fail_on or config.fail_on or SEVERITIES[-1]]
-    failing = [t for t in comparison.findings if SEVERITY_RANK[t.severity] <= threshold]
-    sys.exit(EXIT_OK if exit_zero or not failing else EXIT_FINDINGS)
+    finish(errors, [t.severity for t in comparison.findings], fail_on or config.fail_on, exit_zero)
 
 
 def _annotate_contracts(comparison, paths: tuple[Path, ...], out: Path) -> list:

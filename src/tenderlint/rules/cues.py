@@ -272,14 +272,18 @@ _FIRST_WORD = re.compile(r"[A-Za-z]+")
 
 
 def _describes_a_role(text: str, first: str) -> bool:
-    """Whether the sentence opens with the verb's third-person form ("Develops and tests new
-    software", "Provides help desk support"): a description of what a role or product does, as in
-    labour-category and product descriptions, not an instruction to bidders ("Develop …")."""
+    """Whether the sentence opens with the verb's third-person or -ing form ("Develops and tests
+    new software", "Provides help desk support", "Reviewing invoices and processing payments"): a
+    description of what a role, product or office does, as in labour-category descriptions and
+    lists of duties, not an instruction to bidders ("Develop …")."""
     for word in _FIRST_WORD.findall(strip_list_marker(text))[:6]:
         lower = word.lower()
         if lower in _LEADING_FILLERS or len(lower) < 2:
             continue
-        return lower != first and lower in (first + "s", first + "es", first[:-1] + "ies")
+        if lower == first:
+            return False
+        return lower in (first + "s", first + "es", first[:-1] + "ies") or (
+            lower.endswith("ing") and not first.endswith("ing"))
     return False
 
 

@@ -244,13 +244,8 @@ async def _run_upload(request: Request, limit: int, options: CheckOptions, api: 
             return _bad_request(api, "usage", "choose a document to upload (form field 'file')")
         name = _safe_name(upload.filename or "document")
         target = Path(folder) / name
-        size = 0
-        with target.open("wb") as handle:
-            while chunk := await upload.read(CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    return _too_large(api, limit)
-                handle.write(chunk)
+        if await save_upload(upload, target, limit) is None:
+            return _too_large(api, limit)
         loop = asyncio.get_running_loop()
         executor = request.app.state.executor
         try:
@@ -269,6 +264,19 @@ async def _run_upload(request: Request, limit: int, options: CheckOptions, api: 
         if form is not None:
             await form.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+async def save_upload(upload, target: Path, allowance: int) -> int | None:
+    """Write an uploaded file to ``target`` in chunks; its size, or None as soon as it passes
+    ``allowance`` bytes (what is left of the request's limit)."""
+    size = 0
+    with target.open("wb") as handle:
+        while chunk := await upload.read(CHUNK):
+            size += len(chunk)
+            if size > allowance:
+                return None
+            handle.write(chunk)
+    return size
 
 
 def _limited(request: Request, allowance: int) -> Request | None:

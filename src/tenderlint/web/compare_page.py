@@ -94,7 +94,7 @@ def add_compare_routes(app: FastAPI, limit: int, max_upload_mb: float, options: 
 async def _run_compare_upload(request: Request, limit: int, options: CheckOptions, api: bool = False):
     """Receive the files into a private temporary folder, compare them, always remove the folder."""
     from tenderlint.web import app as web_app
-    from tenderlint.web.app import CHUNK, UploadTooLarge, _bad_request, _limited, _safe_name, _too_large
+    from tenderlint.web.app import UploadTooLarge, _bad_request, _limited, _safe_name, _too_large, save_upload
 
     limited = _limited(request, limit + 64 * 1024 * (1 + MAX_CONTRACT_FILES))  # the multipart envelope
     if limited is None:
@@ -120,12 +120,10 @@ async def _run_compare_upload(request: Request, limit: int, options: CheckOption
         for index, upload in enumerate([solicitation, *contracts]):
             name = _unique(_safe_name(upload.filename or "document"), names)
             target = Path(folder) / f"{index}-{name}"
-            with target.open("wb") as handle:
-                while chunk := await upload.read(CHUNK):
-                    total += len(chunk)
-                    if total > limit:
-                        return _too_large(api, limit)
-                    handle.write(chunk)
+            size = await save_upload(upload, target, limit - total)  # the limit holds for all files together
+            if size is None:
+                return _too_large(api, limit)
+            total += size
             saved.append((str(target), name))
         loop = asyncio.get_running_loop()
         executor = request.app.state.executor
