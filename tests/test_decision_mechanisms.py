@@ -3,6 +3,7 @@
 - a red flag is a provision on its topic, so the topic is addressed (and still flagged);
 - co-occurring phrases count only within a clause-sized window of each other;
 - lettered clauses after an obligation lead-in inherit its form and its context;
+- bare entries under a deliverables heading are deliverables, and are read as handed over;
 - handling of the bids (proposals destroyed, white papers reviewed) does not cover solution topics;
 - the solicitation-only topics are at most mentioned in a contract;
 - "Don't …" prohibitions in terms of service are provisions;
@@ -167,3 +168,17 @@ def test_statements_count_only_in_vendor_terms(checker):
     document = _document(("paragraph", ai_context), ("paragraph", text))
     assert _status(checker.check_document(document, "contract"), "transparency") == "covered"
     assert _status(checker.check_document(document, "rfp"), "transparency") == "weak"
+
+
+def test_entries_under_a_deliverables_heading_are_handed_over(checker):
+    """Under "Contract Deliverables" a verbless entry such as "all case records, at end of contract"
+    is a data handover at exit: the heading supplies the delivery the entry does not state."""
+    entry = "Implementation plan Complete set of case records, at end of contract Training materials"
+
+    def under(heading: str) -> Document:
+        return Document(path="<test>", sha256="", format="text", blocks=[
+            Block(text=heading, kind="heading", section=[], start=0),
+            Block(text=entry, kind="paragraph", section=[heading], start=len(heading) + 2)])
+
+    assert _status(checker.check_document(under("7.2 Contract Deliverables"), "rfp"), "exit-transition") == "covered"
+    assert _status(checker.check_document(under("7.2 Records Management"), "rfp"), "exit-transition") != "covered"

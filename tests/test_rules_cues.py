@@ -78,3 +78,33 @@ def test_requirement_form_leaves_background_as_mention(text):
 )
 def test_is_definition_only_for_terms_being_defined(text, definition):
     assert cues.is_definition(text, []) is definition, text
+
+
+@pytest.mark.parametrize("heading,expected", [
+    ("F.4 Contract Deliverables", True),
+    ("Deliverables", True),
+    ("4.2 Schedule of Deliverables", True),
+    ("C.7 DELIVERABLES AND REPORTS", True),
+    ("The deliverables", False),
+    ("Acceptance of Deliverables by the Agency", False),
+])
+def test_is_deliverables_heading(heading, expected):
+    assert cues.is_deliverables_heading(heading) is expected
+
+
+@pytest.mark.parametrize("text,section,expected", [
+    # a bare entry under a deliverables heading is a deliverable
+    ("Security plan Disaster recovery plan Full copy of the case records, at end of contract",
+     ["F.4 Contract Deliverables"], "deliverable"),
+    ("Deliverable 6: a complete copy of the agency's case records", [], "deliverable"),
+    # a closed sentence under the heading says what it says; elsewhere a bare entry is a mention
+    ("The previous vendor kept the case records at its own site.", ["F.4 Contract Deliverables"], None),
+    ("Security plan Disaster recovery plan", ["F.3 Place of Performance"], None),
+])
+def test_deliverable_entries_are_provisions(text, section, expected):
+    assert _form(text, section) == expected
+
+
+def test_numbered_deliverable_is_not_a_definition():
+    assert not cues.is_definition("Deliverable 6: a complete copy of the case records", ["C.5 Deliverables"])
+    assert cues.is_definition("Deliverable: a tangible output of the work", ["Glossary"])

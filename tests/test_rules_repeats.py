@@ -43,7 +43,8 @@ def test_no_shapes_when_a_token_pattern_could_tell_numbers_apart():
 
 def _repeating_document() -> Document:
     """The example contract's blocks three times over with a row number after each, among table
-    rows that differ only in their number, lead-ins followed by numbered items, and AI sentences."""
+    rows that differ only in their number, lead-ins followed by items, entries under a deliverables
+    heading, and AI sentences."""
     example = parse(EXAMPLES / "vendor-contract-ai-saas.md")
     blocks: list[Block] = []
     for copy in range(3):
@@ -54,6 +55,11 @@ def _repeating_document() -> Document:
         blocks += [Block(text=f"return the records of unit {n};", kind="list_item") for n in (61, 62, 63)]
         blocks.append(Block(text="We make no warranty to you:", kind="paragraph"))
         blocks += [Block(text=f"that the output {n} is accurate;", kind="list_item") for n in (61, 62)]
+        # entries that say nothing alone but borrow what a deliverables heading says
+        heading = "F.4 Contract Deliverables"
+        blocks.append(Block(text=heading, kind="heading", level=2))
+        blocks += [Block(text=f"All case records at end of contract {n}", kind="list_item", section=[heading])
+                   for n in (61, 62, 63)]
         blocks.append(Block(text="Schedule of items", kind="heading", level=2))  # ends the lead-ins
         for row in range(40):
             number = copy * 100 + row
@@ -65,7 +71,9 @@ def _repeating_document() -> Document:
                              kind="table_cell", table=copy, row=row, col=3),
                        Block(text=f"return the records of unit {number};", kind="table_cell", table=copy, row=row, col=4),
                        Block(text=f"that the output {number} is accurate;", kind="table_cell", table=copy, row=row,
-                             col=5)]
+                             col=5),
+                       Block(text=f"All case records at end of contract {number}", kind="table_cell", table=copy,
+                             row=row, col=6)]
         blocks.append(Block(text=f"Meeting at {copy + 3}am {copy + 5}.", kind="paragraph"))
     return Document(path="repeats.md", sha256="", format="markdown", blocks=blocks)
 
@@ -91,6 +99,7 @@ def test_reading_repeats_once_finds_what_reading_every_text_finds(compiled: Comp
     assert sum(len(evs) for evs in once.evidence.values()) > 120
     assert {"performance/disclaims-accuracy-availability"} <= {flag.id for flag in once.red_flags}
     assert [ev.quote for ev in once.evidence["decommissioning"]].count("return the records of unit 62;") == 3
+    assert [ev.quote for ev in once.evidence["exit-transition"]].count("All case records at end of contract 62") == 3
 
 
 def test_a_repeated_paragraph_long_enough_to_be_cut_is_read_once_and_found_alike(compiled: CompiledRules,

@@ -174,8 +174,32 @@ RULES_APPLY = re.compile(
     r"(?:(?:shall|will|also|equally|must)\s+)?(?:apply|applies)\b",
     re.I,
 )
+# A heading over a list of what the contractor hands over: "F.4 Contract Deliverables",
+# "Schedule of Deliverables", "Deliverable Items". Every entry of that list is a deliverable, which
+# COVERAGE.md counts as a substantive provision, though the entries are bare noun phrases.
+DELIVERABLES_HEADING = re.compile(
+    r"^\W*(?:[A-Z]?[\d.]*\d\.?\s+|[A-Z]\.\d+(?:\.\d+)*\.?\s+)?(?:(?:contract|project|required|key|major|final|"
+    r"schedule\s+of|list\s+of|summary\s+of)\s+)?deliverables?(?:\s+(?:items?|list|schedule|table))?(?:\s+and\s+(?:reports?|milestones?|schedules?))?\s*:?\s*$",
+    re.I,
+)
+# The same inline: "Deliverable 4: a full copy of the case records at contract end".
+DELIVERABLE_LABEL = re.compile(r"^\W*(?:[\w.]+\s+)?deliverables?(?:\s+(?:no\.\s*)?[\w.-]{1,6})?\s*[:\u2013\u2014-]\s+\S", re.I)
 TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|(?:\s\.){4,}|_{4,})\s*\d+\s*$|^\s*(?:table of )?contents\s*$", re.I)
 TOC_SECTION = re.compile(r"^\s*(?:table of contents|contents)\s*$", re.I)
+
+
+def is_deliverables_heading(text: str) -> bool:
+    """Whether a heading names a list of deliverables ("F.4 Contract Deliverables", "Deliverables")."""
+    return bool(DELIVERABLES_HEADING.match(text))
+
+
+def is_deliverable_entry(text: str, section: list[str]) -> bool:
+    """Whether the text is an entry of a list of deliverables: a line labelled "Deliverable …:", or
+    a verbless entry (no closing full stop) under a heading that names deliverables. A full
+    sentence under such a heading says what it says; only the bare entries borrow the heading."""
+    if DELIVERABLE_LABEL.match(text):
+        return True
+    return bool(section) and is_deliverables_heading(section[-1]) and not text.rstrip().endswith((".", "?", "!"))
 
 
 def strip_list_marker(text: str) -> str:
@@ -197,9 +221,15 @@ _PRONOUN_MEANS = re.compile(r"^\W*(?:that|this|it|which|such|what)\s+(?:means|sh
 _WHICH_MEANS = re.compile(r"^[^.;:]{0,80}?,\s*which\s+means\b", re.I)
 
 
+# A numbered deliverable ("Deliverable 6: a full copy of …") is an entry of a list, not a glossary term.
+_NUMBERED_DELIVERABLE = re.compile(r"^\W*deliverables?\s+(?:no\.\s*)?[A-Z]?\d[\w.-]*\s*[:\u2013\u2014-]", re.I)
+
+
 def is_definition(text: str, section: list[str]) -> bool:
     stripped = strip_list_marker(text)
     if _PRONOUN_MEANS.match(stripped) or _WHICH_MEANS.match(stripped):
+        return False
+    if _NUMBERED_DELIVERABLE.match(stripped) and not any(DEFINITION_SECTION.search(s) for s in section[-2:]):
         return False
     return bool(DEFINITION.match(stripped)) or any(DEFINITION_SECTION.search(s) for s in section[-2:])
 
@@ -261,6 +291,8 @@ def requirement_form(norms: list[str], text: str, section: list[str]) -> str | N
         return "disclaimer"
     if OBJECTIVE.search(text):
         return "objective"
+    if is_deliverable_entry(text, section):
+        return "deliverable"
     return None
 
 

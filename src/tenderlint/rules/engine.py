@@ -489,6 +489,9 @@ class CompiledRules:
         # A "We do not warrant:" paragraph lends its red-flag phrases to the items too: each item
         # reads as the end of that sentence ("that the service will be secure;").
         flag_lead_in: SentenceHit | None = None
+        # A heading that names deliverables ("F.4 Contract Deliverables") lends the entries under it
+        # what it says: they are delivered. (heading text, the co-occurrence groups it matched)
+        deliverables: tuple[str, dict[str, set[int]]] = ("", {})
         for batch, doc in zip(parts, self.nlp.pipe(self._tokenized(batch) for batch in parts)):
             sents = Sentences.of(doc, batch)
             block_hits: dict[int, list[tuple[int, SentenceHit]]] = defaultdict(list)
@@ -500,6 +503,8 @@ class CompiledRules:
                 for skipped in range(passed, ti):
                     ai_sentences += inert[skipped]
                     item, flag_item = _item_kinds(blocks[skipped])
+                    if blocks[skipped].kind == "heading":  # (one that names deliverables is always read)
+                        deliverables = (blocks[skipped].text.strip(), {})
                     if blocks[skipped].kind == "heading" or (blocks[skipped].kind == "paragraph" and not item):
                         lead_in, lead_groups = False, {}
                         if not flag_item:
@@ -508,11 +513,16 @@ class CompiledRules:
                 block = blocks[ti]
                 item, flag_item = _item_kinds(block)
                 inherited = lead_in if item else False
+                lent = lead_groups if inherited else {}
+                if (deliverables[1] and block.kind != "heading" and block.section
+                        and block.section[-1] == deliverables[0]
+                        and cues.is_deliverable_entry(batch.texts[bi - batch.first], block.section)):
+                    lent = {key: lent.get(key, set()) | groups for key, groups in deliverables[1].items()}
                 carried = flag_lead_in if flag_item else None
                 for si, hit in block_hits[bi]:
                     ai_sentences += hit.ai
-                    if inherited and lead_groups:
-                        _inherit_context(hit, lead_groups, self.cooccur_sizes)
+                    if lent:
+                        _inherit_context(hit, lent, self.cooccur_sizes)
                     strong = self._strong_topics(hit)
                     flags = self._flags(hit)
                     if carried is not None:
@@ -547,6 +557,11 @@ class CompiledRules:
                                             "red flag, read with the lead-in" if flag_id in read_on else "red flag",
                                             hit, source=f"red-flag:{flag_id}")
                         red_flags.append(RedFlag(flag_id, rule.id, flag.title, flag.severity, ev))
+                if block.kind == "heading":
+                    heading = block.text.strip()
+                    deliverables = (heading, {key: set(groups) for _, hit in block_hits[bi]
+                                              for key, groups in hit.groups.items()}
+                                    if cues.is_deliverables_heading(heading) else {})
                 if block.kind == "heading" or (block.kind == "paragraph" and not item):
                     lead_in, lead_groups = False, {}
                     if not flag_item:
@@ -570,19 +585,24 @@ class CompiledRules:
         their shape (rules/repeats.py) with another text and whose shape, read once on its own, gives
         no evidence and no red flag.
 
-        Only texts read on their own are grouped: not a text ending in a colon (it may open a list)
-        and not a list item or numbered paragraph that may follow such a lead-in (a superset of the
-        lead-ins ``find`` keeps). Those, and every text of a shape that does yield something, are
-        read as before.
+        Only texts read on their own are grouped: not a text ending in a colon (it may open a list),
+        not a list item or numbered paragraph that may follow such a lead-in (a superset of the
+        lead-ins ``find`` keeps), not a heading that names deliverables, nor a text under one (its
+        entries may borrow what the heading says). Those, and every text of a shape that does yield
+        something, are read as before.
         """
         if self.shapes is None:
             return {}
         groups: dict[str, list[int]] = defaultdict(list)
         lead_in = flag_lead_in = False  # whether a lead-in may be open
+        names_deliverables: dict[str, bool] = {}  # heading text -> whether it names deliverables
         for ti, (text, block) in enumerate(zip(texts, blocks)):
             item, flag_item = _item_kinds(block)
             colon = text.rstrip().endswith(":")
-            if not (colon or (item and lead_in) or (flag_item and flag_lead_in)):
+            heading = block.text.strip() if block.kind == "heading" else (block.section[-1] if block.section else "")
+            if heading not in names_deliverables:
+                names_deliverables[heading] = bool(heading) and cues.is_deliverables_heading(heading)
+            if not (colon or (item and lead_in) or (flag_item and flag_lead_in) or names_deliverables[heading]):
                 shape = self.shapes.shape(text)
                 if shape is not None:
                     groups[shape].append(ti)
