@@ -165,6 +165,9 @@ PASSIVE_PROVISION = re.compile(
     r"|\b(?:remains?|is|are)\s+(?:and\s+(?:shall|will)\s+remain\s+)?the\s+(?:sole\s+|exclusive\s+)?property\s+of\b",
     re.I,
 )
+# A modal of possibility, not of permission: "one may be able to detect a link between the
+# policies", "a reader can see that …" (the generic "one" is nobody's right or duty).
+POSSIBILITY = re.compile(r"\b(?:may|might|can|could)\s+(?:not\s+)?be\s+able\s+to\b|\bone\s+(?:may|might|can|could)\b", re.I)
 # A stated need is a requirement: "the business needs to provide a portal for applicants".
 STATED_NEED = re.compile(r"\bneeds?\s+to\s+(?:be\s+)?[a-z]+", re.I)
 # Rules declared to apply bind the work: "data handling requirements apply as per HIPAA",
@@ -272,7 +275,7 @@ def requirement_form(norms: list[str], text: str, section: list[str]) -> str | N
     norm_set = set(norms)
     if norm_set & OBLIGATION_NORMS:
         return "obligation"
-    if norm_set & PARTY_MODALS and norm_set & PARTY_NORMS:
+    if norm_set & PARTY_MODALS and norm_set & PARTY_NORMS and not POSSIBILITY.search(text):
         return "obligation"
     stripped = text.rstrip()
     if stripped.endswith("?"):
@@ -299,17 +302,23 @@ def requirement_form(norms: list[str], text: str, section: list[str]) -> str | N
 # Words that may open an instruction before its verb: "Always verify …", "First, describe …".
 _LEADING_FILLERS = frozenset({"the", "a", "an", "and", "or", "please", "always", "also", "first", "then",
                               "briefly", "clearly", "carefully", "independently", "promptly", "additionally"})
+_ARTICLES = frozenset({"the", "a", "an"})
 # The first word of a sentence as written (after a list marker), for the imperative check.
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
 
 
 def _describes_a_role(text: str, first: str) -> bool:
-    """Whether the sentence opens with the verb's third-person or -ing form ("Develops and tests
-    new software", "Provides help desk support", "Reviewing invoices and processing payments"): a
-    description of what a role, product or office does, as in labour-category descriptions and
-    lists of duties, not an instruction to bidders ("Develop …")."""
+    """Whether the sentence opens with an inflected form of the verb, which an instruction never
+    uses: the third-person form ("Develops and tests new software", "Provides help desk support")
+    describes what a role or product does, as in labour-category and product descriptions; the
+    -ing form names an activity in a list ("Reviewing invoices and processing payments" among a
+    COR's duties). A sentence that opens with an article opens with a noun phrase ("The
+    established process ensures …"), never with a verb. Only the bare verb ("Develop …",
+    "Review …") instructs bidders."""
     for word in _FIRST_WORD.findall(strip_list_marker(text))[:6]:
         lower = word.lower()
+        if lower in _ARTICLES:
+            return True
         if lower in _LEADING_FILLERS or len(lower) < 2:
             continue
         if lower == first:
