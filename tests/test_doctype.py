@@ -27,3 +27,18 @@ def test_doctype_terms_of_service_is_contract():
     ))
     assert kind == "contract"
     assert "contract cues" in reason
+
+
+def test_doctype_counts_the_same_in_the_lower_cased_text_as_case_insensitively():
+    from tenderlint.doctype import _CONTRACT, _SOLICITATION
+
+    text = ("REQUEST FOR PROPOSALS. Offerors and BIDDERS read the Statement of Work; This Agreement binds "
+            "the Parties hereunder, a \u212aelvin-sign \u212a and Customer Shall pay. Each party; RFQ rfi.")
+    for cue in _SOLICITATION + _CONTRACT:
+        assert cue.count_lower(text.lower()) == cue.count(text), cue.pattern
+
+
+def test_doctype_a_long_s_still_matches_its_letter():
+    # re.I reads "ſ" as "s", lower() does not: such a text is searched case-insensitively.
+    kind, reason = detect_doc_type(_doc("This ſolicitation invites offerors. The ſolicitation closes soon."))
+    assert kind == "rfp" and "'solicitation' ×2" in reason, reason

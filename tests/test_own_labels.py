@@ -1,11 +1,12 @@
 """Checks on our own stand-off topic labels for shared documents (corpus/labels/*.csv).
 
 Every label file named in ``tenderlint.evaluate.OWN_LABEL_FILES`` (``tenders.csv`` for
-../shared/documents/tenders, ``ai-dev.csv`` for ../shared/documents/ai-dev) is checked here.
-The labels measure the tool, so their shape must be exact: every taxonomy topic once per
-document, statuses from COVERAGE.md, a location and a note for every finding. The notes are
-our own paraphrases; when ../shared is present each labelled file must exist there and no note
-may repeat a run of eight or more of the document's words.
+../shared/documents/tenders, ``ai-dev.csv`` for ../shared/documents/ai-dev, ``cuad.csv`` for
+../shared/documents/cuad-dev/contracts) is checked here. The labels measure the tool, so their
+shape must be exact: every taxonomy topic once per document, statuses from COVERAGE.md, a
+location and a note for every finding. The notes are our own paraphrases; when ../shared is
+present each labelled file must exist there and no note may repeat a run of eight or more of the
+document's words.
 """
 
 from __future__ import annotations

@@ -313,3 +313,28 @@ def test_docx_check_boxes_keep_only_the_selected_option(tmp_path):
     text = parse(path).blocks[0].text
     assert "☒ Not required" in text
     assert "Required for 10%" not in text and "☐ (not selected)" in text
+
+
+def test_a_parsed_document_pickles_whole_with_shared_sections(tmp_path: Path):
+    # Documents cross process boundaries (the parse-ahead child, the web workers) as columns of
+    # block fields: every field of every block comes back, and blocks that shared a section trail
+    # still share one list.
+    import pickle
+
+    path = tmp_path / "t.md"
+    path.write_text("# Scope\n\nThe contractor shall report.\n\n| a | b |\n|---|---|\n| x | y |\n", encoding="utf-8")
+    document = parse(path)
+    copy = pickle.loads(pickle.dumps(document))
+    assert copy == document and [b.section for b in copy.blocks] == [b.section for b in document.blocks]
+    cells = [b for b in copy.blocks if b.kind == "table_cell"]
+    assert len(cells) == 4 and all(cell.section is cells[0].section for cell in cells)
+    assert pickle.loads(pickle.dumps(type(document)(path="x", sha256="", format="text"))).blocks == []
+
+
+def test_clean_block_shortcut_for_plain_ascii_agrees_with_the_full_clean_up():
+    from tenderlint.parsers.text import _REPLACEMENTS, clean_block
+
+    # The shortcut assumes that nothing printable and ASCII is ever replaced.
+    assert not [c for c in _REPLACEMENTS if c.isascii() and c.isprintable()]
+    for text in ("  Unit 17 is delivered. ", "a  b", "x\ty", "line\nbreak", "ﬁne\u00a0print", "", "   ", "ok"):
+        assert clean_block(text) == clean_line(text.replace("\r", " ").replace("\n", " ")), text

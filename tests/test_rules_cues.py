@@ -38,6 +38,9 @@ def _form(text: str, section: list[str] | None = None) -> str | None:
         "Assist the agency in drafting service levels for the hosted platform.",
         "Develop and test new modules, and fix defects in existing ones.",
         "(b) Identify and resolve problems reported to the help desk.",
+        # work promised in the passive future
+        "Any defect reported in the first three months will be corrected free of charge.",
+        "Load testing of the portal will be carried out in the staging environment.",
     ],
 )
 def test_requirement_form_recognises_provision(text):
@@ -66,6 +69,8 @@ def test_requirement_form_recognises_provision(text):
         # a modal of possibility gives no party a right or a duty
         "Because systems and governance overlap, one may see links between these policies and the security rules.",
         "Users of the old system may be able to reuse some of their saved reports.",
+        # work done in the past is background
+        "Defects in the old portal were corrected by the previous vendor last year.",
     ],
 )
 def test_requirement_form_leaves_background_as_mention(text):

@@ -45,11 +45,28 @@ def anchor_blocks(blocks: list[Block], source: str) -> None:
     lines = SourceLines(source)
     position = previous_start = 0
     for block in blocks:
-        words = [(m.start(), m.group()) for m in islice(_WORD.finditer(block.text), 3)]
+        text = block.text
+        one_line = text and "\n" not in text and text == text.strip()
+        if one_line:
+            # Where its first word next occurs, the text may stand as it is (a table cell, a one-line
+            # paragraph): that is where _find_block_start would put it, and its one anchor is the
+            # one that finding its words one by one would give; without either search.
+            start = source.find(text.split(None, 1)[0], position, position + _BLOCK_WINDOW)
+            if start >= 0 and source.startswith(text, start):
+                line, column = lines.line_column(start)
+                block.line, block.column, block.anchors = line, column, ((0, line, column),)
+                previous_start, position = start + 1, start + len(text)
+                continue
+        words = [(m.start(), m.group()) for m in islice(_WORD.finditer(text), 3)]
         start = _find_block_start(source, words, position)
         if start is None and previous_start < position:  # the last block ran too far: look again
             start = _find_block_start(source, words, previous_start)
         if start is None:
+            continue
+        if one_line and source.startswith(text, start):
+            line, column = lines.line_column(start)
+            block.line, block.column, block.anchors = line, column, ((0, line, column),)
+            previous_start, position = start + 1, start + len(text)
             continue
         fast = _anchor_lines(block.text, source, start, lines)
         if fast is not None:  # the text is the source's lines joined: one anchor per line

@@ -30,6 +30,7 @@ def _w(tag: str) -> str:
 
 
 P, TBL, TR, TC, SDT, SDT_CONTENT = _w("p"), _w("tbl"), _w("tr"), _w("tc"), _w("sdt"), _w("sdtContent")
+PPR, TCPR, RPR, NUMPR, R = _w("pPr"), _w("tcPr"), _w("rPr"), _w("numPr"), _w("r")
 T, TAB, BR, CR, NO_BREAK_HYPHEN = _w("t"), _w("tab"), _w("br"), _w("cr"), _w("noBreakHyphen")
 VAL = _w("val")
 CHECKBOX, CHECKED, DEFAULT = _w("checkBox"), _w("checked"), _w("default")
@@ -74,6 +75,8 @@ def parse_docx(data: bytes, name: str):
             "corrupt", f"{name} cannot be parsed as DOCX (XMLSyntaxError: {error})")
     except Exception as error:  # python-docx and lxml raise many types on malformed packages
         raise TenderlintError("corrupt", f"{name} cannot be parsed as DOCX ({type(error).__name__}: {error})")
+    # The main part is read from python-docx's tree: its bytes (28 MB for a 200,000-row table) go.
+    xml_parts.pop(str(document.part.partname).lstrip("/"), None)
     reader = DocxReader(document, xml_parts, name)
     blocks = reader.blocks()
     title = None
@@ -156,11 +159,13 @@ class DocxReader:
         return resolved
 
     def _style(self, p) -> StyleInfo | None:
-        style = p.find(f"{_w('pPr')}/{_w('pStyle')}")
+        style = _find(p, PPR, _PSTYLE)
         return self.styles.get(style.get(VAL)) if style is not None else None
 
     def _styled_level(self, p) -> int | None:
-        outline = p.find(f"{_w('pPr')}/{_w('outlineLvl')}")
+        if _find(p, PPR) is None:  # (most table-cell paragraphs: no properties at all)
+            return None
+        outline = _find(p, PPR, _OUTLINE_LVL)
         if outline is not None:
             level = _int(outline.get(VAL))
             if level is not None and level < 9:
@@ -186,7 +191,7 @@ class DocxReader:
             if not "".join(t.text or "" for t in run.iter(T)).strip():
                 continue
             seen_text = True
-            bold_el = run.find(f"{_w('rPr')}/{_w('b')}")
+            bold_el = _find(run, RPR, _B)
             bold = default if bold_el is None else bold_el.get(VAL, "1").lower() not in _FALSE
             if not bold:
                 return False
@@ -216,7 +221,7 @@ class DocxReader:
         if text:
             style = self._style(p)
             level = self._styled_level(p) if _heading_sized(text) else None
-            numbered = p.find(f"{_w('pPr')}/{_w('numPr')}") is not None
+            numbered = _find(p, PPR, NUMPR) is not None
             outline_numbered = True
             if level is None and not self.styled_headings:
                 level, outline_numbered = self._inferred_level(p, text, numbered)
@@ -247,7 +252,7 @@ class DocxReader:
             # Visible clause numbers say more about depth than list indentation does.
             return guess.level, True
         if numbered:
-            ilvl = p.find(f"{_w('pPr')}/{_w('numPr')}/{_w('ilvl')}")
+            ilvl = _find(p, PPR, NUMPR, _ILVL)
             return ((_int(ilvl.get(VAL)) or 0) + 1 if ilvl is not None else 1), True
         return self.trail.level_for_unnumbered(), False
 
@@ -255,21 +260,26 @@ class DocxReader:
         table_index = self.table_count
         self.table_count += 1
         section = self.trail.trail
-        for row_index, tr in enumerate(child for child in tbl if child.tag == TR):
+        for row_index, tr in enumerate(tbl.iterchildren(TR)):
             col = 0
-            for tc in (cell for cell in tr if cell.tag in (TC, SDT)):
-                cells = [tc] if tc.tag == TC else list(tc.iter(TC))
-                for cell in cells:
-                    span_el = cell.find(f"{_w('tcPr')}/{_w('gridSpan')}")
-                    span = _int(span_el.get(VAL)) if span_el is not None else 1
-                    merge = cell.find(f"{_w('tcPr')}/{_w('vMerge')}")
-                    continued = merge is not None and merge.get(VAL, "continue") != "restart"
+            for tc in tr.iterchildren(TC, SDT):
+                for cell in (tc,) if tc.tag == TC else list(tc.iter(TC)):
+                    span, continued = 1, False
+                    if next(cell.iterchildren(TCPR), None) is not None:
+                        span_el = _find(cell, TCPR, _GRID_SPAN)
+                        span = _int(span_el.get(VAL)) if span_el is not None else 1
+                        merge = _find(cell, TCPR, _V_MERGE)
+                        continued = merge is not None and merge.get(VAL, "continue") != "restart"
                     if not continued:
                         cell_paragraphs = list(cell.iter(P))
-                        texts = [self.paragraph_text(p) for p in cell_paragraphs]
-                        text = " ".join(t for t in texts if t)
-                        if text:
+                        if len(cell_paragraphs) == 1:  # (most cells)
+                            text = self.paragraph_text(cell_paragraphs[0])
+                            first = cell_paragraphs[0]
+                        else:
+                            texts = [self.paragraph_text(p) for p in cell_paragraphs]
+                            text = " ".join(t for t in texts if t)
                             first = next((p for p, t in zip(cell_paragraphs, texts) if t), None)
+                        if text:
                             blocks.append(Block(text=text, kind="table_cell", section=section, table=table_index,
                                                 row=row_index, col=col, paragraph=self.paragraph_numbers.get(first)))
                     col += max(1, span or 1)
@@ -308,13 +318,32 @@ class DocxReader:
         return blocks
 
 
+_PSTYLE, _OUTLINE_LVL, _B, _ILVL = _w("pStyle"), _w("outlineLvl"), _w("b"), _w("ilvl")
+_GRID_SPAN, _V_MERGE = _w("gridSpan"), _w("vMerge")
+
+
+def _find(element, *path: str):
+    """``element.find("a/b")`` for a path of child tags: the same first match in document order,
+    without lxml's ElementPath, which runs in Python and costs about twice as much per call (a
+    200,000-row table looks up every cell's and paragraph's properties)."""
+    if len(path) == 1:
+        return next(element.iterchildren(path[0]), None)
+    for child in element.iterchildren(path[0]):
+        found = _find(child, *path[1:])
+        if found is not None:
+            return found
+    return None
+
+
 def _collect_text(element, parts: list[str]) -> None:
     for child in element:
         tag = child.tag
-        if not isinstance(tag, str) or tag in _SKIPPED:
-            continue
         if tag == T:
             parts.append(child.text or "")
+        elif tag == R:  # (text and runs first: most of what a document holds)
+            _collect_text(child, parts)
+        elif not isinstance(tag, str) or tag in _SKIPPED:
+            continue
         elif tag == TAB:
             parts.append(" ")
         elif tag in (BR, CR):

@@ -161,6 +161,9 @@ BY_REFERENCE = re.compile(
 PASSIVE_PROVISION = re.compile(
     r"\b(?:will|may)\s+(?:be|remain)\s+(?:made\s+)?"
     r"(?:available|open|subject|kept|maintained|retained|provided|paid|made|permitted|allowed|entitled)\b"
+    # Work stated in the passive future is work promised: "any bug will be fixed by the developer",
+    # "unit testing will be done on the live platform" (a plan for the work, not background).
+    r"|\bwill\s+be\s+(?:done|performed|conducted|carried\s+out|fixed|corrected|resolved|repaired|replaced|tested|delivered)\b"
     # Ownership stated in the present tense is operative too: "data remains the property of the State".
     r"|\b(?:remains?|is|are)\s+(?:and\s+(?:shall|will)\s+remain\s+)?the\s+(?:sole\s+|exclusive\s+)?property\s+of\b",
     re.I,

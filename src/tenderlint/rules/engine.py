@@ -26,6 +26,7 @@ from tenderlint.nlp import get_pipeline
 from tenderlint.results import Evidence, RedFlag
 from tenderlint.rules import cues
 from tenderlint.rules.loader import RulePack
+from tenderlint.rules.repeats import Shapes
 
 MAX_QUOTE = 400
 # Words that show a document is about AI, ML, algorithms or automated decisions.
@@ -345,6 +346,18 @@ class CompiledRules:
             if phrases:
                 # (the PhraseMatcher takes a pattern as a Doc, or as its tokens' values of its attribute)
                 self.phrases.add(key, [norms[p] for p in dict.fromkeys(phrases)])
+        self.shapes = self._shapes(all_phrases, norms.values()) if self.joinable else None
+
+    def _shapes(self, phrases: list[str], norms) -> Shapes | None:
+        """The shapes of texts under these rules (see rules/repeats.py): every digit a phrase, its
+        norms, a token pattern or the lemma table names is kept."""
+        strings = self.nlp.vocab.strings
+        table = getattr(self.nlp.get_pipe("tenderlint_norm"), "table", None) or {}
+        literals = [*phrases, *(strings[n] for ids in norms for n in ids),
+                    *(key for key in table if key.isdigit())]
+        patterns = [tp.pattern for rule in self.pack.rules.values()
+                    for tp in [*rule.evidence.patterns, *(p for flag in rule.red_flags for p in flag.patterns)]]
+        return Shapes.for_patterns(literals, patterns)
 
     def _token_norms(self, texts: list[str]) -> list[list[int]]:
         """The norms (string hashes) of each text's tokens; only the tokenizer and the norms are
@@ -463,7 +476,12 @@ class CompiledRules:
                 blocks.append(block)
                 bases.append(start)
                 texts.append(block.text[start:end] if start or end < len(block.text) else block.text)
-        parts = list(batches(texts, self.joinable))
+        # Texts that only repeat another one's shape and yield nothing are not read again: they add
+        # their AI sentences, and a heading or paragraph among them ends a lead-in (see _inert_repeats).
+        inert = self._inert_repeats(texts, blocks)
+        read = [ti for ti in range(len(texts)) if ti not in inert] if inert else list(range(len(texts)))
+        parts = list(batches([texts[ti] for ti in read] if inert else texts, self.joinable))
+        passed = 0  # the texts before this index are done
         lead_in = False  # a "The Contractor shall:" paragraph makes the list items after it obligations
         # … and lends them its context: after "On termination the Supplier shall:", an item "return
         # all Buyer Data" is about the end of the contract although it does not say so itself.
@@ -481,19 +499,25 @@ class CompiledRules:
                 block_hits[sents.owners[si]].append((si, hit))
             last_sentence = {owner: si for si, owner in enumerate(sents.owners) if owner is not None}
             for bi in batch.indices:
-                block = blocks[bi]
-                # Lettered clauses ("(a)", "H.1.a.") and numbered sub-clauses of the section ("2.1.7"
-                # under "2.1 Compliance") are list items even when parsed as paragraphs.
-                item = block.kind in ("list_item", "table_cell") or (
-                    block.kind == "paragraph" and (bool(cues.LETTERED_ITEM.match(block.text))
-                                                   or cues.is_subclause(block.text, block.section)))
+                ti = read[bi]  # the text's index among all texts (bi: among those read)
+                for skipped in range(passed, ti):
+                    ai_sentences += inert[skipped]
+                    item, flag_item = _item_kinds(blocks[skipped])
+                    if blocks[skipped].kind == "heading":  # (one that names deliverables is always read)
+                        deliverables = (blocks[skipped].text.strip(), {})
+                    if blocks[skipped].kind == "heading" or (blocks[skipped].kind == "paragraph" and not item):
+                        lead_in, lead_groups = False, {}
+                        if not flag_item:
+                            flag_lead_in = None
+                passed = ti + 1
+                block = blocks[ti]
+                item, flag_item = _item_kinds(block)
                 inherited = lead_in if item else False
                 lent = lead_groups if inherited else {}
                 if (deliverables[1] and block.kind != "heading" and block.section
                         and block.section[-1] == deliverables[0]
                         and cues.is_deliverable_entry(batch.texts[bi - batch.first], block.section)):
                     lent = {key: lent.get(key, set()) | groups for key, groups in deliverables[1].items()}
-                flag_item = item or (block.kind == "paragraph" and bool(NUMBERED_ITEM.match(block.text)))
                 carried = flag_lead_in if flag_item else None
                 for si, hit in block_hits[bi]:
                     ai_sentences += hit.ai
@@ -509,7 +533,7 @@ class CompiledRules:
                     mentioned = (hit.mentions | strong) - hit.excluded
                     if not (mentioned or flags):
                         continue
-                    passage = Passage.of(sents.span(doc, si), block, batch, bi, bases[bi])
+                    passage = Passage.of(sents.span(doc, si), block, batch, bi, bases[ti])
                     form, why = self._form(passage, inherited)
                     if keep_sentences and len(passage.span) >= 4:
                         sentences.append(Sentence(passage.text.strip(), passage.start, passage.end, block,
@@ -545,7 +569,7 @@ class CompiledRules:
                     text = batch.texts[bi - batch.first]  # the block, or its last piece
                     if text.rstrip().endswith(":"):
                         last_si = last_sentence[bi]
-                        last = Passage.of(sents.span(doc, last_si), block, batch, bi, bases[bi])
+                        last = Passage.of(sents.span(doc, last_si), block, batch, bi, bases[ti])
                         lead_in = (self._form(last, False)[0] == "substantive"
                                    or bool(cues.OBLIGATION_LEAD_IN.search(text)))
                         if lead_in:
@@ -553,7 +577,63 @@ class CompiledRules:
                                            for key, groups in hit.groups.items()}
                         flag_lead_in = next((hit for si, hit in block_hits[bi] if si == last_si
                                              and (hit.flag_groups or hit.flag_excluded)), None)
+        ai_sentences += sum(inert[skipped] for skipped in range(passed, len(texts)))
         return Findings(dict(evidence), red_flags, ai_sentences, sentences)
+
+    def _inert_repeats(self, texts: list[str], blocks: list[Block]) -> dict[int, int]:
+        """The texts ``find`` need not read, each with its number of AI sentences: those that share
+        their shape (rules/repeats.py) with another text and whose shape, read once on its own, gives
+        no evidence and no red flag.
+
+        Only texts read on their own are grouped: not a text ending in a colon (it may open a list),
+        not a list item or numbered paragraph that may follow such a lead-in (a superset of the
+        lead-ins ``find`` keeps), not a heading that names deliverables, nor a text under one (its
+        entries may borrow what the heading says). Those, and every text of a shape that does yield
+        something, are read as before.
+        """
+        if self.shapes is None:
+            return {}
+        groups: dict[str, list[int]] = defaultdict(list)
+        lead_in = flag_lead_in = False  # whether a lead-in may be open
+        names_deliverables: dict[str, bool] = {}  # heading text -> whether it names deliverables
+        for ti, (text, block) in enumerate(zip(texts, blocks)):
+            item, flag_item = _item_kinds(block)
+            colon = text.rstrip().endswith(":")
+            heading = block.text.strip() if block.kind == "heading" else (block.section[-1] if block.section else "")
+            if heading not in names_deliverables:
+                names_deliverables[heading] = bool(heading) and cues.is_deliverables_heading(heading)
+            if not (colon or (item and lead_in) or (flag_item and flag_lead_in) or names_deliverables[heading]):
+                shape = self.shapes.shape(text)
+                if shape is not None:
+                    groups[shape].append(ti)
+            if block.kind == "heading" or (block.kind == "paragraph" and not item):
+                lead_in, flag_lead_in = colon, colon or (flag_lead_in and flag_item)
+        repeated = [members for members in groups.values() if len(members) > 1]
+        del groups
+        inert: dict[int, int] = {}
+        for members, ai in zip(repeated, self._read_alone([texts[members[0]] for members in repeated])):
+            if ai is not None:
+                inert.update(dict.fromkeys(members, ai))
+        return inert
+
+    def _read_alone(self, texts: list[str]) -> list[int | None]:
+        """For each text read on its own (no lead-in): None when it gives evidence or a red flag,
+        else its number of AI sentences."""
+        results: list[int | None] = []
+        parts = list(batches(texts, self.joinable))
+        for batch, doc in zip(parts, self.nlp.pipe(self._tokenized(batch) for batch in parts)):
+            sents = Sentences.of(doc, batch)
+            found: dict[int, int | None] = dict.fromkeys(batch.indices, 0)
+            for si, hit in self._sentence_hits(doc, sents).items():
+                owner = sents.owners[si]
+                if found[owner] is None:
+                    continue
+                if (hit.mentions | self._strong_topics(hit)) - hit.excluded or self._flags(hit):
+                    found[owner] = None
+                else:
+                    found[owner] += hit.ai
+            results += [found[index] for index in batch.indices]
+        return results
 
     def _topic_strength(self, topic: str, strong: bool, form: str, why: str, text: str,
                         said: dict[str, object]) -> tuple[bool, str]:
@@ -638,6 +718,16 @@ class CompiledRules:
             block_kind=block.kind,
             why=why if not matched else f"{why}; matched: {matched}",
         )
+
+
+def _item_kinds(block: Block) -> tuple[bool, bool]:
+    """(a list item, an item a red-flag lead-in reaches): lettered clauses ("(a)", "H.1.a.") and
+    numbered sub-clauses of the section ("2.1.7" under "2.1 Compliance") are list items even when
+    parsed as paragraphs, and numbered ones ("(2)") carry a red-flag lead-in."""
+    item = block.kind in ("list_item", "table_cell") or (
+        block.kind == "paragraph" and (bool(cues.LETTERED_ITEM.match(block.text))
+                                       or cues.is_subclause(block.text, block.section)))
+    return item, item or (block.kind == "paragraph" and bool(NUMBERED_ITEM.match(block.text)))
 
 
 def _only_in_exceptions(spans: list[tuple[int, int]], doc: Doc, passage: Passage) -> bool:
