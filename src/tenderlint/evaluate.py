@@ -6,7 +6,8 @@ The labelled sets live beside the project in ``../shared`` (absent on a user's m
   ``missing`` / ``red-flag``; ``documents/SPLITS.tsv`` puts each document in ``tune`` or
   ``holdout``;
 - CUAD (``documents/cuad-dev/labels.csv``): expert clause labels mapped to three topics (tune);
-- our own stand-off labels of eight more shared tenders (``corpus/labels/tenders.csv``; tune).
+- our own stand-off labels of 21 more shared documents on all 27 topics (``corpus/labels/tenders.csv``,
+  ``ai-dev.csv``, ``cuad.csv``; tune).
 
 Only the errors of ``tune`` documents are ever listed: held-out documents are read as figures.
 A topic counts as *positive* when it has a substantive provision: ``covered`` or ``red-flag``
@@ -131,8 +132,8 @@ OWN_LABEL_FILES = {"tenders.csv": "tenders", "ai-dev.csv": "ai-dev", "cuad.csv":
 
 
 def own_labels(shared: Path, labels_csv: Path | None = None, folder: str = "tenders") -> list[LabelledDocument]:
-    """The project's own stand-off labels (``corpus/labels/tenders.csv``, ``ai-dev.csv``) for more
-    shared documents, with their red-flag cells."""
+    """The project's own stand-off labels (one file of ``OWN_LABEL_FILES``) for more shared
+    documents, with their red-flag cells."""
     if labels_csv is None:
         from tenderlint.classify.corpus import corpus_dir
 
