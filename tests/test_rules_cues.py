@@ -41,6 +41,8 @@ def _form(text: str, section: list[str] | None = None) -> str | None:
         # work promised in the passive future
         "Any defect reported in the first three months will be corrected free of charge.",
         "Load testing of the portal will be carried out in the staging environment.",
+        # a named party's promise after an opening phrase
+        "Without limiting the clause above, Northwind Systems will follow the state's data protection act.",
     ],
 )
 def test_requirement_form_recognises_provision(text):
@@ -71,6 +73,8 @@ def test_requirement_form_recognises_provision(text):
         "Users of the old system may be able to reuse some of their saved reports.",
         # work done in the past is background
         "Defects in the old portal were corrected by the previous vendor last year.",
+        # an opening phrase before a plural noun is still background
+        "Each year, processing costs will rise with the number of applicants.",
     ],
 )
 def test_requirement_form_leaves_background_as_mention(text):

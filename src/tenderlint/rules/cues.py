@@ -95,7 +95,9 @@ OBJECTIVE = re.compile(
 # Contracts name their parties ("Acme may audit …"): a capitalised subject, possibly after a clause
 # number, directly followed by a modal makes the modal a party's provision.
 NAMED_SUBJECT_MODAL = re.compile(
-    r"^\W*(?:(?:\d+(?:\.\d+)*|\(?[a-z]{1,4}\))[.)]?\s+)?(?:The\s+)?"
+    r"^\W*(?:(?:\d+(?:\.\d+)*|\(?[a-z]{1,4}\))[.)]?\s+)?"
+    # an opening phrase may come first: "Without limiting the foregoing, Acme will …"
+    r"(?:[A-Z][^,.;:]{0,60},\s+)?(?:The\s+)?"
     r"(?!(?:It|This|That|These|Those|There|They|Such|Each|Any|All|No|Some|Other|AI|Results?|Costs?)\b)"
     # (a plural common noun — "Designers may not …" — is background, not a named party)
     r"[A-Z][\w&\-]*(?<![a-z]s)(?:\s+[A-Z][\w&\-]*(?<![a-z]s)){0,3}(?:'s)?\s*,?\s+(?:may|will|can|should)\b"
