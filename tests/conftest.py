@@ -11,11 +11,25 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = REPO_ROOT.parent / "shared"
 
 
+# The parts of ../shared the tests read: a partial copy skips with the missing part named rather
+# than failing with a file-not-found error deep in a test.
+SHARED_PARTS = ("documents/SPLITS.tsv", "documents/tenders", "documents/ai-dev", "documents/cuad-dev", "ocds")
+
+
+def missing_shared_parts(root: Path) -> list[str]:
+    """The parts of ``SHARED_PARTS`` absent under ``root``."""
+    return [part for part in SHARED_PARTS if not (root / part).exists()]
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
-    """The read-only ../shared folder (guidance, real documents); skips the test when absent."""
+    """The read-only ../shared folder (guidance, real documents); skips the test when it, or a part
+    of it the tests read, is absent."""
     if not SHARED_DIR.is_dir():
         pytest.skip(f"{SHARED_DIR} is absent: tests on real documents need the shared folder")
+    missing = missing_shared_parts(SHARED_DIR)
+    if missing:
+        pytest.skip(f"{SHARED_DIR} lacks {', '.join(missing)}: tests on real documents need the whole shared folder")
     return SHARED_DIR
 
 

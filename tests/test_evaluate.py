@@ -37,3 +37,15 @@ def test_shared_labels_follow_splits_tsv(shared_dir):
     for doc in docs:
         assert doc.split == table[(doc.path.parent.name, doc.path.name)]
         assert doc.red_flags is not None and doc.red_flags <= {t for t, positive in doc.labels.items() if positive}
+
+
+def test_a_partial_shared_folder_is_named_not_used(tmp_path):
+    """The shared_dir fixture skips (naming what is missing) when ../shared is only partly there."""
+    from conftest import SHARED_PARTS, missing_shared_parts
+
+    (tmp_path / "documents" / "tenders").mkdir(parents=True)
+    (tmp_path / "documents" / "SPLITS.tsv").write_text("document\tfolder\tsplit\n")
+    assert missing_shared_parts(tmp_path) == ["documents/ai-dev", "documents/cuad-dev", "ocds"]
+    for part in SHARED_PARTS[2:]:
+        (tmp_path / part).mkdir(parents=True)
+    assert missing_shared_parts(tmp_path) == []
