@@ -338,10 +338,14 @@ def test_unknown_ocr_mode_is_a_usage_error(tmp_path):
 
 
 def test_text_pdf_check_never_loads_ocr():
-    code = ("import sys; from tenderlint.parsers import parse; d = parse(sys.argv[1]); "
-            "print(d.ocr_pages, sorted(m for m in sys.modules if 'tesser' in m or m.endswith('.ocr')))")
+    """The whole check of a PDF with a text layer (parse, rules, model, report) never imports the OCR
+    reader or Tesseract's binding."""
+    code = ("import sys; from tenderlint.check import Checker, CheckOptions; "
+            "r = Checker(CheckOptions()).check_file(sys.argv[1]); "
+            "print(r.error, r.ocr_pages, len(r.topics), "
+            "sorted(m for m in sys.modules if 'tesser' in m or m.endswith('.ocr')))")
     out = subprocess.run([sys.executable, "-c", code, str(EXAMPLE)], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[] []"
+    assert out.stdout.strip() == "None [] 27 []"
 
 
 def test_store_of_schema_version_1_is_migrated_in_place(tmp_path):
