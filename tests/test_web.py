@@ -558,8 +558,12 @@ def test_a_stalled_worker_is_replaced(monkeypatch, caplog):
         assert any("stalled" in record.getMessage() for record in caplog.records)
         assert worker_client.app.state.executor is not pool
         for process in processes:
-            process.join(timeout=10)
-            assert not process.is_alive(), "the stalled worker was killed"
+            # The pool's own management thread may reap the killed child first; wait for the
+            # process to be seen dead (its exit code set) rather than for one join to return.
+            deadline = time.monotonic() + 60
+            while process.exitcode is None and time.monotonic() < deadline:
+                process.join(timeout=1)
+            assert process.exitcode is not None, "the stalled worker was killed"
         monkeypatch.setattr(web_app, "_check", real_check)
         worker_client.app.state.executor.submit(time.sleep, 0).result()  # the new pool starts
         recovered = upload(worker_client, b"The Contractor shall encrypt all data at rest.\n", name="short.txt",
