@@ -189,10 +189,9 @@ def create_app(max_upload_mb: float = 25, workers: int = 2, options: CheckOption
     async def check_html(request: Request) -> Response:
         outcome = await _run_upload(request, limit, options)
         if isinstance(outcome, Response):
-            return outcome if outcome.status_code != 413 else _page(
-                "problem.html.j2", status=413, title="The file is too large",
-                message=f"Uploads are limited to {max_upload_mb:g} MB. Split the document or ask the "
-                        "administrator to raise the limit (tenderlint serve --max-upload-mb).", code="too-large")
+            return refusal_page(outcome, "The file is too large",
+                                f"Uploads are limited to {max_upload_mb:g} MB. Split the document or ask the "
+                                "administrator to raise the limit (tenderlint serve --max-upload-mb).")
         result, name = outcome
         if result.error:
             return _problem(result.error["code"], result.error["message"], name)
@@ -343,6 +342,14 @@ def _problem(code: str, message: str, name: str) -> HTMLResponse:
     status = 500 if code == "internal" else 422
     return _page("problem.html.j2", status=status, title=titles.get(code, "The document could not be checked"),
                  message=message, code=code, name=name)
+
+
+def refusal_page(response: Response, title: str, message: str) -> Response:
+    """What an HTML route shows for an upload refused before checking: the bare 413 of
+    ``_too_large`` becomes a page saying the limit; other refusals already are pages."""
+    if response.status_code != 413:
+        return response
+    return _page("problem.html.j2", status=413, title=title, message=message, code="too-large")
 
 
 def _too_large(api: bool, limit: int) -> Response:

@@ -61,16 +61,15 @@ def compare_uploads(solicitation: tuple[str, str], contracts: list[tuple[str, st
 
 
 def add_compare_routes(app: FastAPI, limit: int, max_upload_mb: float, options: CheckOptions) -> None:
-    from tenderlint.web.app import _insert_downloads, _page, _problem
+    from tenderlint.web.app import _insert_downloads, _problem, refusal_page
 
     @app.post("/compare", response_class=HTMLResponse)
     async def compare_html(request: Request) -> Response:
         outcome = await _run_compare_upload(request, limit, options)
         if isinstance(outcome, Response):
-            return outcome if outcome.status_code != 413 else _page(
-                "problem.html.j2", status=413, title="The files are too large",
-                message=f"A comparison's files are limited to {max_upload_mb:g} MB in all. Ask the administrator "
-                        "to raise the limit (tenderlint serve --max-upload-mb).", code="too-large")
+            return refusal_page(outcome, "The files are too large",
+                                f"A comparison's files are limited to {max_upload_mb:g} MB in all. Ask the "
+                                "administrator to raise the limit (tenderlint serve --max-upload-mb).")
         comparison, copies = outcome
         if not comparison.compared:
             failed = comparison.errors[0]
