@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -83,6 +84,34 @@ def _flag_cases():
 def test_red_flag_example(compiled, flag_id, text, expected):
     _covered, _mentioned, flags = judge_text(compiled, text)
     assert (flag_id in flags) == expected, f"{flag_id}: {'should' if expected else 'should not'} flag: {text}"
+
+
+def _answer_cases():
+    for topic, rule in sorted(RULES.items()):
+        for flag in rule.red_flags:
+            for i, text in enumerate(flag.unless_elsewhere.examples if flag.unless_elsewhere else []):
+                yield pytest.param(flag.id, text, id=f"{flag.id}-answered-{i}")
+
+
+@pytest.mark.parametrize("flag_id,text", list(_answer_cases()))
+def test_red_flag_answered_elsewhere_in_the_document(compiled, flag_id, text):
+    # One sentence of the example is the flag's provision and is flagged on its own; the document
+    # also answers it (a service level beside "as is"), so the document as a whole is not flagged.
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", " ".join(text.split())) if s.strip()]
+    alone = [s for s in sentences if flag_id in judge_text(compiled, s)[2]]
+    assert alone, f"{flag_id}: no sentence of the example is flagged on its own: {text}"
+    assert flag_id not in judge_text(compiled, text)[2], f"{flag_id}: the answer should withdraw the flag: {text}"
+
+
+def test_red_flag_answer_holds_wherever_it_comes_in_the_document(compiled):
+    # The service level may come pages before or after the disclaimer, in another block.
+    disclaimer = ("paragraph", "The platform is provided as is, without warranty of any kind.")
+    service_level = ("paragraph", "Provider will keep the platform available 99.5% of each calendar month.")
+    other = ("paragraph", "Either party may end this agreement on ninety days' written notice.")
+    flag = "performance/disclaims-accuracy-availability"
+    assert flag in [f for f, _ in _flags_in_blocks(compiled, [disclaimer, other])]
+    assert flag not in [f for f, _ in _flags_in_blocks(compiled, [disclaimer, other, service_level])]
+    assert flag not in [f for f, _ in _flags_in_blocks(compiled, [service_level, other, disclaimer])]
 
 
 def _flags_in_blocks(compiled: CompiledRules, blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -44,6 +44,8 @@ AI_DOCUMENT_MIN_SENTENCES = 3
 # side ("… providing logs or records … ; (b) either party may terminate …"); phrases that far
 # apart are not one provision. A rule may set its own ``within``.
 COOCCUR_WINDOW = 30
+# Marks the id under which a red flag's answer (RedFlagRule.unless_elsewhere) is matched.
+ANSWERED = "~answered"
 # Short texts are joined into Docs of about this many characters (see Batch).
 BATCH_CHARS = 2_000
 TEXT_SEPARATOR = "\n\n"
@@ -339,6 +341,16 @@ class CompiledRules:
                         pending[f"RC|{flag.id}|{co.name}|{gi}"] += group
                 for tp in flag.patterns:
                     self._add_token_pattern(f"RP|{flag.id}|{tp.name}", tp.pattern)
+                # The answer to a flag is matched as a flag of its own, under the flag's id marked
+                # ANSWERED; find() withdraws the flag from a document in which its answer occurs.
+                counter = flag.unless_elsewhere
+                if counter is not None:
+                    for co in counter.cooccur:
+                        self.flag_sizes[f"{flag.id}{ANSWERED}|{co.name}"] = len(co.all)
+                        for gi, group in enumerate(co.all):
+                            pending[f"RC|{flag.id}{ANSWERED}|{co.name}|{gi}"] += group
+                    for tp in counter.patterns:
+                        self._add_token_pattern(f"RP|{flag.id}{ANSWERED}|{tp.name}", tp.pattern)
         pending["AI"] += AI_VOCABULARY
         all_phrases = sorted({p for phrases in pending.values() for p in phrases})
         norms = dict(zip(all_phrases, self._token_norms(all_phrases)))
@@ -492,6 +504,7 @@ class CompiledRules:
         # A heading that names deliverables ("F.4 Contract Deliverables") lends the entries under it
         # what it says: they are delivered. (heading text, the co-occurrence groups it matched)
         deliverables: tuple[str, dict[str, set[int]]] = ("", {})
+        answered: set[str] = set()  # flags whose answer the document gives (RedFlagRule.unless_elsewhere)
         for batch, doc in zip(parts, self.nlp.pipe(self._tokenized(batch) for batch in parts)):
             sents = Sentences.of(doc, batch)
             block_hits: dict[int, list[tuple[int, SentenceHit]]] = defaultdict(list)
@@ -530,6 +543,10 @@ class CompiledRules:
                         flags |= read_on
                     else:
                         read_on = set()
+                    answers = {flag_id for flag_id in flags if flag_id.endswith(ANSWERED)}
+                    if answers:
+                        answered |= {flag_id[:-len(ANSWERED)] for flag_id in answers}
+                        flags -= answers
                     mentioned = (hit.mentions | strong) - hit.excluded
                     if not (mentioned or flags):
                         continue
@@ -578,6 +595,9 @@ class CompiledRules:
                         flag_lead_in = next((hit for si, hit in block_hits[bi] if si == last_si
                                              and (hit.flag_groups or hit.flag_excluded)), None)
         ai_sentences += sum(inert[skipped] for skipped in range(passed, len(texts)))
+        # A flag the document answers elsewhere ("as is", but with measured service levels) does
+        # not go against the buyer: the answer holds whichever comes first.
+        red_flags = [flag for flag in red_flags if flag.id not in answered]
         return Findings(dict(evidence), red_flags, ai_sentences, sentences)
 
     def _inert_repeats(self, texts: list[str], blocks: list[Block]) -> dict[int, int]:
