@@ -28,7 +28,9 @@ def rule_markdown(rule: Rule, heading: str = "#") -> str:
     if rule.red_flags:
         lines += [f"{heading}# Red flags", ""]
         for flag in rule.red_flags:
-            lines.append(f"- **{flag.id}** ({flag.severity}): {flag.title}. {flag.description.strip()}")
+            lines.append(f"- **{flag.id}** ({flag.severity}): {flag.title}. {flag.description.strip()}"
+                         + (f" *Not flagged when the document answers it elsewhere:* "
+                            f"{flag.unless_elsewhere.description.strip()}" if flag.unless_elsewhere else ""))
         lines.append("")
     lines += [f"{heading}# Examples", "", "Counts as coverage:", ""]
     lines += [f"- {e}" for e in rule.examples.covered]
