@@ -1,7 +1,10 @@
 """The decision mechanisms that hold on unseen wording (issue 11): each one on texts we wrote.
 
 - a red flag is a provision on its topic, so the topic is addressed (and still flagged);
-- co-occurring phrases count only within a clause-sized window of each other;
+- co-occurring phrases count only within a clause-sized window of each other, and the words just
+  before an inline list "(i) … (ii) …" lead into each of its items;
+- a red flag the document answers elsewhere (service levels beside "as is", an indemnity beside a
+  disclaimer of non-infringement) is withdrawn;
 - lettered clauses after an obligation lead-in inherit its form and its context;
 - bare entries under a deliverables heading are deliverables, and are read as handed over;
 - handling of the bids (proposals destroyed, white papers reviewed) does not cover solution topics;
@@ -61,6 +64,23 @@ def test_cooccurrence_needs_its_phrases_close_together(compiled):
     assert "exit-transition" in judge_text(compiled, near)[0]
     assert len(filler.split()) > COOCCUR_WINDOW
     assert "exit-transition" not in judge_text(compiled, far)[0]
+
+
+def test_opening_words_lead_into_every_inline_item(compiled):
+    # "Upon termination, (i) … (ii) …": the opening words reach the second item however long the
+    # first; without the inline list the same distance is too far.
+    filler = " ".join(["routine", "reporting", "items", "such", "as", "timesheets"] * 8)
+    listed = (f"Upon termination of the contract, (i) the licence ends with {filler}, and (ii) the Supplier "
+              "shall deliver to the Buyer all source files and documentation.")
+    unlisted = (f"Upon termination of the contract the licence ends with {filler}, and the Supplier "
+                "shall deliver to the Buyer all source files and documentation.")
+    assert len(filler.split()) > COOCCUR_WINDOW
+    assert "exit-transition" in judge_text(compiled, listed)[0]
+    assert "exit-transition" not in judge_text(compiled, unlisted)[0]
+    # words far before the list (beyond the window) lead into nothing
+    distant = (f"Upon termination of the contract, {filler}, the parties agree that (i) the licence ends, and "
+               "(ii) the Supplier shall deliver to the Buyer all source files and documentation.")
+    assert "exit-transition" not in judge_text(compiled, distant)[0]
 
 
 def test_lettered_clauses_inherit_the_lead_in(checker):

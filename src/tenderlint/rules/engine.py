@@ -121,6 +121,9 @@ class SentenceHit:
     patterns: set[str] = field(default_factory=set)  # topic ids with a token-pattern hit
     names: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))  # topic -> token spans
     inherited: set[str] = field(default_factory=set)  # "topic|name" keys completed by the lead-in paragraph
+    # Where the inline items "(i) … (ii) …" of the sentence begin, then where it ends (token
+    # indices); empty when it has no such list (see _inline_items).
+    items: list[int] = field(default_factory=list)
     flag_groups: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))  # "flag|name" -> groups
     flag_patterns: set[str] = field(default_factory=set)
     flag_excluded: set[str] = field(default_factory=set)
@@ -427,6 +430,9 @@ class CompiledRules:
                 hit.flag_excluded.add(a)
             elif kind == "AI":
                 hit.ai = True
+        for si, hit in hits.items():
+            if any(len(groups) == self.cooccur_sizes[key] for key, groups in hit.groups.items()):
+                hit.items = _inline_items(doc, sents.starts[si], sents.ends[si])
         for si, match_id, start, end in self._token_matches(doc, sents):
             kind, _, rest = strings[match_id].partition("|")
             hit = hits[si]
@@ -457,7 +463,8 @@ class CompiledRules:
         topics = set(hit.terms) | set(hit.patterns)
         for key, groups in hit.groups.items():
             if len(groups) == self.cooccur_sizes[key] and (key in hit.inherited or _close_together(
-                    hit.group_spans[key], len(groups), self.cooccur_windows[key])):
+                    hit.group_spans[key], len(groups), self.cooccur_windows[key]) or _close_in_an_item(
+                    hit.group_spans[key], len(groups), self.cooccur_windows[key], hit.items)):
                 topics.add(key.split("|")[0])
         return topics - hit.excluded
 
@@ -797,6 +804,47 @@ def _close_together(spans: list[tuple[int, int, int]], groups: int, window: int)
             seen.add(group)
             if len(seen) == groups:
                 return True
+    return False
+
+
+# An inline list marker: "(i)", "(ii)", "(a)", "(b)", "(1)", "(2)".
+_ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
+_INLINE_SERIES = (_ROMAN, tuple("abcdefghij"), tuple(str(n) for n in range(1, 11)))
+
+
+def _inline_items(doc: Doc, start: int, end: int) -> list[int]:
+    """Where the inline items of the sentence ``doc[start:end]`` begin ("Upon termination, (i) … and
+    (ii) …"), followed by the sentence end; empty unless a first marker is followed by its second."""
+    markers: dict[str, int] = {}
+    for i in range(start, end - 2):
+        if doc[i].text == "(" and doc[i + 2].text == ")":
+            markers.setdefault(doc[i + 1].text.lower(), i)
+    for series in _INLINE_SERIES:
+        if series[0] in markers and series[1] in markers and markers[series[0]] < markers[series[1]]:
+            starts = [markers[series[0]]]
+            for marker in series[1:]:
+                if marker not in markers or markers[marker] <= starts[-1]:
+                    break
+                starts.append(markers[marker])
+            return starts + [end]
+    return []
+
+
+def _close_in_an_item(spans: list[tuple[int, int, int]], groups: int, window: int, items: list[int]) -> bool:
+    """Whether the words just before an inline list ("Upon termination, (i) …") and the words of one
+    of its items complete the co-occurrence: the opening words lead into every item, however long
+    the items before it. Only matches within ``window`` tokens before the first item count as the
+    lead-in."""
+    if not items:
+        return False
+    first = items[0]
+    lead = [(first, first, group) for start, end, group in spans if end <= first and first - start <= window]
+    if not lead:
+        return False
+    for item_start, item_end in zip(items, items[1:]):
+        inside = [(start, end, group) for start, end, group in spans if item_start <= start and end <= item_end]
+        if inside and _close_together([(item_start, item_start, g) for _, _, g in lead] + inside, groups, window):
+            return True
     return False
 
 
