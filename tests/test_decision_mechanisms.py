@@ -3,6 +3,7 @@
 - a red flag is a provision on its topic, so the topic is addressed (and still flagged);
 - co-occurring phrases count only within a clause-sized window of each other, and the words just
   before an inline list "(i) … (ii) …" lead into each of its items;
+- a topic word inside a company's name ("Secure Data Systems, Inc.") is no mention of the topic;
 - a red flag the document answers elsewhere (service levels beside "as is", an indemnity beside a
   disclaimer of non-infringement) is withdrawn;
 - lettered clauses after an obligation lead-in inherit its form and its context;
@@ -81,6 +82,14 @@ def test_opening_words_lead_into_every_inline_item(compiled):
     distant = (f"Upon termination of the contract, {filler}, the parties agree that (i) the licence ends, and "
                "(ii) the Supplier shall deliver to the Buyer all source files and documentation.")
     assert "exit-transition" not in judge_text(compiled, distant)[0]
+
+
+def test_a_topic_word_inside_a_company_name_is_no_mention(compiled):
+    # "Secure Data Systems, Inc." is a party; the same words outside a name still count.
+    named = "This agreement is made between the County and SECURE DATA SYSTEMS, INC. of Springfield."
+    assert not ({"security", "data-rights"} & judge_text(compiled, named)[1])
+    assert "security" in judge_text(compiled, "The County asked for secure data systems.")[1]
+    assert "security" in judge_text(compiled, "Acme Data Ltd shall encrypt all County data at rest.")[0]
 
 
 def test_lettered_clauses_inherit_the_lead_in(checker):

@@ -319,6 +319,8 @@ class CompiledRules:
         self.statement_cues = {rule.id: rule.statement_cues for rule in pack.rules.values() if rule.statement_cues}
         self.solution_topics = frozenset(rule.id for rule in pack.rules.values() if rule.about_the_solution)
         self.flag_sizes: dict[str, int] = {}
+        self.company_suffixes = numpy.array(
+            sorted(vocab.strings.add(suffix) for suffix in COMPANY_SUFFIXES), dtype=numpy.uint64)
         self.flags = {f.id: (rule, f) for rule in pack.rules.values() for f in rule.red_flags}
         self.match_keys: dict[int, tuple] = {}  # match id -> parsed key, filled as matches appear
         self.anchors = PatternAnchors()
@@ -404,6 +406,7 @@ class CompiledRules:
         strings = self.nlp.vocab.strings
         keys = self.match_keys
         owners = sents.owners
+        in_names = _company_name_tokens(doc, self.company_suffixes)
         for match_id, start, end in self.phrases(doc):
             si = sents.index_of(start)
             if owners[si] is None or owners[sents.index_of(end - 1)] != owners[si]:
@@ -412,6 +415,8 @@ class CompiledRules:
             if key is None:
                 key = keys[match_id] = _parse_key(strings[match_id])
             kind, a, b, gi = key
+            if in_names and kind in ("T", "M", "C") and all(i in in_names for i in range(start, end)):
+                continue  # "Document Security Systems, Inc." names a party, not the topic
             hit = hits[si]
             if kind == "T":
                 hit.terms.add(a)
@@ -436,6 +441,8 @@ class CompiledRules:
         for si, match_id, start, end in self._token_matches(doc, sents):
             kind, _, rest = strings[match_id].partition("|")
             hit = hits[si]
+            if kind == "P" and in_names and all(i in in_names for i in range(start, end)):
+                continue
             if kind == "P":
                 topic = rest.split("|")[0]
                 hit.patterns.add(topic)
@@ -805,6 +812,40 @@ def _close_together(spans: list[tuple[int, int, int]], groups: int, window: int)
             if len(seen) == groups:
                 return True
     return False
+
+
+# The legal form that ends a company's name: "Document Security Systems, Inc.", "Acme Data Ltd".
+COMPANY_SUFFIXES = frozenset({
+    "Inc", "Inc.", "INC", "INC.", "Corp", "Corp.", "CORP", "CORP.", "Corporation", "CORPORATION", "LLC", "L.L.C.",
+    "Ltd", "Ltd.", "LTD", "LTD.", "Limited", "LIMITED", "LLP", "PLC", "plc", "GmbH", "AG", "S.A.", "N.V.", "B.V.",
+    "Pty", "Incorporated", "INCORPORATED",
+})
+# Marks that may sit inside a company's name between its capitalised words ("Smith & Sons, Inc.").
+_NAME_JOINERS = frozenset({",", "&", "-", "."})
+_NAME_WORDS = 6  # at most this many words before the legal form belong to the name
+
+
+def _company_name_tokens(doc: Doc, suffixes: numpy.ndarray) -> set[int]:
+    """The token indices of company names in ``doc``: a few capitalised words (joined by commas, "&"
+    or hyphens) ending in a legal form such as "Inc." or "Ltd". A topic word there names a party ("Universal
+    Access, Inc.", "Document Security Systems, Inc."), not the topic."""
+    orths = doc.to_array([ORTH]).ravel()
+    at = numpy.nonzero(numpy.isin(orths, suffixes))[0]
+    names: set[int] = set()
+    for end in at.tolist():
+        i, words = end - 1, 0
+        while i >= 0 and words < _NAME_WORDS:
+            token = doc[i]
+            if token.text in _NAME_JOINERS:
+                i -= 1
+                continue
+            if not (token.is_title or token.is_upper):
+                break
+            words += 1
+            i -= 1
+        if words:
+            names.update(range(i + 1, end + 1))
+    return names
 
 
 # An inline list marker: "(i)", "(ii)", "(a)", "(b)", "(1)", "(2)".
