@@ -123,3 +123,31 @@ def test_deliverable_entries_are_provisions(text, section, expected):
 def test_numbered_deliverable_is_not_a_definition():
     assert not cues.is_definition("Deliverable 6: a complete copy of the case records", ["C.5 Deliverables"])
     assert cues.is_definition("Deliverable: a tangible output of the work", ["Glossary"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The licensed programs will conform to the published documentation for ninety days.",
+        "Maintenance fees will be invoiced each quarter in advance.",
+        "Each year, processing costs will rise with the number of applicants.",
+    ],
+)
+def test_will_binds_whatever_its_subject_in_a_contract(text):
+    # In a contract "will" states what the parties have agreed; in a solicitation the same
+    # sentence may only describe (see test_requirement_form_leaves_background_as_mention).
+    norms = [token.norm_ for token in get_pipeline()(text)]
+    assert cues.requirement_form(norms, text, [], contract=True) == "obligation"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "WHEREAS, the Licensee will need a platform for its online traders.",
+        "Users of the old system may be able to reuse some of their saved reports.",
+        "Defects in the old portal were corrected by the previous vendor last year.",
+    ],
+)
+def test_recitals_and_possibilities_stay_mentions_in_a_contract(text):
+    norms = [token.norm_ for token in get_pipeline()(text)]
+    assert cues.requirement_form(norms, text, [], contract=True) is None

@@ -194,7 +194,7 @@ class Checker:
             doc_type, reason = detect_doc_type(document)
         else:
             reason = "set by the user (--type)"
-        findings = self.rules.find(document, keep_sentences=self.model is not None)
+        findings = self.rules.find(document, keep_sentences=self.model is not None, contract=doc_type == "contract")
         matched = time.perf_counter()
         model_evidence = {}
         if self.model is not None and "model" in self.options.evidence_from:

@@ -283,12 +283,24 @@ def is_negated_scope(text: str) -> bool:
     return bool(NEGATED_SCOPE.search(text))
 
 
-def requirement_form(norms: list[str], text: str, section: list[str]) -> str | None:
-    """Why the sentence is a substantive provision ("obligation", "question", "criterion"), or None."""
+# A recital says why the parties contract, not what they owe: "WHEREAS, the Company will …".
+RECITAL = re.compile(r"^\W*(?:whereas|recitals?)\b", re.I)
+# In a contract "will" binds whoever its subject is ("the Software will conform to the
+# Documentation", "fees will be invoiced monthly"); in a solicitation it often only describes.
+CONTRACT_MODALS = frozenset({"will", "wo"})
+
+
+def requirement_form(norms: list[str], text: str, section: list[str], contract: bool = False) -> str | None:
+    """Why the sentence is a substantive provision ("obligation", "question", "criterion"), or None.
+    In a contract (``contract``) a sentence with "will" is an obligation whatever its subject."""
+    if RECITAL.match(text):
+        return None  # background, whatever its verbs (COVERAGE.md)
     norm_set = set(norms)
     if norm_set & OBLIGATION_NORMS:
         return "obligation"
     if norm_set & PARTY_MODALS and norm_set & PARTY_NORMS and not POSSIBILITY.search(text):
+        return "obligation"
+    if contract and norm_set & CONTRACT_MODALS and not POSSIBILITY.search(text):
         return "obligation"
     stripped = text.rstrip()
     if stripped.endswith("?"):

@@ -484,7 +484,7 @@ class CompiledRules:
 
     # -- the document -------------------------------------------------------------------------
 
-    def find(self, document: Document, keep_sentences: bool = False) -> Findings:
+    def find(self, document: Document, keep_sentences: bool = False, contract: bool = False) -> Findings:
         """Evidence and red flags in ``document``; with ``keep_sentences`` also every sentence in
         which some topic or flag was found (the classifier confirms or adds evidence only there)."""
         evidence: dict[str, list[Evidence]] = defaultdict(list)
@@ -565,7 +565,7 @@ class CompiledRules:
                     if not (mentioned or flags):
                         continue
                     passage = Passage.of(sents.span(doc, si), block, batch, bi, bases[ti])
-                    form, why = self._form(passage, inherited)
+                    form, why = self._form(passage, inherited, contract)
                     if keep_sentences and len(passage.span) >= 4:
                         sentences.append(Sentence(passage.text.strip(), passage.start, passage.end, block,
                                                   form == "substantive", why, hit.ai))
@@ -601,7 +601,7 @@ class CompiledRules:
                     if text.rstrip().endswith(":"):
                         last_si = last_sentence[bi]
                         last = Passage.of(sents.span(doc, last_si), block, batch, bi, bases[ti])
-                        lead_in = (self._form(last, False)[0] == "substantive"
+                        lead_in = (self._form(last, False, contract)[0] == "substantive"
                                    or bool(cues.OBLIGATION_LEAD_IN.search(text)))
                         if lead_in:
                             lead_groups = {key: set(groups) for si, hit in block_hits[bi] if si == last_si
@@ -707,8 +707,9 @@ class CompiledRules:
             doc.from_array([SENT_START], starts)
         return doc
 
-    def _form(self, passage: Passage, inherited: bool) -> tuple[str, str]:
-        """("substantive" | "mention", why) for a sentence in its block."""
+    def _form(self, passage: Passage, inherited: bool, contract: bool = False) -> tuple[str, str]:
+        """("substantive" | "mention", why) for a sentence in its block; ``contract``: the document
+        is a contract, where "will" binds whatever its subject (cues.requirement_form)."""
         text, block = passage.text, passage.block
         if block.kind == "heading":
             # Parsers sometimes lift a numbered question to bidders into a heading; it is still a question.
@@ -721,11 +722,11 @@ class CompiledRules:
         if cues.is_definition(text, block.section):
             # Under a heading such as "Priority definitions" a sentence that does not define a term
             # but commits someone ("we will respond within two hours") is still a provision.
-            if cues.defines_term(text) or not cues.requirement_form(norms, text, block.section):
+            if cues.defines_term(text) or not cues.requirement_form(norms, text, block.section, contract):
                 return "mention", "definition"
         if cues.is_negated_scope(text):
             return "mention", "declared out of scope or postponed"
-        form = cues.requirement_form(norms, text, block.section)
+        form = cues.requirement_form(norms, text, block.section, contract)
         if form:
             return "substantive", form
         if inherited:
