@@ -151,3 +151,17 @@ def test_will_binds_whatever_its_subject_in_a_contract(text):
 def test_recitals_and_possibilities_stay_mentions_in_a_contract(text):
     norms = [token.norm_ for token in get_pipeline()(text)]
     assert cues.requirement_form(norms, text, [], contract=True) is None
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("This support agreement is governed by the terms and conditions of the Master License Agreement.", True),
+        ("THE SERVICES ARE SUBJECT TO THE TERMS OF THE MASTER SERVICES AGREEMENT, INCLUDING ITS WARRANTY.", True),
+        # the document's own terms, and its own schedules, are not another agreement
+        ("The services are subject to the terms of this Agreement and its schedules.", False),
+        ("This Agreement is governed by the laws of the State of New York.", False),
+    ],
+)
+def test_terms_of_another_agreement_are_only_referred_to(text, expected):
+    assert bool(cues.OTHER_AGREEMENT_GOVERNS.search(text)) == expected

@@ -153,6 +153,15 @@ LIMITATION_NOTICE = re.compile(
     r"|\b(?:are|is)\s+(?:not\s+always|sometimes)\s+(?:accurate|correct|reliable)",
     re.I,
 )
+# A document that says it is governed by the terms of another agreement ("… is subject to the
+# terms and conditions of the Master Agreement, including its limitation of liability") only
+# refers to those terms; COVERAGE.md counts a cross-reference as a mention. (Its own attachments
+# and schedules, "this Agreement", are part of it: see BY_REFERENCE.)
+OTHER_AGREEMENT_GOVERNS = re.compile(
+    r"\b(?:governed\s+by|subject\s+to)\b[^.;]{0,80}?\b(?:terms|provisions)\b[^.;]{0,40}?\bof\s+(?:the|that|such)\s+"
+    r"(?!agreement\b)(?:[A-Z][\w-]*\s+){1,4}(?:agreement|contract)\b",
+    re.I,
+)
 # Terms incorporated by reference: "response times are as set forth in Attachment 1".
 BY_REFERENCE = re.compile(
     r"\b(?:is|are|will be|shall be)\s+(?:as\s+)?(?:set forth|set out|specified|stated|defined|described|listed|detailed)"

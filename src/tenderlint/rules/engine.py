@@ -726,6 +726,8 @@ class CompiledRules:
                 return "mention", "definition"
         if cues.is_negated_scope(text):
             return "mention", "declared out of scope or postponed"
+        if cues.OTHER_AGREEMENT_GOVERNS.search(text):
+            return "mention", "terms of another agreement, only referred to"
         form = cues.requirement_form(norms, text, block.section, contract)
         if form:
             return "substantive", form
