@@ -89,6 +89,9 @@ def test_requirement_form_leaves_background_as_mention(text):
         # a consequence spelled out with "which means" is a provision, not a definition
         ("By signing up you give us a licence to your files, which means we can copy and share them.", False),
         ("That means the Supplier keeps the model up to date.", False),
+        # a quoted term may hold an apostrophe; an unquoted possessive opens a consequence
+        ('"Reseller\'s Portal" shall mean the password-protected pages where the reseller sees its sales.', True),
+        ("Customer's continued use of the service means that it accepts the revised terms.", False),
     ],
 )
 def test_is_definition_only_for_terms_being_defined(text, definition):

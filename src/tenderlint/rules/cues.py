@@ -77,6 +77,11 @@ DEFINITION = re.compile(
     r"^\W*(?!(?:Your|Our|Its|Their|His|Her|My)\b)[\"“'‘]?[A-Z][\w\s\-/()&,]{0,70}?[\"”'’]?\s*(?:\([A-Za-z\"“”]{1,12}\)\s*)?"
     r"(?:means|shall mean|refers to|is defined as|has the meaning|:\s*(?:a|an|the)\s)\b",
 )
+# A quoted term may hold an apostrophe ("Affiliate's Control Panel" shall mean …); unquoted, a
+# possessive opens a consequence instead ("Customer's continued use means acceptance").
+QUOTED_DEFINITION = re.compile(
+    r"^\W*[\"“][A-Z][^\"“”]{0,70}[\"”]\s*(?:\([A-Za-z\"“”]{1,12}\)\s*)?(?:means|shall mean|refers to|is defined as|has the meaning)\b"
+)
 DEFINITION_SECTION = re.compile(r"definition|glossary|acronym|abbreviation|terminology", re.I)
 # Contract terms that disclaim warranties are written in the present tense, without a modal.
 # ("such data as is necessary" is not one: plain "as is" counts only quoted, in capitals or after "provided").
@@ -247,7 +252,7 @@ def defines_term(text: str) -> bool:
     stripped = strip_list_marker(text)
     if _PRONOUN_MEANS.match(stripped) or _WHICH_MEANS.match(stripped):
         return False
-    return bool(DEFINITION.match(stripped))
+    return bool(DEFINITION.match(stripped) or QUOTED_DEFINITION.match(stripped))
 
 
 def is_definition(text: str, section: list[str]) -> bool:
@@ -256,7 +261,8 @@ def is_definition(text: str, section: list[str]) -> bool:
         return False
     if _NUMBERED_DELIVERABLE.match(stripped) and not any(DEFINITION_SECTION.search(s) for s in section[-2:]):
         return False
-    return bool(DEFINITION.match(stripped)) or any(DEFINITION_SECTION.search(s) for s in section[-2:])
+    return (bool(DEFINITION.match(stripped) or QUOTED_DEFINITION.match(stripped))
+            or any(DEFINITION_SECTION.search(s) for s in section[-2:]))
 
 
 def is_about_submissions(text: str) -> bool:
