@@ -340,22 +340,12 @@ class CompiledRules:
                 self._add_token_pattern(f"P|{rule.id}|{tp.name}", tp.pattern)
             for flag in rule.red_flags:
                 pending[f"RX|{flag.id}"] += flag.exclude
-                for co in flag.cooccur:
-                    self.flag_sizes[f"{flag.id}|{co.name}"] = len(co.all)
-                    for gi, group in enumerate(co.all):
-                        pending[f"RC|{flag.id}|{co.name}|{gi}"] += group
-                for tp in flag.patterns:
-                    self._add_token_pattern(f"RP|{flag.id}|{tp.name}", tp.pattern)
+                self._add_flag_matchers(flag.id, flag.cooccur, flag.patterns, pending)
                 # The answer to a flag is matched as a flag of its own, under the flag's id marked
                 # ANSWERED; find() withdraws the flag from a document in which its answer occurs.
-                counter = flag.unless_elsewhere
-                if counter is not None:
-                    for co in counter.cooccur:
-                        self.flag_sizes[f"{flag.id}{ANSWERED}|{co.name}"] = len(co.all)
-                        for gi, group in enumerate(co.all):
-                            pending[f"RC|{flag.id}{ANSWERED}|{co.name}|{gi}"] += group
-                    for tp in counter.patterns:
-                        self._add_token_pattern(f"RP|{flag.id}{ANSWERED}|{tp.name}", tp.pattern)
+                if flag.unless_elsewhere is not None:
+                    self._add_flag_matchers(flag.id + ANSWERED, flag.unless_elsewhere.cooccur,
+                                            flag.unless_elsewhere.patterns, pending)
         pending["AI"] += AI_VOCABULARY
         all_phrases = sorted({p for phrases in pending.values() for p in phrases})
         norms = dict(zip(all_phrases, self._token_norms(all_phrases)))
@@ -365,6 +355,15 @@ class CompiledRules:
                 self.phrases.add(key, [norms[p] for p in dict.fromkeys(phrases)])
         self.shapes = self._shapes(all_phrases, norms.values()) if self.joinable else None
 
+    def _add_flag_matchers(self, flag_id: str, cooccur, patterns, pending: dict[str, list[str]]) -> None:
+        """Register a red flag's (or its answer's) co-occurrence groups and token patterns."""
+        for co in cooccur:
+            self.flag_sizes[f"{flag_id}|{co.name}"] = len(co.all)
+            for gi, group in enumerate(co.all):
+                pending[f"RC|{flag_id}|{co.name}|{gi}"] += group
+        for tp in patterns:
+            self._add_token_pattern(f"RP|{flag_id}|{tp.name}", tp.pattern)
+
     def _shapes(self, phrases: list[str], norms) -> Shapes | None:
         """The shapes of texts under these rules (see rules/repeats.py): every digit a phrase, its
         norms, a token pattern or the lemma table names is kept."""
@@ -373,7 +372,9 @@ class CompiledRules:
         literals = [*phrases, *(strings[n] for ids in norms for n in ids),
                     *(key for key in table if key.isdigit())]
         patterns = [tp.pattern for rule in self.pack.rules.values()
-                    for tp in [*rule.evidence.patterns, *(p for flag in rule.red_flags for p in flag.patterns)]]
+                    for tp in [*rule.evidence.patterns, *(p for flag in rule.red_flags for p in flag.patterns),
+                               *(p for flag in rule.red_flags if flag.unless_elsewhere
+                                 for p in flag.unless_elsewhere.patterns)]]
         return Shapes.for_patterns(literals, patterns)
 
     def _token_norms(self, texts: list[str]) -> list[list[int]]:
