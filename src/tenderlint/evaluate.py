@@ -6,7 +6,7 @@ The labelled sets live beside the project in ``../shared`` (absent on a user's m
   ``missing`` / ``red-flag``; ``documents/SPLITS.tsv`` puts each document in ``tune`` or
   ``holdout``;
 - CUAD (``documents/cuad-dev/labels.csv``): expert clause labels mapped to three topics (tune);
-- our own stand-off labels of 63 more shared documents on all 27 topics (``corpus/labels/tenders.csv``,
+- our own stand-off labels of 67 more shared documents on all 27 topics (``corpus/labels/tenders.csv``,
   ``ai-dev.csv``, ``cuad.csv``; tune).
 
 Only the errors of ``tune`` documents are ever listed: held-out documents are read as figures.
