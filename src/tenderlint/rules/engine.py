@@ -340,12 +340,8 @@ class CompiledRules:
                 self._add_token_pattern(f"P|{rule.id}|{tp.name}", tp.pattern)
             for flag in rule.red_flags:
                 pending[f"RX|{flag.id}"] += flag.exclude
-                self._add_flag_matchers(flag.id, flag.cooccur, flag.patterns, pending)
-                # The answer to a flag is matched as a flag of its own, under the flag's id marked
-                # ANSWERED; find() withdraws the flag from a document in which its answer occurs.
-                if flag.unless_elsewhere is not None:
-                    self._add_flag_matchers(flag.id + ANSWERED, flag.unless_elsewhere.cooccur,
-                                            flag.unless_elsewhere.patterns, pending)
+                for flag_id, matchers in _flag_matchers(flag):
+                    self._add_flag_matchers(flag_id, matchers, pending)
         pending["AI"] += AI_VOCABULARY
         all_phrases = sorted({p for phrases in pending.values() for p in phrases})
         norms = dict(zip(all_phrases, self._token_norms(all_phrases)))
@@ -355,13 +351,13 @@ class CompiledRules:
                 self.phrases.add(key, [norms[p] for p in dict.fromkeys(phrases)])
         self.shapes = self._shapes(all_phrases, norms.values()) if self.joinable else None
 
-    def _add_flag_matchers(self, flag_id: str, cooccur, patterns, pending: dict[str, list[str]]) -> None:
+    def _add_flag_matchers(self, flag_id: str, matchers, pending: dict[str, list[str]]) -> None:
         """Register a red flag's (or its answer's) co-occurrence groups and token patterns."""
-        for co in cooccur:
+        for co in matchers.cooccur:
             self.flag_sizes[f"{flag_id}|{co.name}"] = len(co.all)
             for gi, group in enumerate(co.all):
                 pending[f"RC|{flag_id}|{co.name}|{gi}"] += group
-        for tp in patterns:
+        for tp in matchers.patterns:
             self._add_token_pattern(f"RP|{flag_id}|{tp.name}", tp.pattern)
 
     def _shapes(self, phrases: list[str], norms) -> Shapes | None:
@@ -372,9 +368,9 @@ class CompiledRules:
         literals = [*phrases, *(strings[n] for ids in norms for n in ids),
                     *(key for key in table if key.isdigit())]
         patterns = [tp.pattern for rule in self.pack.rules.values()
-                    for tp in [*rule.evidence.patterns, *(p for flag in rule.red_flags for p in flag.patterns),
-                               *(p for flag in rule.red_flags if flag.unless_elsewhere
-                                 for p in flag.unless_elsewhere.patterns)]]
+                    for tp in [*rule.evidence.patterns, *(p for flag in rule.red_flags
+                                                           for _, matchers in _flag_matchers(flag)
+                                                           for p in matchers.patterns)]]
         return Shapes.for_patterns(literals, patterns)
 
     def _token_norms(self, texts: list[str]) -> list[list[int]]:
@@ -408,6 +404,10 @@ class CompiledRules:
         keys = self.match_keys
         owners = sents.owners
         in_names = _company_name_tokens(doc, self.company_suffixes)
+
+        def names_a_company(start: int, end: int) -> bool:  # "Document Security Systems, Inc."
+            return bool(in_names) and all(i in in_names for i in range(start, end))
+
         for match_id, start, end in self.phrases(doc):
             si = sents.index_of(start)
             if owners[si] is None or owners[sents.index_of(end - 1)] != owners[si]:
@@ -416,8 +416,8 @@ class CompiledRules:
             if key is None:
                 key = keys[match_id] = _parse_key(strings[match_id])
             kind, a, b, gi = key
-            if in_names and kind in ("T", "M", "C") and all(i in in_names for i in range(start, end)):
-                continue  # "Document Security Systems, Inc." names a party, not the topic
+            if kind in ("T", "M", "C") and names_a_company(start, end):
+                continue  # a party's name, not the topic
             hit = hits[si]
             if kind == "T":
                 hit.terms.add(a)
@@ -442,7 +442,7 @@ class CompiledRules:
         for si, match_id, start, end in self._token_matches(doc, sents):
             kind, _, rest = strings[match_id].partition("|")
             hit = hits[si]
-            if kind == "P" and in_names and all(i in in_names for i in range(start, end)):
+            if kind == "P" and names_a_company(start, end):
                 continue
             if kind == "P":
                 topic = rest.split("|")[0]
@@ -758,6 +758,15 @@ class CompiledRules:
         )
 
 
+def _flag_matchers(flag) -> list[tuple[str, object]]:
+    """(id, matchers) for a red flag and for its answer (RedFlagRule.unless_elsewhere), which is
+    matched as a flag of its own under the flag's id marked ANSWERED: find() withdraws the flag
+    from a document in which its answer occurs."""
+    if flag.unless_elsewhere is None:
+        return [(flag.id, flag)]
+    return [(flag.id, flag), (flag.id + ANSWERED, flag.unless_elsewhere)]
+
+
 def _item_kinds(block: Block) -> tuple[bool, bool]:
     """(a list item, an item a red-flag lead-in reaches): lettered clauses ("(a)", "H.1.a.") and
     numbered sub-clauses of the section ("2.1.7" under "2.1 Compliance") are list items even when
@@ -883,12 +892,13 @@ def _close_in_an_item(spans: list[tuple[int, int, int]], groups: int, window: in
     if not items:
         return False
     first = items[0]
-    lead = [(first, first, group) for start, end, group in spans if end <= first and first - start <= window]
-    if not lead:
+    lead_groups = [group for start, end, group in spans if end <= first and first - start <= window]
+    if not lead_groups:
         return False
     for item_start, item_end in zip(items, items[1:]):
         inside = [(start, end, group) for start, end, group in spans if item_start <= start and end <= item_end]
-        if inside and _close_together([(item_start, item_start, g) for _, _, g in lead] + inside, groups, window):
+        # the lead-in's matches read as standing at the start of the item
+        if inside and _close_together([(item_start, item_start, g) for g in lead_groups] + inside, groups, window):
             return True
     return False
 

@@ -93,44 +93,42 @@ class RedFlagExamples(_Strict):
     not_flagged: list[str] = Field(min_length=1)
 
 
-class CounterProvision(_Strict):
+class _FlagMatchers(_Strict):
+    """What finds a red flag, or the provision that answers one, in a sentence: co-occurring
+    phrases or token patterns (at least one of them)."""
+
+    cooccur: list[CooccurrencePattern] = Field(default_factory=list)
+    patterns: list[TokenPattern] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _has_some_evidence(self) -> "_FlagMatchers":
+        if not (self.cooccur or self.patterns):
+            raise ValueError("a red flag, or its answer, needs cooccur or patterns")
+        return self
+
+
+class CounterProvision(_FlagMatchers):
     """A provision elsewhere in the document that answers a red flag, so that it goes against the
     buyer no longer: a stock "as is" disclaimer beside measured service levels, or a disclaimer of
     non-infringement beside an indemnity against infringement claims. Found anywhere in the
     document, in any sentence, it withdraws the flag for the whole document."""
 
     description: str
-    cooccur: list[CooccurrencePattern] = Field(default_factory=list)
-    patterns: list[TokenPattern] = Field(default_factory=list)
     examples: list[str] = Field(
         min_length=1, description="short documents holding the flag's provision and its answer: not flagged")
 
-    @model_validator(mode="after")
-    def _has_some_evidence(self) -> "CounterProvision":
-        if not (self.cooccur or self.patterns):
-            raise ValueError("a counter-provision needs cooccur or patterns")
-        return self
 
-
-class RedFlagRule(_Strict):
+class RedFlagRule(_FlagMatchers):
     """A provision that addresses the topic against the buyer (e.g. vendor trains on buyer data)."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*/[a-z0-9-]+$", description="<topic-id>/<short-name>")
     title: str
     severity: Severity = "high"
     description: str
-    cooccur: list[CooccurrencePattern] = Field(default_factory=list)
-    patterns: list[TokenPattern] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list, description="phrases that veto the flag in a sentence")
     unless_elsewhere: CounterProvision | None = Field(
         default=None, description="a provision that, found anywhere in the document, answers the flag")
     examples: RedFlagExamples
-
-    @model_validator(mode="after")
-    def _has_some_evidence(self) -> "RedFlagRule":
-        if not (self.cooccur or self.patterns):
-            raise ValueError("a red flag needs cooccur or patterns")
-        return self
 
 
 class Rule(_Strict):
