@@ -72,16 +72,16 @@ NEGATED_SCOPE = re.compile(
 # A parenthetical that carves items out of a scope: "computer services (except custom
 # programming and systems integration)". What is named there is excluded, not required.
 EXCEPTION_PARENTHETICAL = re.compile(r"\(\s*(?:except|excluding|other than|not including|but not)\b[^()]*\)", re.I)
+_DEFINES = r"(?:means|shall mean|refers to|is defined as|has the meaning)"
+_ABBREVIATION = r"(?:\([A-Za-z\"“”]{1,12}\)\s*)?"  # 'Service Level Agreement ("SLA") means …'
 DEFINITION = re.compile(
     # ("Your continued use … means you accept": a possessive opens a consequence, not a defined term.)
-    r"^\W*(?!(?:Your|Our|Its|Their|His|Her|My)\b)[\"“'‘]?[A-Z][\w\s\-/()&,]{0,70}?[\"”'’]?\s*(?:\([A-Za-z\"“”]{1,12}\)\s*)?"
-    r"(?:means|shall mean|refers to|is defined as|has the meaning|:\s*(?:a|an|the)\s)\b",
+    r"^\W*(?!(?:Your|Our|Its|Their|His|Her|My)\b)[\"“'‘]?[A-Z][\w\s\-/()&,]{0,70}?[\"”'’]?\s*" + _ABBREVIATION
+    + r"(?:" + _DEFINES + r"|:\s*(?:a|an|the)\s)\b",
 )
 # A quoted term may hold an apostrophe ("Affiliate's Control Panel" shall mean …); unquoted, a
 # possessive opens a consequence instead ("Customer's continued use means acceptance").
-QUOTED_DEFINITION = re.compile(
-    r"^\W*[\"“][A-Z][^\"“”]{0,70}[\"”]\s*(?:\([A-Za-z\"“”]{1,12}\)\s*)?(?:means|shall mean|refers to|is defined as|has the meaning)\b"
-)
+QUOTED_DEFINITION = re.compile(r"^\W*[\"“][A-Z][^\"“”]{0,70}[\"”]\s*" + _ABBREVIATION + _DEFINES + r"\b")
 DEFINITION_SECTION = re.compile(r"definition|glossary|acronym|abbreviation|terminology", re.I)
 # Contract terms that disclaim warranties are written in the present tense, without a modal.
 # ("such data as is necessary" is not one: plain "as is" counts only quoted, in capitals or after "provided").
@@ -256,13 +256,15 @@ def defines_term(text: str) -> bool:
 
 
 def is_definition(text: str, section: list[str]) -> bool:
+    """Whether the sentence defines a term (``defines_term``) or sits under a definitions heading
+    (a numbered deliverable there excepted), unless it only explains what came before."""
     stripped = strip_list_marker(text)
     if _PRONOUN_MEANS.match(stripped) or _WHICH_MEANS.match(stripped):
         return False
-    if _NUMBERED_DELIVERABLE.match(stripped) and not any(DEFINITION_SECTION.search(s) for s in section[-2:]):
+    in_glossary = any(DEFINITION_SECTION.search(s) for s in section[-2:])
+    if _NUMBERED_DELIVERABLE.match(stripped) and not in_glossary:
         return False
-    return (bool(DEFINITION.match(stripped) or QUOTED_DEFINITION.match(stripped))
-            or any(DEFINITION_SECTION.search(s) for s in section[-2:]))
+    return defines_term(text) or in_glossary
 
 
 def is_about_submissions(text: str) -> bool:
