@@ -135,15 +135,21 @@ def test_docs_rules_reference_is_in_sync_with_rule_files():
     assert committed == generated, "docs/rules.md is stale: run `tenderlint rules --reference > docs/rules.md`"
 
 
-def test_cli_broken_rule_file_names_file_and_field(tmp_path):
-    (tmp_path / "privacy.yaml").write_text("id: privacy\ntitle: Privacy\nseverity: urgent\n")
-    proc = subprocess.run([sys.executable, "-m", "tenderlint", "rules", "--rules", str(tmp_path)],
+def _rule_file_refused(folder: Path, rule_yaml: str) -> str:
+    """The one coded line with which `tenderlint rules --rules FOLDER` refuses a broken rule file."""
+    (folder / "privacy.yaml").write_text(rule_yaml)
+    proc = subprocess.run([sys.executable, "-m", "tenderlint", "rules", "--rules", str(folder)],
                           capture_output=True, text=True)
     assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error[rule-invalid]:")
-    assert "privacy.yaml" in lines[0] and "field" in lines[0]
-    assert "Traceback" not in proc.stderr
+    return lines[0]
+
+
+def test_cli_broken_rule_file_names_file_and_field(tmp_path):
+    line = _rule_file_refused(tmp_path, "id: privacy\ntitle: Privacy\nseverity: urgent\n")
+    assert "privacy.yaml" in line and "field" in line
 
 
 def test_cli_check_draft_rfp_reports_gaps_with_exit_1_and_exit_zero():
@@ -235,12 +241,7 @@ def test_train_without_the_train_extra_is_one_coded_line(tmp_path, monkeypatch):
 def test_cli_rule_file_with_a_key_given_twice_is_refused_with_its_line(tmp_path):
     """YAML keeps the last of two equal keys; a rule whose co-occurrence gives ``all:`` twice would
     silently lose its first list, so the loader refuses it and names the line."""
-    (tmp_path / "privacy.yaml").write_text(
-        "id: privacy\ntitle: Privacy\nevidence:\n  cooccur:\n    - name: x\n      all:\n        - [a]\n"
+    line = _rule_file_refused(
+        tmp_path, "id: privacy\ntitle: Privacy\nevidence:\n  cooccur:\n    - name: x\n      all:\n        - [a]\n"
         "      all:\n        - [b]\n")
-    proc = subprocess.run([sys.executable, "-m", "tenderlint", "rules", "--rules", str(tmp_path)],
-                          capture_output=True, text=True)
-    assert proc.returncode == 2
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error[rule-invalid]:")
-    assert "privacy.yaml: line 8" in lines[0] and "'all' is given twice" in lines[0]
+    assert "privacy.yaml: line 8" in line and "'all' is given twice" in line
