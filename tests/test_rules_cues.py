@@ -25,6 +25,8 @@ def _form(text: str, section: list[str] | None = None) -> str | None:
         "All data supplied by the County remains the property of the County.",
         # terms incorporated by reference
         "Initial response times for reported incidents are as set forth in Attachment 1.",
+        # terms of service grant rights to "your" administrators
+        "For thirty days after termination, Administrators may export Your Content in JSON.",
         # warranty disclaimers are operative without a modal verb
         'The Platform is provided "as is", without warranty of any kind.',
         "Licensor disclaims any warranty as to the accuracy of the results.",

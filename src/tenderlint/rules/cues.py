@@ -36,6 +36,9 @@ PARTY_NORMS = frozenset({
     "distributor", "reseller", "franchisee", "franchisor", "manufacturer", "licensor", "sponsor",
     "agent", "partner", "lessee", "lessor", "recipient", "member", "servicer", "custodian", "trustee",
     "auditor", "representative", "university", "institute", "employer",
+    # Terms of service address the buyer as "your" and act through its administrators: "your
+    # administrators may export Your Content".
+    "your", "administrator", "admin",
 })
 # Sentence-initial imperatives that make a question/instruction to bidders.
 IMPERATIVE_NORMS = frozenset({
