@@ -170,3 +170,14 @@ def test_recitals_and_possibilities_stay_mentions_in_a_contract(text):
 )
 def test_terms_of_another_agreement_are_only_referred_to(text, expected):
     assert bool(cues.OTHER_AGREEMENT_GOVERNS.search(text)) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("State whether agency data will be used to train or improve any model, and on what terms.", True),
+    ("(c) Describe how and when customer content is deleted after the contract ends.", True),
+    ("Will you use our prompts to improve your models?", True),
+    ("We may use your prompts to improve our models.", False),
+    ("The State may, at its discretion, describe the service in its annual report.", False),
+])
+def test_questions_to_bidders_are_recognised(text, expected):
+    assert cues.asks_bidders(text) is expected

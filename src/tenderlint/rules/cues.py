@@ -305,6 +305,20 @@ def is_negated_scope(text: str) -> bool:
 
 # A recital says why the parties contract, not what they owe: "WHEREAS, the Company will …".
 RECITAL = re.compile(r"^\W*(?:whereas|recitals?)\b", re.I)
+# A question put to bidders ("State whether City Data will be used to train any model", "Will you
+# use our data to improve your service?") asks about a provision; it does not make one, so it is
+# never a red flag whatever it names.
+ASKS_BIDDERS = re.compile(
+    r"^\W*(?:\(?[a-z0-9]{1,3}[.)]\s+)?(?:please\s+)?"
+    r"(?:state|describe|explain|indicate|confirm|identify|specify|disclose|detail|discuss|list|outline|"
+    r"tell\s+us|let\s+us\s+know|advise)\b[^.?!;]{0,40}?\b(?:whether|how|if|what|which|when|who|the\s+extent)\b",
+    re.I,
+)
+
+
+def asks_bidders(text: str) -> bool:
+    """Whether the sentence is a question or instruction to bidders about what they offer."""
+    return text.rstrip().endswith("?") or bool(ASKS_BIDDERS.match(text))
 # In a contract "will" binds whoever its subject is ("the Software will conform to the
 # Documentation", "fees will be invoiced monthly"); in a solicitation it often only describes.
 CONTRACT_MODALS = frozenset({"will", "wo"})

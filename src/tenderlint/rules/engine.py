@@ -582,7 +582,7 @@ class CompiledRules:
                         # A provision against the buyer is often a plain statement ("We own all Output")
                         # or a refusal ("we have no obligation to keep your data"): only headings,
                         # contents lines and definitions are never flags.
-                        if why in ("heading", "table of contents", "definition"):
+                        if why in ("heading", "table of contents", "definition") or cues.asks_bidders(passage.text):
                             continue
                         rule, flag = self.flags[flag_id]
                         ev = self._evidence(rule.id, passage, True,
