@@ -181,3 +181,20 @@ def test_terms_of_another_agreement_are_only_referred_to(text, expected):
 ])
 def test_questions_to_bidders_are_recognised(text, expected):
     assert cues.asks_bidders(text) is expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The following will be settled during negotiations: (a) audit rights; (b) transition-out assistance.", True),
+    ("Service credits are subject to contract negotiation.", True),
+    ("Exit assistance is to be negotiated with the selected offeror.", True),
+    ("The Contractor shall deliver the transition-out plan agreed at the kickoff meeting.", False),
+])
+def test_matters_left_to_negotiation_are_not_yet_required(text, expected):
+    assert bool(cues.is_negated_scope(text)) is expected
+
+
+def test_lettered_recitals_under_background_are_background_in_a_contract():
+    text = "(B) Provider will run the service from data centres chosen for their energy efficiency."
+    norms = [token.norm_ for token in get_pipeline()(text)]
+    assert cues.requirement_form(norms, text, ["Enterprise Agreement", "Background"], contract=True) is None
+    assert cues.requirement_form(norms, text, ["Enterprise Agreement", "3. Hosting"], contract=True) == "obligation"

@@ -69,7 +69,10 @@ NEGATED_SCOPE = re.compile(
     r"|\bdoes not (?:include|cover|require)\b|\bis not (?:included|covered)\b"
     r"|\b(?:to be determined|tbd)\b"
     r"|\bwill be (?:discussed|addressed|determined|decided|agreed|defined)\b[^.]{0,40}\b(?:later|after award|future|subsequent|post-award)\b"
-    r"|\b(?:at a later (?:date|stage|time)|in a (?:future|later) phase)\b",
+    r"|\b(?:at a later (?:date|stage|time)|in a (?:future|later) phase)\b"
+    # left to the contract negotiations: nothing is required yet
+    r"|\b(?:will|shall|to)\s+be\s+(?:settled|negotiated|agreed|determined)\s+(?:during|in|through|at)\s+(?:the\s+)?"
+    r"(?:contract\s+|final\s+)?negotiations?\b|\bto be negotiated\b|\bsubject to (?:further |contract )?negotiations?\b",
     re.I,
 )
 # A parenthetical that carves items out of a scope: "computer services (except custom
@@ -305,6 +308,13 @@ def is_negated_scope(text: str) -> bool:
 
 # A recital says why the parties contract, not what they owe: "WHEREAS, the Company will …".
 RECITAL = re.compile(r"^\W*(?:whereas|recitals?)\b", re.I)
+# In a contract the paragraphs under "Background" or "Recitals" ("(A) Provider operates …") are the
+# recitals, lettered instead of opened with "whereas". (In a solicitation the background states the
+# problem to solve, which counts for outcomes.)
+# (Only the lettered paragraphs: a text parsed without later headings leaves the whole contract
+# under "Recitals".)
+LETTERED_RECITAL = re.compile(r"^\W*\(?[A-Z]\)\s|^\W*[A-Z]\.\s")
+RECITALS_HEADING = re.compile(r"^\W*(?:[A-Z0-9]{1,3}[.)]\s*)?(?:background|recitals?|preamble|whereas)\W*$", re.I)
 # A question put to bidders ("State whether City Data will be used to train any model", "Will you
 # use our data to improve your service?") asks about a provision; it does not make one, so it is
 # never a red flag whatever it names.
@@ -327,7 +337,8 @@ CONTRACT_MODALS = frozenset({"will", "wo"})
 def requirement_form(norms: list[str], text: str, section: list[str], contract: bool = False) -> str | None:
     """Why the sentence is a substantive provision ("obligation", "question", "criterion"), or None.
     In a contract (``contract``) a sentence with "will" is an obligation whatever its subject."""
-    if RECITAL.match(text):
+    if RECITAL.match(text) or (contract and section and LETTERED_RECITAL.match(text)
+                               and RECITALS_HEADING.match(section[-1])):
         return None  # background, whatever its verbs (COVERAGE.md)
     norm_set = set(norms)
     if norm_set & OBLIGATION_NORMS:
