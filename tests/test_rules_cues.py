@@ -166,6 +166,9 @@ def test_recitals_and_possibilities_stay_mentions_in_a_contract(text):
         # the document's own terms, and its own schedules, are not another agreement
         ("The services are subject to the terms of this Agreement and its schedules.", False),
         ("This Agreement is governed by the laws of the State of New York.", False),
+        # a pointer to another part of the solicitation only refers to what stands there
+        ("Offerors are referred to Section M of the solicitation for the evaluation factors.", True),
+        ("Proposals will be evaluated on the factors in Section M.", False),
     ],
 )
 def test_terms_of_another_agreement_are_only_referred_to(text, expected):
@@ -198,3 +201,17 @@ def test_lettered_recitals_under_background_are_background_in_a_contract():
     norms = [token.norm_ for token in get_pipeline()(text)]
     assert cues.requirement_form(norms, text, ["Enterprise Agreement", "Background"], contract=True) is None
     assert cues.requirement_form(norms, text, ["Enterprise Agreement", "3. Hosting"], contract=True) == "obligation"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("18.3 **Accessibility; Responsible AI.**", True),
+    ("Termination for Convenience.", True),
+    ("The Contractor Shall Comply.", False),
+    ("Availability 99.9%.", False),
+    ("The State may audit the records.", False),
+])
+def test_run_in_clause_titles_bind_no_one(text, expected):
+    assert cues.is_run_in_heading(text) is expected
+    if expected:
+        norms = [token.norm_ for token in get_pipeline()(text)]
+        assert cues.requirement_form(norms, text, [], contract=True) is None

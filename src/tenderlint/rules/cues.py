@@ -170,7 +170,9 @@ LIMITATION_NOTICE = re.compile(
 # and schedules, "this Agreement", are part of it: see BY_REFERENCE.)
 OTHER_AGREEMENT_GOVERNS = re.compile(
     r"\b(?:governed\s+by|subject\s+to)\b[^.;]{0,80}?\b(?:terms|provisions)\b[^.;]{0,40}?\bof\s+(?:the|that|such)\s+"
-    r"(?!agreement\b)(?:[A-Z][\w-]*\s+){1,4}(?:agreement|contract)\b",
+    r"(?!agreement\b)(?:[A-Z][\w-]*\s+){1,4}(?:agreement|contract)\b"
+    # a pointer elsewhere: "Offerors are referred to Section M for the evaluation factors"
+    r"|\b(?:is|are)\s+referred\s+to\s+(?:section|part|attachment|appendix|annex|exhibit|schedule|clause|article)\b",
     re.I,
 )
 # Terms incorporated by reference: "response times are as set forth in Attachment 1".
@@ -326,6 +328,24 @@ ASKS_BIDDERS = re.compile(
 )
 
 
+_TITLE_NUMBER = re.compile(r"^\W*(?:\d+(?:\.\d+)*\.?|\(?[a-zA-Z]{1,3}\)|[A-Za-z]\.)\s+")
+_HEADING_SMALL_WORDS = frozenset({"and", "or", "of", "the", "for", "to", "in", "on", "with", "a", "an", "by", "&"})
+_HEADING_MODALS = frozenset({"shall", "will", "must", "may", "should", "can", "cannot"})
+
+
+def is_run_in_heading(text: str) -> bool:
+    """Whether a sentence is only a clause's run-in title: a few capitalised words and no modal
+    ("18.3 **Accessibility; Responsible AI.**", "Termination for Convenience.")."""
+    stripped = _TITLE_NUMBER.sub("", text.replace("*", "").replace("_", " ").strip(), count=1)
+    if not stripped or stripped[-1] not in ".:;" and not stripped[-1].isalnum():
+        return False
+    words = re.findall(r"[A-Za-z][\w'’\-]*", stripped)
+    if not 1 <= len(words) <= 8 or len(stripped) > 90 or any(c.isdigit() for c in stripped):
+        return False
+    return (all(w[0].isupper() or w.lower() in _HEADING_SMALL_WORDS for w in words)
+            and not any(w.lower() in _HEADING_MODALS for w in words))
+
+
 def asks_bidders(text: str) -> bool:
     """Whether the sentence is a question or instruction to bidders about what they offer."""
     return text.rstrip().endswith("?") or bool(ASKS_BIDDERS.match(text))
@@ -340,6 +360,8 @@ def requirement_form(norms: list[str], text: str, section: list[str], contract: 
     if RECITAL.match(text) or (contract and section and LETTERED_RECITAL.match(text)
                                and RECITALS_HEADING.match(section[-1])):
         return None  # background, whatever its verbs (COVERAGE.md)
+    if is_run_in_heading(text):
+        return None  # "18.3 Accessibility; Responsible AI." names what follows; it binds no one
     norm_set = set(norms)
     if norm_set & OBLIGATION_NORMS:
         return "obligation"
