@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 from tenderlint.document import Block, Document
 from tenderlint.nlp import get_pipeline
 from tenderlint.results import Evidence, RedFlag
-from tenderlint.rules import cues
+from tenderlint.rules import cues, defined_terms
 from tenderlint.rules.loader import RulePack
 from tenderlint.rules.repeats import Shapes
 
@@ -396,10 +396,16 @@ class CompiledRules:
 
     # -- matching -----------------------------------------------------------------------------
 
-    def _sentence_hits(self, doc: Doc, sents: Sentences) -> dict[int, SentenceHit]:
+    def _sentence_hits(self, doc: Doc, sents: Sentences,
+                       ai_names: re.Pattern | None = None) -> dict[int, SentenceHit]:
         """Matches in a processed batch, grouped by the index of the sentence they start in; a
-        match across two texts of the batch is none."""
+        match across two texts of the batch is none. A sentence that uses one of ``ai_names`` (the
+        document's defined terms for its AI) is about AI."""
         hits: dict[int, SentenceHit] = defaultdict(SentenceHit)
+        if ai_names is not None:
+            for si, (start, end) in enumerate(zip(sents.starts, sents.ends)):
+                if sents.owners[si] is not None and start < end and ai_names.search(doc[start:end].text):
+                    hits[si].ai = True
         strings = self.nlp.vocab.strings
         keys = self.match_keys
         owners = sents.owners
@@ -505,7 +511,10 @@ class CompiledRules:
                 texts.append(block.text[start:end] if start or end < len(block.text) else block.text)
         # Texts that only repeat another one's shape and yield nothing are not read again: they add
         # their AI sentences, and a heading or paragraph among them ends a lead-in (see _inert_repeats).
-        inert = self._inert_repeats(texts, blocks)
+        # The document's own names for its AI ("Match Score", "Automated Screening Features"):
+        # a sentence that uses one is about AI.
+        ai_names = defined_terms.alias_pattern(defined_terms.ai_terms(texts))
+        inert = self._inert_repeats(texts, blocks, ai_names)
         read = [ti for ti in range(len(texts)) if ti not in inert] if inert else list(range(len(texts)))
         parts = list(batches([texts[ti] for ti in read] if inert else texts, self.joinable))
         passed = 0  # the texts before this index are done
@@ -523,7 +532,7 @@ class CompiledRules:
         for batch, doc in zip(parts, self.nlp.pipe(self._tokenized(batch) for batch in parts)):
             sents = Sentences.of(doc, batch)
             block_hits: dict[int, list[tuple[int, SentenceHit]]] = defaultdict(list)
-            for si, hit in self._sentence_hits(doc, sents).items():
+            for si, hit in self._sentence_hits(doc, sents, ai_names).items():
                 block_hits[sents.owners[si]].append((si, hit))
             last_sentence = {owner: si for si, owner in enumerate(sents.owners) if owner is not None}
             for bi in batch.indices:
@@ -615,7 +624,8 @@ class CompiledRules:
         red_flags = [flag for flag in red_flags if flag.id not in answered]
         return Findings(dict(evidence), red_flags, ai_sentences, sentences)
 
-    def _inert_repeats(self, texts: list[str], blocks: list[Block]) -> dict[int, int]:
+    def _inert_repeats(self, texts: list[str], blocks: list[Block],
+                       ai_names: re.Pattern | None = None) -> dict[int, int]:
         """The texts ``find`` need not read, each with its number of AI sentences: those that share
         their shape (rules/repeats.py) with another text and whose shape, read once on its own, gives
         no evidence and no red flag.
@@ -646,12 +656,12 @@ class CompiledRules:
         repeated = [members for members in groups.values() if len(members) > 1]
         del groups
         inert: dict[int, int] = {}
-        for members, ai in zip(repeated, self._read_alone([texts[members[0]] for members in repeated])):
+        for members, ai in zip(repeated, self._read_alone([texts[members[0]] for members in repeated], ai_names)):
             if ai is not None:
                 inert.update(dict.fromkeys(members, ai))
         return inert
 
-    def _read_alone(self, texts: list[str]) -> list[int | None]:
+    def _read_alone(self, texts: list[str], ai_names: re.Pattern | None = None) -> list[int | None]:
         """For each text read on its own (no lead-in): None when it gives evidence or a red flag,
         else its number of AI sentences."""
         results: list[int | None] = []
@@ -659,7 +669,7 @@ class CompiledRules:
         for batch, doc in zip(parts, self.nlp.pipe(self._tokenized(batch) for batch in parts)):
             sents = Sentences.of(doc, batch)
             found: dict[int, int | None] = dict.fromkeys(batch.indices, 0)
-            for si, hit in self._sentence_hits(doc, sents).items():
+            for si, hit in self._sentence_hits(doc, sents, ai_names).items():
                 owner = sents.owners[si]
                 if found[owner] is None:
                     continue
