@@ -44,3 +44,29 @@ def test_a_sentence_using_an_ai_term_counts_as_about_ai():
                                   + body.format("ranking features", "score"), name="plain.md", doc_type="contract")
     assert {t.id: t.status for t in with_terms.topics}["bias-fairness"] == "covered"
     assert {t.id: t.status for t in plain.topics}["bias-fairness"] == "weak"
+
+
+def test_names_for_the_buyers_data_and_for_outputs():
+    names = defined_terms.DocumentNames([
+        '"Customer Materials" means the files, recordings and notes that Customer uploads to the Service.',
+        '"Transcript" means the text the Service generates from a recording.',
+        '"Security Incident" means any unauthorised access to Customer Materials.',
+        '"Candidate" means an individual who applies for a position.',
+        'If you send us comments or examples of your prompts ("Suggestions"), we may keep them.',
+    ])
+    assert names.data.search("Customer Materials are deleted") and names.data.search("the Suggestions you send")
+    assert not names.data.search("a Security Incident") and not names.data.search("each Candidate")
+    assert names.outputs.search("every Transcript") and not names.outputs.search("Customer Materials")
+
+
+def test_a_clause_on_a_named_output_reads_as_one_on_outputs():
+    import tenderlint
+
+    defined = ('"Readout" means the text the Service generates from a recording.\n\n'
+               "Vendor gives no warranty that any Readout is complete or accurate.")
+    undefined = ("A readout is the text the Service generates from a recording.\n\n"
+                 "Vendor gives no warranty that any Readout is complete or accurate.")
+    flags = {f.id for f in tenderlint.check_text(defined, name="dpa.md", doc_type="contract").red_flags}
+    plain = {f.id for f in tenderlint.check_text(undefined, name="dpa.md", doc_type="contract").red_flags}
+    assert "performance/disclaims-output-accuracy" in flags
+    assert "performance/disclaims-output-accuracy" not in plain

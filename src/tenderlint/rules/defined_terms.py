@@ -1,4 +1,5 @@
-"""The names a document gives its AI: defined terms whose definition is about AI.
+"""The names a document gives its AI, the buyer's data and the outputs: defined terms read through
+their definitions.
 
 Vendor terms and contracts name the AI they sell by their own defined terms: '"Automated
 Screening Features" means the features of the Platform that use machine-learning models', '"Match
@@ -7,6 +8,12 @@ speaks of the Match Score is about AI although it names no AI word, and a review
 (COVERAGE.md: the AI topics need AI, machine learning, algorithms or automated decisions). This
 module finds such terms once per document; the engine then counts every sentence that uses one as
 a sentence about AI.
+
+The same holds for the buyer's data and for what the AI produces: '"Customer Materials" means the
+files and recordings Customer uploads' and '"Transcript" means the text the Service generates from
+a recording'. A clause that lets the vendor train its models on the Customer Materials, or that
+disclaims the accuracy of any Transcript, says so of the buyer's data and of the outputs; the
+engine reads those names as "data" and "output" (``DocumentNames.rename``).
 
 Terms are found in two shapes: '"Term" means …' (the definition follows) and '… (the "Term")'
 (the definition is the text before it, back to the start of the sentence). A term whose definition
@@ -45,9 +52,37 @@ GENERIC_NAMES = frozenset({
     "agreement", "terms", "offering", "offerings", "system", "systems", "application", "applications",
     "documentation", "order form", "subscription", "deliverables", "work", "materials",
 })
+# A definition of the buyer's data: what the buyer, its users or the people it serves submit,
+# upload or provide — data, content, files and the like.
+DATA_WORDS = re.compile(
+    r"(?i:\b(?:data|content|information|materials?|files?|documents?|records?|inputs?|prompts?|audio|"
+    r"recordings?|messages?|conversations?|submissions?|uploads?|queries|images?|photos?|videos?|captions?|"
+    r"examples?|comments?)\b)"
+)
+BUYER_WORDS = re.compile(
+    r"(?i:\b(?:customer|customers|you|your|client|subscriber|licensee|buyer|users?|authority|agency|state|city|"
+    r"county|department|government|ministry|council|province|candidates?|claimants?|residents?|end users?)\b)"
+)
+# … given by the buyer: submitted, uploaded, provided.
+GIVEN = re.compile(r"(?i:\b(?:submit|submits|submitted|upload|uploads|uploaded|provide|provides|provided|input|inputs|"
+                   r"supply|supplies|supplied|send|sends|sent|transmit|transmits|transmitted|enter|enters|entered|"
+                   r"make available|makes available|made available|share|shares|shared|furnish|furnishes|furnished|"
+                   r"collect|collects|collected|own|owns)\b)")
+# A definition of outputs: something the service, model or feature generates, produces or returns.
+OUTPUT_NOUNS = re.compile(
+    r"(?i:\b(?:outputs?|predictions?|recommendations?|scores?|ratings?|rankings?|transcripts?|translations?|"
+    r"summar(?:y|ies)|text|images?|videos?|audio|media|content|responses?|answers?|results?|completions?|"
+    r"suggestions?|code|numbers?|estimates?|classifications?|labels?|flags?)\b)"
+)
+MADE_BY = re.compile(r"(?i:\b(?:generat\w*|produc\w*|return\w*|creat\w*|output\w*|assign\w*|give|gives|given|"
+                     r"predict\w*|derived?)\b)")
+MAKERS = re.compile(r"(?i:\b(?:service|services|model|models|feature|features|tool|system|engine|api)\b)")
+# Terms named for the vendor's own material ("Provider Materials", "Our Content") are not the buyer's.
+VENDOR_NAMED = re.compile(r"^(?:provider|vendor|licensor|supplier|contractor|company|our|we|service|platform)\b", re.I)
 _SENTENCE_START = re.compile(r"(?:[.;:!?]\s|\n)")
 _CONTEXT_CHARS = 300
 _HEAD_CHARS = 160
+_NOUN_WORDS = 8
 _INCLUDING = re.compile(r"\b(?:including|includes|include|excluding|other than|but not|together with)\b|,\s*and\s+any\b", re.I)
 
 
@@ -69,6 +104,48 @@ def ai_terms(texts: list[str]) -> list[str]:
     return list(found)
 
 
+class DocumentNames:
+    """A document's defined names for its AI, for the buyer's data and for the outputs."""
+
+    def __init__(self, texts: list[str]):
+        self.ai = alias_pattern(ai_terms(texts))
+        data, outputs = [], []
+        for text in texts:
+            if "\"" not in text and "“" not in text:
+                continue
+            for term, definition, noun in _definitions(text, with_noun=True):
+                name = " ".join(term.split())
+                head = _head(definition)
+                if len(name) < 3 or name.lower() in GENERIC_NAMES or VENDOR_NAMED.match(name):
+                    continue
+                if re.search(r"(?i)\b(?:data|content|input|inputs|output|outputs)\b", name):
+                    continue  # already named as what it is
+                # What the term names is in the definition's first words ('"Transcript" means the
+                # text …'), or just before the parenthesis ('… examples of Inputs ("Feedback")').
+                if (OUTPUT_NOUNS.search(noun) and MADE_BY.search(head)
+                        and (AI_WORDS.search(head) or (self.ai is not None and self.ai.search(head))
+                             or MAKERS.search(head))):
+                    outputs.append(name)
+                elif DATA_WORDS.search(noun) and BUYER_WORDS.search(head) and GIVEN.search(head):
+                    data.append(name)
+        self.data = alias_pattern(data)
+        self.outputs = alias_pattern(outputs)
+
+    def __bool__(self) -> bool:
+        return any(p is not None for p in (self.ai, self.data, self.outputs))
+
+    def rename(self, doc) -> None:
+        """Give the last word of each data or output name in ``doc`` the norm "data" or "output", as
+        the rules name them."""
+        for pattern, norm in ((self.data, "data"), (self.outputs, "output")):
+            if pattern is None:
+                continue
+            for match in pattern.finditer(doc.text):
+                span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                if span is not None and len(span):
+                    span[-1].norm_ = norm
+
+
 def alias_pattern(terms: list[str]) -> re.Pattern | None:
     """A pattern that finds any of ``terms`` as written (a final "s" optional), or None."""
     if not terms:
@@ -85,11 +162,17 @@ def _head(definition: str) -> str:
     return head[:cut.start()] if cut else head
 
 
-def _definitions(text: str):
-    """(term, the text that defines it) for every definition in one block of text."""
+def _definitions(text: str, with_noun: bool = False):
+    """(term, the text that defines it) for every definition in one block of text; with
+    ``with_noun`` also the words that say what the term is (the definition's first words, or the
+    last words before a parenthesis)."""
     for match in TERM_MEANS.finditer(text):
-        yield match.group(1), match.group(2)
+        definition = match.group(2)
+        yield (match.group(1), definition, " ".join(definition.split()[:_NOUN_WORDS])) if with_noun \
+            else (match.group(1), definition)
     for match in TERM_IN_PARENTHESES.finditer(text):
         before = text[max(0, match.start() - _CONTEXT_CHARS):match.start()]
         starts = [m.end() for m in _SENTENCE_START.finditer(before)]
-        yield match.group(1), before[starts[-1]:] if starts else before
+        definition = before[starts[-1]:] if starts else before
+        yield (match.group(1), definition, " ".join(definition.split()[-_NOUN_WORDS - 2:])) if with_noun \
+            else (match.group(1), definition)

@@ -397,15 +397,18 @@ class CompiledRules:
     # -- matching -----------------------------------------------------------------------------
 
     def _sentence_hits(self, doc: Doc, sents: Sentences,
-                       ai_names: re.Pattern | None = None) -> dict[int, SentenceHit]:
+                       names: defined_terms.DocumentNames | None = None) -> dict[int, SentenceHit]:
         """Matches in a processed batch, grouped by the index of the sentence they start in; a
-        match across two texts of the batch is none. A sentence that uses one of ``ai_names`` (the
-        document's defined terms for its AI) is about AI."""
+        match across two texts of the batch is none. ``names`` are the document's defined terms:
+        a sentence that uses one of its names for its AI is about AI, and its names for the buyer's
+        data and for outputs are read as "data" and "output"."""
         hits: dict[int, SentenceHit] = defaultdict(SentenceHit)
-        if ai_names is not None:
-            for si, (start, end) in enumerate(zip(sents.starts, sents.ends)):
-                if sents.owners[si] is not None and start < end and ai_names.search(doc[start:end].text):
-                    hits[si].ai = True
+        if names:
+            names.rename(doc)
+            if names.ai is not None:
+                for si, (start, end) in enumerate(zip(sents.starts, sents.ends)):
+                    if sents.owners[si] is not None and start < end and names.ai.search(doc[start:end].text):
+                        hits[si].ai = True
         strings = self.nlp.vocab.strings
         keys = self.match_keys
         owners = sents.owners
@@ -513,8 +516,8 @@ class CompiledRules:
         # their AI sentences, and a heading or paragraph among them ends a lead-in (see _inert_repeats).
         # The document's own names for its AI ("Match Score", "Automated Screening Features"):
         # a sentence that uses one is about AI.
-        ai_names = defined_terms.alias_pattern(defined_terms.ai_terms(texts))
-        inert = self._inert_repeats(texts, blocks, ai_names)
+        names = defined_terms.DocumentNames(texts)
+        inert = self._inert_repeats(texts, blocks, names)
         read = [ti for ti in range(len(texts)) if ti not in inert] if inert else list(range(len(texts)))
         parts = list(batches([texts[ti] for ti in read] if inert else texts, self.joinable))
         passed = 0  # the texts before this index are done
@@ -532,7 +535,7 @@ class CompiledRules:
         for batch, doc in zip(parts, self.nlp.pipe(self._tokenized(batch) for batch in parts)):
             sents = Sentences.of(doc, batch)
             block_hits: dict[int, list[tuple[int, SentenceHit]]] = defaultdict(list)
-            for si, hit in self._sentence_hits(doc, sents, ai_names).items():
+            for si, hit in self._sentence_hits(doc, sents, names).items():
                 block_hits[sents.owners[si]].append((si, hit))
             last_sentence = {owner: si for si, owner in enumerate(sents.owners) if owner is not None}
             for bi in batch.indices:
@@ -625,7 +628,7 @@ class CompiledRules:
         return Findings(dict(evidence), red_flags, ai_sentences, sentences)
 
     def _inert_repeats(self, texts: list[str], blocks: list[Block],
-                       ai_names: re.Pattern | None = None) -> dict[int, int]:
+                       names: defined_terms.DocumentNames | None = None) -> dict[int, int]:
         """The texts ``find`` need not read, each with its number of AI sentences: those that share
         their shape (rules/repeats.py) with another text and whose shape, read once on its own, gives
         no evidence and no red flag.
@@ -656,12 +659,12 @@ class CompiledRules:
         repeated = [members for members in groups.values() if len(members) > 1]
         del groups
         inert: dict[int, int] = {}
-        for members, ai in zip(repeated, self._read_alone([texts[members[0]] for members in repeated], ai_names)):
+        for members, ai in zip(repeated, self._read_alone([texts[members[0]] for members in repeated], names)):
             if ai is not None:
                 inert.update(dict.fromkeys(members, ai))
         return inert
 
-    def _read_alone(self, texts: list[str], ai_names: re.Pattern | None = None) -> list[int | None]:
+    def _read_alone(self, texts: list[str], names: defined_terms.DocumentNames | None = None) -> list[int | None]:
         """For each text read on its own (no lead-in): None when it gives evidence or a red flag,
         else its number of AI sentences."""
         results: list[int | None] = []
@@ -669,7 +672,7 @@ class CompiledRules:
         for batch, doc in zip(parts, self.nlp.pipe(self._tokenized(batch) for batch in parts)):
             sents = Sentences.of(doc, batch)
             found: dict[int, int | None] = dict.fromkeys(batch.indices, 0)
-            for si, hit in self._sentence_hits(doc, sents, ai_names).items():
+            for si, hit in self._sentence_hits(doc, sents, names).items():
                 owner = sents.owners[si]
                 if found[owner] is None:
                     continue
