@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 from tenderlint.document import Block, Document
 from tenderlint.nlp import get_pipeline
 from tenderlint.results import Evidence, RedFlag
-from tenderlint.rules import cues, defined_terms
+from tenderlint.rules import cues, defined_terms, voided
 from tenderlint.rules.loader import RulePack
 from tenderlint.rules.repeats import Shapes
 
@@ -517,6 +517,8 @@ class CompiledRules:
         # The document's own names for its AI ("Match Score", "Automated Screening Features"):
         # a sentence that uses one is about AI.
         names = defined_terms.DocumentNames(texts)
+        # Clauses of attached vendor terms that the contract strikes out bind no one.
+        struck = voided.struck_clauses(texts)
         inert = self._inert_repeats(texts, blocks, names)
         read = [ti for ti in range(len(texts)) if ti not in inert] if inert else list(range(len(texts)))
         parts = list(batches([texts[ti] for ti in read] if inert else texts, self.joinable))
@@ -595,6 +597,9 @@ class CompiledRules:
                         # or a refusal ("we have no obligation to keep your data"): only headings,
                         # contents lines and definitions are never flags.
                         if why in ("heading", "table of contents", "definition") or cues.asks_bidders(passage.text):
+                            continue
+                        if struck and (voided.is_struck(block.text, block.section, struck)
+                                       or voided.is_struck(passage.text, block.section, struck)):
                             continue
                         rule, flag = self.flags[flag_id]
                         ev = self._evidence(rule.id, passage, True,
