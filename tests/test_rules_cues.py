@@ -215,3 +215,17 @@ def test_run_in_clause_titles_bind_no_one(text, expected):
     if expected:
         norms = [token.norm_ for token in get_pipeline()(text)]
         assert cues.requirement_form(norms, text, [], contract=True) is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Within 30 days after termination we delete Customer Content and all backups.", "obligation"),
+    ("Company informs Subscriber that the ranking features use machine-learning models.", "obligation"),
+    ("Provider encrypts Customer Data at rest.", "obligation"),
+    ("Outputs are probabilistic estimates.", None),
+    ("Customer uses the service at its own risk.", None),
+])
+def test_what_the_vendor_does_in_the_present_tense_is_agreed_in_a_contract(text, expected):
+    norms = [token.norm_ for token in get_pipeline()(text)]
+    assert cues.requirement_form(norms, text, [], contract=True) == expected
+    if expected:  # in a solicitation the same sentence only describes
+        assert cues.requirement_form(norms, text, [], contract=False) is None

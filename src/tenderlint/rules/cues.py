@@ -352,6 +352,23 @@ def asks_bidders(text: str) -> bool:
 # In a contract "will" binds whoever its subject is ("the Software will conform to the
 # Documentation", "fees will be invoiced monthly"); in a solicitation it often only describes.
 CONTRACT_MODALS = frozenset({"will", "wo"})
+# Vendor terms state what the vendor does in the present tense, and that is what it has agreed to:
+# "Within 30 days after termination we delete Customer Content", "Company informs Subscriber that
+# the features use machine-learning models", "Provider encrypts Customer Data at rest".
+_PRACTICE_VERBS = (
+    r"(?:delete|retain|keep|store|process|use|encrypt|notif(?:y|ie)|provide|maintain|log|monitor|review|"
+    r"disclose|share|collect|host|destroy|return|remove|offer|support|train|test|audit|limit|inform|publish|"
+    r"identif(?:y|ie)|label|mark|watermark|hono(?:u)?r|appl(?:y|ie)|restrict|back\s+up|anonymi[sz]e|"
+    r"pseudonymi[sz]e|aggregate|disclaim|warrant)s?"
+)
+VENDOR_PRACTICE = re.compile(
+    r"^\W*(?:\d+(?:\.\d+)*\.?\s+|\(?[a-z]{1,3}\)\s+)?"
+    r"(?:(?:[A-Z][^,.;:]{0,60}(?:,\s+|\s))?we|(?:The\s+)?(?:Provider|Vendor|Supplier|Licensor|Contractor)|"
+    r"(?!(?:It|This|That|These|Those|There|They|Such|Each|Any|All|No|Some|Other|You|Your|Customer|Subscriber|"
+    r"Client|Licensee|Buyer|Users?|Outputs?|Inputs?|Results?|Data)\b)[A-Z][\w&\-]+)"
+    r"\s+(?:(?:also|only|automatically|promptly|currently|then|never|routinely|each\s+\w+)\s+)?"
+    + _PRACTICE_VERBS + r"\b"
+)
 
 
 def requirement_form(norms: list[str], text: str, section: list[str], contract: bool = False) -> str | None:
@@ -368,6 +385,8 @@ def requirement_form(norms: list[str], text: str, section: list[str], contract: 
     if norm_set & PARTY_MODALS and norm_set & PARTY_NORMS and not POSSIBILITY.search(text):
         return "obligation"
     if contract and norm_set & CONTRACT_MODALS and not POSSIBILITY.search(text):
+        return "obligation"
+    if contract and VENDOR_PRACTICE.search(text):
         return "obligation"
     stripped = text.rstrip()
     if stripped.endswith("?"):
