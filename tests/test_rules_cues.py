@@ -25,6 +25,9 @@ def _form(text: str, section: list[str] | None = None) -> str | None:
         "All data supplied by the County remains the property of the County.",
         # terms incorporated by reference
         "Initial response times for reported incidents are as set forth in Attachment 1.",
+        # ownership stated as a fact allocates it
+        "(a) As between the parties, the Government owns all Government Content.",
+        "All outputs of the model belong to the Agency.",
         # terms of service grant rights to "your" administrators
         "For thirty days after termination, Administrators may export Your Content in JSON.",
         # warranty disclaimers are operative without a modal verb
@@ -58,6 +61,7 @@ def test_requirement_form_recognises_provision(text):
         "Processing times may vary from week to week.",
         "The data is collected such as is necessary for reporting.",
         "The current system was installed in 2009.",
+        "The Department owns and operates twelve regional offices.",
         "Manage, monitor, and track user accounts.",
         "This includes moving from the as-is state to the proposed design.",
         "Applicants often ask which requirements the old portal enforced.",

@@ -361,6 +361,9 @@ _PRACTICE_VERBS = (
     r"identif(?:y|ie)|label|mark|watermark|hono(?:u)?r|appl(?:y|ie)|restrict|back\s+up|anonymi[sz]e|"
     r"pseudonymi[sz]e|aggregate|disclaim|warrant)s?"
 )
+# Who owns what is allocated by saying so: "the Government owns all Government Content", "all
+# Outputs belong to the Agency". ("owns and operates" describes a business.)
+OWNERSHIP = re.compile(r"\bowns\b(?!\s+and\s+operates)|\b(?:belong|belongs)\s+(?:solely\s+|exclusively\s+)?to\b", re.I)
 VENDOR_PRACTICE = re.compile(
     r"^\W*(?:\d+(?:\.\d+)*\.?\s+|\(?[a-z]{1,3}\)\s+)?"
     r"(?:(?:[A-Z][^,.;:]{0,60}(?:,\s+|\s))?we|(?:The\s+)?(?:Provider|Vendor|Supplier|Licensor|Contractor)|"
@@ -387,6 +390,8 @@ def requirement_form(norms: list[str], text: str, section: list[str], contract: 
     if contract and norm_set & CONTRACT_MODALS and not POSSIBILITY.search(text):
         return "obligation"
     if contract and VENDOR_PRACTICE.search(text):
+        return "obligation"
+    if OWNERSHIP.search(text):
         return "obligation"
     stripped = text.rstrip()
     if stripped.endswith("?"):
