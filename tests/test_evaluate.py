@@ -49,3 +49,35 @@ def test_a_partial_shared_folder_is_named_not_used(tmp_path):
     for part in SHARED_PARTS[2:]:
         (tmp_path / part).mkdir(parents=True)
     assert missing_shared_parts(tmp_path) == []
+
+
+def test_synthetic_documents_carry_a_label_for_every_topic_and_their_rounds_split():
+    from tenderlint.classify.corpus import corpus_dir
+    from tenderlint.evaluate import synthetic_labels
+    from tenderlint.rules.loader import load_rule_pack
+
+    topics = set(load_rule_pack().rules)
+    docs = synthetic_labels()
+    assert len(docs) >= 18
+    for doc in docs:
+        assert set(doc.labels) == topics, doc.path.name
+        assert doc.doc_type in ("rfp", "contract"), doc.path.name
+        assert doc.red_flags <= topics
+    splits = {d.path.parent.name: d.split for d in docs}
+    assert splits["round-1"] == "tune" and splits["round-3"] == "holdout"
+    statuses = {row.split(",")[1] for p in (corpus_dir() / "synthetic").glob("round-*/*.labels.csv")
+                for row in p.read_text(encoding="utf-8").splitlines()[1:]}
+    assert statuses <= {"covered", "weak", "missing", "red-flag"}
+
+
+def test_eval_scores_the_synthetic_documents_without_the_shared_folder(tmp_path):
+    from click.testing import CliRunner
+
+    from tenderlint.cli import main
+
+    result = CliRunner().invoke(main, ["eval", "--set", "synthetic", "--split", "holdout", "--shared", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "Synthetic documents written blind to the rules" in result.output
+    assert "red flags (" in result.output
+    refused = CliRunner().invoke(main, ["eval", "--set", "own", "--shared", str(tmp_path)])
+    assert refused.exit_code == 2

@@ -6,8 +6,12 @@ The labelled sets live beside the project in ``../shared`` (absent on a user's m
   ``missing`` / ``red-flag``; ``documents/SPLITS.tsv`` puts each document in ``tune`` or
   ``holdout``;
 - CUAD (``documents/cuad-dev/labels.csv``): expert clause labels mapped to three topics (tune);
-- our own stand-off labels of 67 more shared documents on all 27 topics (``corpus/labels/tenders.csv``,
-  ``ai-dev.csv``, ``cuad.csv``; tune).
+- our own stand-off labels of 76 more shared documents on all 27 topics (``corpus/labels/tenders.csv``,
+  ``ai-dev.csv``, ``cuad.csv``; tune);
+- and, in the project itself, documents written for measuring by helpers who never saw the rules
+  (``corpus/synthetic/round-N/``: AI vendor terms, contracts and solicitations in our own words,
+  each with its labels; ``corpus/synthetic/splits.tsv`` holds whole rounds out). This set needs
+  no ``../shared``.
 
 Only the errors of ``tune`` documents are ever listed: held-out documents are read as figures.
 A topic counts as *positive* when it has a substantive provision: ``covered`` or ``red-flag``
@@ -256,8 +260,35 @@ def format_set(result: SetScore, show_errors: bool = False) -> str:
     return "\n".join(lines)
 
 
+def synthetic_labels(folder: Path | None = None) -> list[LabelledDocument]:
+    """The synthetic documents of ``corpus/synthetic`` (``round-N/NAME.md`` with ``NAME.labels.csv``
+    and ``NAME.doctype``), each with its round's split from ``splits.tsv``."""
+    if folder is None:
+        from tenderlint.classify.corpus import corpus_dir
+
+        folder = corpus_dir() / "synthetic"
+    table_path = folder / "splits.tsv"
+    if not table_path.exists():
+        return []
+    table = {row["round"]: row["split"] for row in csv.DictReader(table_path.open(encoding="utf-8"), delimiter="\t")}
+    docs = []
+    for round_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
+        for text in sorted(round_dir.glob("*.md")):
+            labels_csv = text.with_suffix(".labels.csv")
+            if not labels_csv.exists():
+                continue
+            rows = list(csv.DictReader(labels_csv.open(encoding="utf-8")))
+            doc_type_file = text.with_suffix(".doctype")
+            doc_type = doc_type_file.read_text(encoding="utf-8").split()[0] if doc_type_file.exists() else None
+            docs.append(LabelledDocument(
+                text, doc_type, {r["topic"]: r["status"] in POSITIVE_LABELS for r in rows},
+                table.get(round_dir.name, "holdout"), {r["topic"] for r in rows if r["status"] == "red-flag"},
+            ))
+    return docs
+
+
 def run(shared: Path, use_model: bool = True, cuad_limit: int | None = None, show_errors: bool = False,
-        evidence_from: tuple[str, ...] = ("rules", "model"), sets: tuple[str, ...] = ("shared", "cuad", "own"),
+        evidence_from: tuple[str, ...] = ("rules", "model"), sets: tuple[str, ...] = ("shared", "cuad", "own", "synthetic"),
         split_names: tuple[str, ...] = ("holdout", "tune"), checker: Checker | None = None) -> str:
     """Every figure twice, on ``tune`` and on ``holdout``; errors (with ``show_errors``) of tune only."""
     checker = checker or Checker(CheckOptions(use_model=use_model, evidence_from=evidence_from))
@@ -275,6 +306,13 @@ def run(shared: Path, use_model: bool = True, cuad_limit: int | None = None, sho
             docs = [d for d in cuad if d.split == split]
             if docs:
                 name = f"CUAD dev contracts (audit-logging, liability, ip-licensing), {split}"
+                out.append(format_set(score_set(checker, name, docs, baseline), show_errors and split == "tune"))
+    if "synthetic" in sets:
+        synthetic = synthetic_labels()
+        for split in split_names:
+            docs = [d for d in synthetic if d.split == split]
+            if docs:
+                name = f"Synthetic documents written blind to the rules (corpus/synthetic), {split}"
                 out.append(format_set(score_set(checker, name, docs, baseline), show_errors and split == "tune"))
     if "own" in sets and "tune" in split_names:
         from tenderlint.classify.corpus import corpus_dir

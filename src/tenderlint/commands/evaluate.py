@@ -17,7 +17,7 @@ from tenderlint.errors import TenderlintError
 @click.option("--cuad-limit", type=int, default=None, help="Only the first N CUAD contracts.")
 @click.option("--errors", "show_errors", is_flag=True,
               help="List the false positives and negatives of the tune documents (held-out ones stay figures).")
-@click.option("--set", "sets", multiple=True, type=click.Choice(["shared", "cuad", "own"]),
+@click.option("--set", "sets", multiple=True, type=click.Choice(["shared", "cuad", "own", "synthetic"]),
               help="Only these label sets (default: all).")
 @click.option("--split", "split_names", multiple=True, type=click.Choice(["tune", "holdout"]),
               help="Only this split (default: both; work from tune, read holdout as figures).")
@@ -30,11 +30,14 @@ def evaluate(shared_dir: Path | None, no_model: bool, cuad_limit: int | None, sh
     from tenderlint.evaluate import run
 
     shared = shared_dir or _default_shared()
+    sets = sets or ("shared", "cuad", "own", "synthetic")
     if not (shared / "documents").is_dir():
-        raise TenderlintError("usage", f"{shared}: no documents/ folder with labels here (use --shared)")
+        if set(sets) != {"synthetic"}:
+            raise TenderlintError("usage", f"{shared}: no documents/ folder with labels here (use --shared, "
+                                           "or --set synthetic for the project's own synthetic documents)")
     sources = {"combined": ("rules", "model"), "rules": ("rules",), "model": ("model",)}[evidence_from]
     click.echo(run(shared, use_model=not no_model, cuad_limit=cuad_limit, show_errors=show_errors,
-                   evidence_from=sources, sets=sets or ("shared", "cuad", "own"),
+                   evidence_from=sources, sets=sets,
                    split_names=split_names or ("holdout", "tune")))
 
 
