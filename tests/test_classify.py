@@ -161,3 +161,15 @@ def test_model_evidence_is_located_in_requirement_sentences():
         assert 0.0 < ev.score <= 1.0
     rule_hits = [e for t in result.topics for e in t.evidence if e.source != "model"]
     assert rule_hits and all(e.strength == "mention" and "set aside" in e.why for e in rule_hits)
+
+
+def test_model_adds_no_evidence_for_a_topic_it_never_saw_in_real_wording():
+    from tenderlint.classify.model import load_shipped_model
+    from tenderlint.classify.predict import MIN_REAL_POSITIVES
+
+    model = load_shipped_model()
+    real = model.card.get("cross_validation_real_sentences") or {}
+    expected = {t for t, f in real.items() if f.get("support", 0) < MIN_REAL_POSITIVES}
+    assert model.unlearnt == expected
+    assert "risk-management" in model.unlearnt  # no real sentence labelled with it
+    assert "privacy" not in model.unlearnt

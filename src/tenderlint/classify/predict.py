@@ -30,6 +30,11 @@ ADD_ONLY_ON_RULE_MENTION = True
 # Topics where adding model evidence lost F1 in the ablation (docs/accuracy.md): on CUAD, model
 # evidence for liability added 11 false positives (commercial "responsible for" clauses) for 2 hits.
 NO_MODEL_EVIDENCE = frozenset({"liability"})
+# The classifier adds evidence only for a topic it learnt from real wording: at least this many
+# real labelled sentences on the topic (the card's cross-validation support). A topic learnt from our
+# own passages alone (risk-management has none, sustainability one) is judged by the rules: on the
+# synthetic documents its model evidence was all false positives, on negated or optional sentences.
+MIN_REAL_POSITIVES = 10
 MAX_MODEL_EVIDENCE = 3
 QUOTE_LIMIT = 400
 
@@ -45,6 +50,8 @@ class TopicModel:
         self.topics: list[str] = list(card["topics"])
         self.thresholds = np.array([card["thresholds"][t] for t in self.topics])
         self.fingerprint = fingerprint
+        real = card.get("cross_validation_real_sentences") or {}
+        self.unlearnt = frozenset(t for t, figures in real.items() if figures.get("support", 0) < MIN_REAL_POSITIVES)
         if len(predictor.intercept) != len(self.topics):
             raise TenderlintError("model-invalid", "the model and its card disagree on the number of topics")
 
@@ -104,14 +111,15 @@ class TopicModel:
         candidates = [s for s in findings.sentences if s.substantive]
         if ADD_ONLY_ON_RULE_MENTION:
             # Only a sentence where the rules saw a topic the model may add can change the result.
-            spans = {(start, end) for topic, start, end in mentioned if topic not in NO_MODEL_EVIDENCE}
+            spans = {(start, end) for topic, start, end in mentioned
+                     if topic not in NO_MODEL_EVIDENCE and topic not in self.unlearnt}
             candidates = [s for s in candidates if (s.start, s.end) in spans]
         probs = self.predict_proba([s.text for s in candidates])
         added: dict[str, list[Evidence]] = {}
         if ADD_EVIDENCE and len(candidates):
             above = probs >= self.thresholds
             for j, topic in enumerate(self.topics):
-                if topic in NO_MODEL_EVIDENCE:
+                if topic in NO_MODEL_EVIDENCE or topic in self.unlearnt:
                     continue
                 rows = np.nonzero(above[:, j])[0]
                 if ADD_ONLY_ON_RULE_MENTION:
