@@ -61,6 +61,8 @@ def test_requirement_form_recognises_provision(text):
         "Processing times may vary from week to week.",
         "The data is collected such as is necessary for reporting.",
         "The current system was installed in 2009.",
+        # a policy's name is no duty
+        "In 2025 the Board adopted its policy on the Responsible Use of Artificial Intelligence in Instruction.",
         "The Department owns and operates twelve regional offices.",
         "Manage, monitor, and track user accounts.",
         "This includes moving from the as-is state to the proposed design.",
@@ -194,6 +196,8 @@ def test_questions_to_bidders_are_recognised(text, expected):
     ("The following will be settled during negotiations: (a) audit rights; (b) transition-out assistance.", True),
     ("Service credits are subject to contract negotiation.", True),
     ("Exit assistance is to be negotiated with the selected offeror.", True),
+    ("Service levels, support hours and remedies will be set out in the final agreement.", True),
+    ("The parties may discuss the energy use of the hosting at each annual review.", True),
     ("The Contractor shall deliver the transition-out plan agreed at the kickoff meeting.", False),
 ])
 def test_matters_left_to_negotiation_are_not_yet_required(text, expected):

@@ -72,7 +72,10 @@ NEGATED_SCOPE = re.compile(
     r"|\b(?:at a later (?:date|stage|time)|in a (?:future|later) phase)\b"
     # left to the contract negotiations: nothing is required yet
     r"|\b(?:will|shall|to)\s+be\s+(?:settled|negotiated|agreed|determined)\s+(?:during|in|through|at)\s+(?:the\s+)?"
-    r"(?:contract\s+|final\s+)?negotiations?\b|\bto be negotiated\b|\bsubject to (?:further |contract )?negotiations?\b",
+    r"(?:contract\s+|final\s+)?negotiations?\b|\bto be negotiated\b|\bsubject to (?:further |contract )?negotiations?\b"
+    # left to the contract still to be signed, or to a discussion that may happen
+    r"|\b(?:will|shall|to)\s+be\s+(?:set\s+out|set\s+forth|specified|addressed|defined|agreed)\s+in\s+the\s+"
+    r"(?:final|definitive|resulting|eventual)\s+(?:agreement|contract)\b|\bmay\s+discuss\b",
     re.I,
 )
 # A parenthetical that carves items out of a scope: "computer services (except custom
@@ -310,6 +313,10 @@ def is_negated_scope(text: str) -> bool:
 
 # A recital says why the parties contract, not what they owe: "WHEREAS, the Company will …".
 RECITAL = re.compile(r"^\W*(?:whereas|recitals?)\b", re.I)
+# "Evaluation criteria include security and AI disclosure": the criteria stated as such.
+CRITERIA_STATED = re.compile(r"\b(?:evaluation|award|scoring|selection)\s+(?:criteria|criterion|factors?)\s+"
+                             r"(?:include|includes|are|is|will|shall|consist)\b", re.I)
+RESPONSIBLE_FOR = re.compile(r"\bresponsible\s+(?:for|to|under)\b|\b(?:is|are|be|remains?|remain|shall|will)\s+(?:\w+\s+)?responsible\b", re.I)
 # In a contract the paragraphs under "Background" or "Recitals" ("(A) Provider operates …") are the
 # recitals, lettered instead of opened with "whereas". (In a solicitation the background states the
 # problem to solve, which counts for outcomes.)
@@ -383,7 +390,10 @@ def requirement_form(norms: list[str], text: str, section: list[str], contract: 
     if is_run_in_heading(text):
         return None  # "18.3 Accessibility; Responsible AI." names what follows; it binds no one
     norm_set = set(norms)
-    if norm_set & OBLIGATION_NORMS:
+    duties = norm_set & OBLIGATION_NORMS
+    if duties == {"responsible"} and not RESPONSIBLE_FOR.search(text):
+        duties = set()  # "Responsible Use of AI", a policy's name, binds no one
+    if duties:
         return "obligation"
     if norm_set & PARTY_MODALS and norm_set & PARTY_NORMS and not POSSIBILITY.search(text):
         return "obligation"
@@ -401,7 +411,8 @@ def requirement_form(norms: list[str], text: str, section: list[str], contract: 
         return "question"
     if PROHIBITION.match(text):
         return "prohibition"
-    if norm_set & EVALUATION_NORMS and (any(EVALUATION_SECTION.search(s) for s in section) or norm_set & PARTY_NORMS):
+    if norm_set & EVALUATION_NORMS and (any(EVALUATION_SECTION.search(s) for s in section) or norm_set & PARTY_NORMS
+                                        or CRITERIA_STATED.search(text)):
         return "criterion"
     if (NAMED_SUBJECT_MODAL.search(text) or PASSIVE_PROVISION.search(text) or BY_REFERENCE.search(text)
             or STATED_NEED.search(text) or RULES_APPLY.search(text)):
