@@ -70,3 +70,10 @@ def test_a_clause_on_a_named_output_reads_as_one_on_outputs():
     plain = {f.id for f in tenderlint.check_text(undefined, name="dpa.md", doc_type="contract").red_flags}
     assert "performance/disclaims-output-accuracy" in flags
     assert "performance/disclaims-output-accuracy" not in plain
+
+
+def test_a_party_named_after_a_list_that_mentions_algorithms_is_no_ai_term():
+    texts = ['Confidential information, including source code, algorithms and know-how, may be disclosed by either '
+             'party (the "Discloser") to the other (the "Recipient").',
+             'The ranking engine that uses machine-learning models (the "Scoring Engine") runs nightly.']
+    assert defined_terms.ai_terms(texts) == ["Scoring Engine"]

@@ -41,7 +41,7 @@ TERM_IN_PARENTHESES = re.compile(
 AI_WORDS = re.compile(
     r"\b(?:AI|A\.I\.|LLMs?|GenAI|ML)\b"
     r"|(?i:\b(?:artificial[\s-]intelligence|machine[\s-]learning|deep[\s-]learning|neural[\s-]networks?|"
-    r"(?:large[\s-])?language[\s-]models?|foundation[\s-]models?|generative|algorithm\w*|"
+    r"(?:large[\s-])?language[\s-]models?|foundation[\s-]models?|generative|algorithmic|"
     r"automated[\s-]decision\w*|predictive[\s-](?:model|analytic)\w*|speech[\s-]recognition|computer[\s-]vision|"
     r"natural[\s-]language[\s-]processing|facial[\s-]recognition|chatbots?|models?[\s-]trained|trained[\s-]models?)\b)"
 )
@@ -93,11 +93,13 @@ def ai_terms(texts: list[str]) -> list[str]:
     for text in texts:
         if "\"" not in text and "“" not in text:
             continue
-        for term, definition in _definitions(text):
+        for term, definition, noun, in_parentheses in _definitions(text):
             name = " ".join(term.split())
             if name.lower() in GENERIC_NAMES or name in found or len(name) < 3:
                 continue
-            head = _head(definition)
+            # ('… information, including source code and algorithms, disclosed by a party (the
+            # "Discloser")': only the words just before the parenthesis say what is named.)
+            head = noun if in_parentheses else _head(definition)
             if AI_WORDS.search(head) or (known is not None and known.search(head)):
                 found[name] = None
                 known = alias_pattern(list(found))
@@ -113,7 +115,7 @@ class DocumentNames:
         for text in texts:
             if "\"" not in text and "“" not in text:
                 continue
-            for term, definition, noun in _definitions(text, with_noun=True):
+            for term, definition, noun, _ in _definitions(text):
                 name = " ".join(term.split())
                 head = _head(definition)
                 if len(name) < 3 or name.lower() in GENERIC_NAMES or VENDOR_NAMED.match(name):
@@ -162,17 +164,16 @@ def _head(definition: str) -> str:
     return head[:cut.start()] if cut else head
 
 
-def _definitions(text: str, with_noun: bool = False):
-    """(term, the text that defines it) for every definition in one block of text; with
-    ``with_noun`` also the words that say what the term is (the definition's first words, or the
-    last words before a parenthesis)."""
+def _definitions(text: str):
+    """(term, the text that defines it, the words that say what the term is, whether it was
+    defined in parentheses) for every definition in one block of text. The words that say what it
+    is are the definition's first words ('"Transcript" means the text …'), or the last words
+    before the parenthesis ('… examples of your prompts ("Suggestions")')."""
     for match in TERM_MEANS.finditer(text):
         definition = match.group(2)
-        yield (match.group(1), definition, " ".join(definition.split()[:_NOUN_WORDS])) if with_noun \
-            else (match.group(1), definition)
+        yield match.group(1), definition, " ".join(definition.split()[:_NOUN_WORDS]), False
     for match in TERM_IN_PARENTHESES.finditer(text):
         before = text[max(0, match.start() - _CONTEXT_CHARS):match.start()]
         starts = [m.end() for m in _SENTENCE_START.finditer(before)]
         definition = before[starts[-1]:] if starts else before
-        yield (match.group(1), definition, " ".join(definition.split()[-_NOUN_WORDS - 2:])) if with_noun \
-            else (match.group(1), definition)
+        yield match.group(1), definition, " ".join(definition.split()[-_NOUN_WORDS - 2:]), True
