@@ -175,6 +175,8 @@ def test_recitals_and_possibilities_stay_mentions_in_a_contract(text):
         # a pointer to another part of the solicitation only refers to what stands there
         ("Offerors are referred to Section M of the solicitation for the evaluation factors.", True),
         ("Proposals will be evaluated on the factors in Section M.", False),
+        ("Copyright in the test reports shall be dealt with in accordance with Clause 15.", True),
+        ("Proposals will be evaluated in accordance with Section 6 of the RFP.", True),
     ],
 )
 def test_terms_of_another_agreement_are_only_referred_to(text, expected):
@@ -198,6 +200,7 @@ def test_questions_to_bidders_are_recognised(text, expected):
     ("Exit assistance is to be negotiated with the selected offeror.", True),
     ("Service levels, support hours and remedies will be set out in the final agreement.", True),
     ("The parties may discuss the energy use of the hosting at each annual review.", True),
+    ("The Parties may agree arrangements for the reuse or recycling of the equipment where practicable.", True),
     ("The Contractor shall deliver the transition-out plan agreed at the kickoff meeting.", False),
 ])
 def test_matters_left_to_negotiation_are_not_yet_required(text, expected):

@@ -75,7 +75,7 @@ NEGATED_SCOPE = re.compile(
     r"(?:contract\s+|final\s+)?negotiations?\b|\bto be negotiated\b|\bsubject to (?:further |contract )?negotiations?\b"
     # left to the contract still to be signed, or to a discussion that may happen
     r"|\b(?:will|shall|to)\s+be\s+(?:set\s+out|set\s+forth|specified|addressed|defined|agreed)\s+in\s+the\s+"
-    r"(?:final|definitive|resulting|eventual)\s+(?:agreement|contract)\b|\bmay\s+discuss\b",
+    r"(?:final|definitive|resulting|eventual)\s+(?:agreement|contract)\b|\bmay\s+(?:discuss|agree)\b",
     re.I,
 )
 # A parenthetical that carves items out of a scope: "computer services (except custom
@@ -175,7 +175,9 @@ OTHER_AGREEMENT_GOVERNS = re.compile(
     r"\b(?:governed\s+by|subject\s+to)\b[^.;]{0,80}?\b(?:terms|provisions)\b[^.;]{0,40}?\bof\s+(?:the|that|such)\s+"
     r"(?!agreement\b)(?:[A-Z][\w-]*\s+){1,4}(?:agreement|contract)\b"
     # a pointer elsewhere: "Offerors are referred to Section M for the evaluation factors"
-    r"|\b(?:is|are)\s+referred\s+to\s+(?:section|part|attachment|appendix|annex|exhibit|schedule|clause|article)\b",
+    r"|\b(?:is|are)\s+referred\s+to\s+(?:section|part|attachment|appendix|annex|exhibit|schedule|clause|article)\b"
+    r"|\b(?:shall|will)\s+be\s+(?:dealt\s+with|evaluated|handled)\s+(?:in\s+accordance\s+with|under|as\s+described\s+in)\s+"
+    r"(?:section|clause|schedule|part|article|attachment)\b|\bappears?\s+in\s+(?:section|schedule|attachment|part)\s+\w+\.?$",
     re.I,
 )
 # Terms incorporated by reference: "response times are as set forth in Attachment 1".
