@@ -201,6 +201,8 @@ def test_questions_to_bidders_are_recognised(text, expected):
     ("Service levels, support hours and remedies will be set out in the final agreement.", True),
     ("The parties may discuss the energy use of the hosting at each annual review.", True),
     ("The Parties may agree arrangements for the reuse or recycling of the equipment where practicable.", True),
+    ("Proposers are encouraged to consider open interface standards where practicable.", True),
+    ("We encourage publishers to state the energy used to train their models.", True),
     ("The Contractor shall deliver the transition-out plan agreed at the kickoff meeting.", False),
 ])
 def test_matters_left_to_negotiation_are_not_yet_required(text, expected):

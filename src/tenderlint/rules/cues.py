@@ -75,7 +75,9 @@ NEGATED_SCOPE = re.compile(
     r"(?:contract\s+|final\s+)?negotiations?\b|\bto be negotiated\b|\bsubject to (?:further |contract )?negotiations?\b"
     # left to the contract still to be signed, or to a discussion that may happen
     r"|\b(?:will|shall|to)\s+be\s+(?:set\s+out|set\s+forth|specified|addressed|defined|agreed)\s+in\s+the\s+"
-    r"(?:final|definitive|resulting|eventual)\s+(?:agreement|contract)\b|\bmay\s+(?:discuss|agree)\b",
+    r"(?:final|definitive|resulting|eventual)\s+(?:agreement|contract)\b|\bmay\s+(?:discuss|agree)\b"
+    # an encouragement asks for nothing
+    r"|\b(?:is|are)\s+(?:strongly\s+)?encouraged\s+to\b|\bwe\s+(?:strongly\s+)?encourage\b",
     re.I,
 )
 # A parenthetical that carves items out of a scope: "computer services (except custom
