@@ -242,3 +242,13 @@ def test_what_the_vendor_does_in_the_present_tense_is_agreed_in_a_contract(text,
     assert cues.requirement_form(norms, text, [], contract=True) == expected
     if expected:  # in a solicitation the same sentence only describes
         assert cues.requirement_form(norms, text, [], contract=False) is None
+
+
+def test_a_run_in_title_under_a_lead_in_is_no_requirement():
+    import tenderlint
+
+    text = ("Proposals shall address the following:\n\n(g) Integration.\n\n"
+            "(h) How the prototype records each recommendation it makes.\n")
+    result = tenderlint.check_text(text, name="baa.md", doc_type="rfp")
+    titled = [e for t in result.topics for e in t.evidence if e.quote.strip() == "(g) Integration."]
+    assert titled and all(e.strength == "mention" for e in titled)

@@ -750,7 +750,7 @@ class CompiledRules:
         form = cues.requirement_form(norms, text, block.section, contract)
         if form:
             return "substantive", form
-        if inherited:
+        if inherited and not cues.is_run_in_heading(text):  # "(g) Integration." titles the item
             return "substantive", "obligation (list under a requirement)"
         return "mention", "mentioned without a requirement"
 
