@@ -36,3 +36,15 @@ def test_flags_in_struck_clauses_are_not_reported():
     body = "# Contract\n\n2.1 The Vendor shall deliver the service described in Exhibit A.\n\n"
     assert {"maintenance-updates", "liability"} <= flagged(body + TERMS)
     assert not {"maintenance-updates", "liability"} & flagged(body + STRUCK + "\n\n" + TERMS)
+
+
+def test_a_clause_quoted_and_struck_out_in_the_same_paragraph():
+    block = ("Clause 5.3 of the Supplier Terms permits the Supplier to use customer content to improve its "
+             "products. The Parties agree that Clause 5.3 does not apply to Buyer Data.")
+    assert voided.struck_in_place(block, block.split(". ")[0] + ".")
+    assert not voided.struck_in_place("Clause 5.3 permits the Supplier to use customer content to improve its "
+                                      "products. Clause 6 does not apply.", "Clause 5.3 permits the Supplier to "
+                                      "use customer content to improve its products.")
+    text = "# Order form\n\n2. " + block + "\n"
+    flags = {f.topic for f in tenderlint.check_text(text, name="order.md", doc_type="contract").red_flags}
+    assert "data-rights" not in flags

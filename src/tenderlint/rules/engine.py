@@ -46,6 +46,11 @@ AI_DOCUMENT_MIN_SENTENCES = 3
 COOCCUR_WINDOW = 30
 # Marks the id under which a red flag's answer (RedFlagRule.unless_elsewhere) is matched.
 ANSWERED = "~answered"
+# A sentence that denies or disclaims is no answer to a flag, whatever it names: "we do not
+# guarantee 100% availability" is not an uptime commitment.
+ANSWER_VETOES = ["not guarantee", "no guarantee", "not warrant", "no warranty", "not promise", "no promise",
+                 "no commitment", "not commit", "disclaim", "not responsible", "no responsibility",
+                 "no obligation", "not obligate", "not be liable", "not liable"]
 # Short texts are joined into Docs of about this many characters (see Batch).
 BATCH_CHARS = 2_000
 TEXT_SEPARATOR = "\n\n"
@@ -340,6 +345,8 @@ class CompiledRules:
                 self._add_token_pattern(f"P|{rule.id}|{tp.name}", tp.pattern)
             for flag in rule.red_flags:
                 pending[f"RX|{flag.id}"] += flag.exclude
+                if flag.unless_elsewhere is not None:
+                    pending[f"RX|{flag.id}{ANSWERED}"] += ANSWER_VETOES
                 for flag_id, matchers in _flag_matchers(flag):
                     self._add_flag_matchers(flag_id, matchers, pending)
         pending["AI"] += AI_VOCABULARY
@@ -600,6 +607,8 @@ class CompiledRules:
                             continue
                         if struck and (voided.is_struck(block.text, block.section, struck)
                                        or voided.is_struck(passage.text, block.section, struck)):
+                            continue
+                        if voided.struck_in_place(block.text, passage.text):
                             continue
                         rule, flag = self.flags[flag_id]
                         ev = self._evidence(rule.id, passage, True,

@@ -72,3 +72,22 @@ def is_struck(block_text: str, section: list[str] | tuple[str, ...], struck: lis
             if clause.place in headings:
                 return True
     return False
+
+
+_REF = re.compile(r"\b(?:clause|section|paragraph|article)\s+((?:[A-Z]{1,2}-)?\d{1,2}(?:\.\d{1,2}){0,3})\b", re.I)
+
+
+def struck_in_place(block_text: str, sentence: str) -> bool:
+    """Whether the block that quotes a clause of attached terms also strikes it out: "Clause 5.3 of
+    the Supplier Terms permits the Supplier to use customer content to improve its products. The
+    Parties agree that Clause 5.3 does not apply to Buyer Data." The flagged sentence names the
+    clause; another sentence of the same block names it again before the voiding words."""
+    named = {m.group(1) for m in _REF.finditer(sentence)}
+    if not named or not VOIDING.search(block_text):
+        return False
+    for other in re.split(r"(?<=[.;])\s+", block_text):
+        voiding = VOIDING.search(other)
+        if voiding and other.strip() != sentence.strip():
+            if named & {m.group(1) for m in _REF.finditer(other[:voiding.start()])}:
+                return True
+    return False
