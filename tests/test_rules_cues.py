@@ -252,3 +252,13 @@ def test_a_run_in_title_under_a_lead_in_is_no_requirement():
     result = tenderlint.check_text(text, name="baa.md", doc_type="rfp")
     titled = [e for t in result.topics for e in t.evidence if e.quote.strip() == "(g) Integration."]
     assert titled and all(e.strength == "mention" for e in titled)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Match Scores are probabilistic estimates based on the information available.", True),
+    ("Machine translation may render terms incorrectly and leave out words.", True),
+    ("Output audio may contain mispronunciations and artefacts.", True),
+    ("The Contractor may omit the optional reports.", False),
+])
+def test_limitation_notices_in_other_words(text, expected):
+    assert bool(cues.LIMITATION_NOTICE.search(text)) is expected

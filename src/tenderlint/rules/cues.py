@@ -162,11 +162,15 @@ def is_subclause(text: str, section: list[str]) -> bool:
 # transparency (and as a disclaimer of accuracy for performance) when given in the terms.
 LIMITATION_NOTICE = re.compile(
     r"\b(?:may|can|might|could|will\s+sometimes)\s+(?:not\s+)?(?:\w+\s+){0,2}?"
-    r"(?:make\s+(?:mistakes|errors)|be\s+(?:inaccurate|incorrect|incomplete|wrong|misleading|unreliable|erroneous)"
-    r"|contain\s+(?:errors|mistakes|inaccuracies)|give\s+(?:you\s+)?(?:wrong|incorrect|inaccurate|false)|hallucinate"
+    r"(?:make\s+(?:mistakes|errors)|be\s+(?:inaccurate|incorrect|incomplete|wrong|misleading|unreliable|erroneous|false)"
+    r"|contain\s+(?:errors|mistakes|inaccuracies|omissions|mispronunciations|misrecognitions|artefacts|artifacts|hallucinations)"
+    r"|give\s+(?:you\s+)?(?:wrong|incorrect|inaccurate|false)|hallucinate"
+    r"|(?:render|translate|transcribe|recogni[sz]e|classify|score|label)\w*\s+(?:\w+\s+)?(?:incorrectly|inaccurately|wrongly)"
     r"|not\s+(?:be\s+)?(?:accurate|reliable|correct|complete)|not\s+work\s+as\s+intended)"
     r"|\bseem\s+(?:convincing|accurate|plausible)\b[^.]{0,40}\b(?:inaccurate|incorrect|wrong|incomplete)"
-    r"|\b(?:are|is)\s+(?:not\s+always|sometimes)\s+(?:accurate|correct|reliable)",
+    r"|\b(?:are|is)\s+(?:not\s+always|sometimes)\s+(?:accurate|correct|reliable)"
+    # "Match Scores are probabilistic estimates", "machine-generated speech is probabilistic"
+    r"|\b(?:are|is)\s+probabilistic\b",
     re.I,
 )
 # A document that says it is governed by the terms of another agreement ("… is subject to the

@@ -37,7 +37,8 @@ AI_VOCABULARY = [
     "automated decision", "automated decision-making", "predictive model", "predictive analytics",
     "foundation model", "ai model", "ml model", "training data", "model training", "copilot",
     "agentic", "ai system", "ai-enabled", "ai-powered", "facial recognition", "speech recognition",
-    "machine-learning", "machine-generated", "synthetic voice", "synthetic speech",
+    "machine-learning", "machine-generated", "synthetic voice", "synthetic speech", "speech synthesis",
+    "text-to-speech", "voice cloning", "cloned voice", "voice model", "machine translation",
 ]
 AI_DOCUMENT_MIN_SENTENCES = 3
 # A co-occurrence counts only when its phrases sit within this many tokens of each other: about a
