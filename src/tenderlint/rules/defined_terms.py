@@ -102,7 +102,7 @@ def ai_terms(texts: list[str]) -> list[str]:
             head = noun if in_parentheses else _head(definition)
             if AI_WORDS.search(head) or (known is not None and known.search(head)):
                 found[name] = None
-                known = alias_pattern(list(found))
+                known = alias_pattern(list(found))  # (few terms per document: recompiling is cheap)
     return list(found)
 
 

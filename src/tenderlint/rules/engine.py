@@ -415,9 +415,13 @@ class CompiledRules:
         if names:
             names.rename(doc)
             if names.ai is not None:
-                for si, (start, end) in enumerate(zip(sents.starts, sents.ends)):
-                    if sents.owners[si] is not None and start < end and names.ai.search(doc[start:end].text):
-                        hits[si].ai = True
+                # (one search over the batch, not a Span per sentence: building spans is the cost)
+                for match in names.ai.finditer(doc.text):
+                    span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                    if span is not None and len(span):
+                        si = sents.index_of(span.start)
+                        if sents.owners[si] is not None:
+                            hits[si].ai = True
         strings = self.nlp.vocab.strings
         keys = self.match_keys
         owners = sents.owners
