@@ -15,9 +15,11 @@ a recording'. A clause that lets the vendor train its models on the Customer Mat
 disclaims the accuracy of any Transcript, says so of the buyer's data and of the outputs; the
 engine reads those names as "data" and "output" (``DocumentNames.rename``).
 
-Terms are found in two shapes: '"Term" means …' (the definition follows) and '… (the "Term")'
-(the definition is the text before it, back to the start of the sentence). A term whose definition
-names AI, or names another AI term defined before it, joins the set. Generic names of the whole
+Terms are found in two shapes: '"Term" means …' (the definition follows; what the term is, is in
+its first words, before any "including") and '… (the "Term")' (the words just before the
+parenthesis say what is named: in '… information, including algorithms, disclosed by a party (the
+"Discloser")' a party is named, not AI). A term whose definition names AI, or names another AI
+term defined before it, joins the set. Generic names of the whole
 offering ("Services", "Platform") are left out: they would make every sentence of the document an
 AI sentence.
 """
