@@ -13,7 +13,7 @@ import re
 # Lower-cased lemmas (token.norm_) that put a sentence in requirement form on their own.
 OBLIGATION_NORMS = frozenset({
     "shall", "must", "require", "agree", "oblige", "obligate", "undertake", "warrant", "covenant",
-    "prohibit", "forbid", "responsible", "entitle", "mandatory", "mandate", "commit", "guarantee",
+    "prohibit", "forbid", "entitle", "mandatory", "mandate", "commit", "guarantee",
     "acknowledge", "indemnify", "liable", "grant", "retain", "reserve",
     # A party that takes on risks or liabilities undertakes them: "the Contractor assumes all liability".
     "assume",
@@ -59,7 +59,8 @@ EVALUATION_NORMS = frozenset({"evaluate", "evaluation", "score", "scoring", "cri
                               "point", "factor", "rate", "rating", "assess", "award", "subfactor"})
 EVALUATION_SECTION = re.compile(r"evaluat|criteri|award|scor|selection|basis for", re.I)
 
-_LIST_MARKER = re.compile(r"^\s*(?:[\(\[]?(?:[0-9]{1,3}|[a-z]|[ivxlc]{1,5})[\)\].:]|[•\-–*●▪o]\s|\d+(?:\.\d+)+\.?)\s*", re.I)
+# (dotted clause numbers first: "18.3 Title" loses "18.3", not only "18.")
+_LIST_MARKER = re.compile(r"^\s*(?:\d+(?:\.\d+)+\.?|[\(\[]?(?:[0-9]{1,3}|[a-z]|[ivxlc]{1,5})[\)\].:]|[•\-–*●▪o]\s)\s*", re.I)
 
 NEGATED_SCOPE = re.compile(
     r"\b(?:not|n't|never)\s+(?:be\s+|been\s+|being\s+)?(?:required|obligated|obliged|responsible for providing|"
@@ -324,6 +325,8 @@ RECITAL = re.compile(r"^\W*(?:whereas|recitals?)\b", re.I)
 # "Evaluation criteria include security and AI disclosure": the criteria stated as such.
 CRITERIA_STATED = re.compile(r"\b(?:evaluation|award|scoring|selection)\s+(?:criteria|criterion|factors?)\s+"
                              r"(?:include|includes|are|is|will|shall|consist)\b", re.I)
+# Being responsible binds a party ("the Contractor is responsible for …"); a name such as the policy
+# "Responsible Use of AI" binds no one, so "responsible" is no obligation word on its own.
 RESPONSIBLE_FOR = re.compile(r"\bresponsible\s+(?:for|to|under)\b|\b(?:is|are|be|remains?|remain|shall|will)\s+(?:\w+\s+)?responsible\b", re.I)
 # In a contract the paragraphs under "Background" or "Recitals" ("(A) Provider operates …") are the
 # recitals, lettered instead of opened with "whereas". (In a solicitation the background states the
@@ -343,7 +346,6 @@ ASKS_BIDDERS = re.compile(
 )
 
 
-_TITLE_NUMBER = re.compile(r"^\W*(?:\d+(?:\.\d+)*\.?|\(?[a-zA-Z]{1,3}\)|[A-Za-z]\.)\s+")
 _HEADING_SMALL_WORDS = frozenset({"and", "or", "of", "the", "for", "to", "in", "on", "with", "a", "an", "by", "&"})
 _HEADING_MODALS = frozenset({"shall", "will", "must", "may", "should", "can", "cannot"})
 
@@ -351,7 +353,7 @@ _HEADING_MODALS = frozenset({"shall", "will", "must", "may", "should", "can", "c
 def is_run_in_heading(text: str) -> bool:
     """Whether a sentence is only a clause's run-in title: a few capitalised words and no modal
     ("18.3 **Accessibility; Responsible AI.**", "Termination for Convenience.")."""
-    stripped = _TITLE_NUMBER.sub("", text.replace("*", "").replace("_", " ").strip(), count=1)
+    stripped = strip_list_marker(text.replace("*", "").replace("_", " ").strip())
     if not stripped or stripped[-1] not in ".:;" and not stripped[-1].isalnum():
         return False
     words = re.findall(r"[A-Za-z][\w'’\-]*", stripped)
@@ -398,10 +400,7 @@ def requirement_form(norms: list[str], text: str, section: list[str], contract: 
     if is_run_in_heading(text):
         return None  # "18.3 Accessibility; Responsible AI." names what follows; it binds no one
     norm_set = set(norms)
-    duties = norm_set & OBLIGATION_NORMS
-    if duties == {"responsible"} and not RESPONSIBLE_FOR.search(text):
-        duties = set()  # "Responsible Use of AI", a policy's name, binds no one
-    if duties:
+    if norm_set & OBLIGATION_NORMS or RESPONSIBLE_FOR.search(text):
         return "obligation"
     if norm_set & PARTY_MODALS and norm_set & PARTY_NORMS and not POSSIBILITY.search(text):
         return "obligation"
