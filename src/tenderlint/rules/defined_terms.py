@@ -27,6 +27,7 @@ AI sentence.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 _TERM = r"[\"“]\*{0,2}([A-Z][\w’'&\- ]{1,60}?)\*{0,2}[\"”]"
 # '"Match Score" means …', '"Outputs" (or "Output") shall mean …'
@@ -88,50 +89,64 @@ _NOUN_WORDS = 8
 _INCLUDING = re.compile(r"\b(?:including|includes|include|excluding|other than|but not|together with)\b|,\s*and\s+any\b", re.I)
 
 
-def ai_terms(texts: list[str]) -> list[str]:
-    """The defined terms of a document (its blocks' ``texts``, in order) that name its AI."""
-    found: dict[str, None] = {}
-    known: re.Pattern | None = None
+class Definition(NamedTuple):
+    """One defined term: its name, what its definition says it is (``head``), the few words that
+    name it (``noun``), and whether it was defined in parentheses after those words."""
+
+    name: str
+    head: str
+    noun: str
+    in_parentheses: bool
+
+
+def definitions(texts: list[str]) -> list[Definition]:
+    """Every definition in a document (its blocks' ``texts``, in order), read once."""
+    found = []
     for text in texts:
         if "\"" not in text and "“" not in text:
             continue
         for term, definition, noun, in_parentheses in _definitions(text):
-            name = " ".join(term.split())
-            if name.lower() in GENERIC_NAMES or name in found or len(name) < 3:
-                continue
-            # ('… information, including source code and algorithms, disclosed by a party (the
-            # "Discloser")': only the words just before the parenthesis say what is named.)
-            head = noun if in_parentheses else _head(definition)
-            if AI_WORDS.search(head) or (known is not None and known.search(head)):
-                found[name] = None
-                known = alias_pattern(list(found))  # (few terms per document: recompiling is cheap)
-    return list(found)
+            found.append(Definition(" ".join(term.split()), _head(definition), noun, in_parentheses))
+    return found
+
+
+def ai_terms(texts: list[str], found: list[Definition] | None = None) -> list[str]:
+    """The defined terms of a document (its blocks' ``texts``, or its ``found`` definitions) that
+    name its AI."""
+    names: dict[str, None] = {}
+    known: re.Pattern | None = None
+    for d in definitions(texts) if found is None else found:
+        if d.name.lower() in GENERIC_NAMES or d.name in names or len(d.name) < 3:
+            continue
+        # ('… information, including source code and algorithms, disclosed by a party (the
+        # "Discloser")': only the words just before the parenthesis say what is named.)
+        said = d.noun if d.in_parentheses else d.head
+        if AI_WORDS.search(said) or (known is not None and known.search(said)):
+            names[d.name] = None
+            known = alias_pattern(list(names))  # (few terms per document: recompiling is cheap)
+    return list(names)
 
 
 class DocumentNames:
     """A document's defined names for its AI, for the buyer's data and for the outputs."""
 
     def __init__(self, texts: list[str]):
-        self.ai = alias_pattern(ai_terms(texts))
+        found = definitions(texts)
+        self.ai = alias_pattern(ai_terms(texts, found))
         data, outputs = [], []
-        for text in texts:
-            if "\"" not in text and "“" not in text:
+        for d in found:
+            if len(d.name) < 3 or d.name.lower() in GENERIC_NAMES or VENDOR_NAMED.match(d.name):
                 continue
-            for term, definition, noun, _ in _definitions(text):
-                name = " ".join(term.split())
-                head = _head(definition)
-                if len(name) < 3 or name.lower() in GENERIC_NAMES or VENDOR_NAMED.match(name):
-                    continue
-                if re.search(r"(?i)\b(?:data|content|input|inputs|output|outputs)\b", name):
-                    continue  # already named as what it is
-                # What the term names is in the definition's first words ('"Transcript" means the
-                # text …'), or just before the parenthesis ('… examples of Inputs ("Feedback")').
-                if (OUTPUT_NOUNS.search(noun) and MADE_BY.search(head)
-                        and (AI_WORDS.search(head) or (self.ai is not None and self.ai.search(head))
-                             or MAKERS.search(head))):
-                    outputs.append(name)
-                elif DATA_WORDS.search(noun) and BUYER_WORDS.search(head) and GIVEN.search(head):
-                    data.append(name)
+            if re.search(r"(?i)\b(?:data|content|input|inputs|output|outputs)\b", d.name):
+                continue  # already named as what it is
+            # What the term names is in the definition's first words ('"Transcript" means the
+            # text …'), or just before the parenthesis ('… examples of Inputs ("Feedback")').
+            if (OUTPUT_NOUNS.search(d.noun) and MADE_BY.search(d.head)
+                    and (AI_WORDS.search(d.head) or (self.ai is not None and self.ai.search(d.head))
+                         or MAKERS.search(d.head))):
+                outputs.append(d.name)
+            elif DATA_WORDS.search(d.noun) and BUYER_WORDS.search(d.head) and GIVEN.search(d.head):
+                data.append(d.name)
         self.data = alias_pattern(data)
         self.outputs = alias_pattern(outputs)
 
