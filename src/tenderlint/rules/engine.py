@@ -605,17 +605,17 @@ class CompiledRules:
                             substantive, topic_why = self._topic_strength(topic, topic in strong, form, why,
                                                                           passage.text, said)
                         evidence[topic].append(self._evidence(topic, passage, substantive, topic_why, hit))
+                    # A provision against the buyer is often a plain statement ("We own all Output")
+                    # or a refusal ("we have no obligation to keep your data"): only headings,
+                    # contents lines, definitions, questions to bidders and clauses the contract
+                    # strikes out are never flags.
+                    if flags and (why in ("heading", "table of contents", "definition")
+                                  or cues.asks_bidders(passage.text)
+                                  or voided.is_struck(block.text, block.section, struck)
+                                  or voided.is_struck(passage.text, block.section, struck)
+                                  or voided.struck_in_place(block.text, passage.text)):
+                        flags = set()
                     for flag_id in sorted(flags):
-                        # A provision against the buyer is often a plain statement ("We own all Output")
-                        # or a refusal ("we have no obligation to keep your data"): only headings,
-                        # contents lines and definitions are never flags.
-                        if why in ("heading", "table of contents", "definition") or cues.asks_bidders(passage.text):
-                            continue
-                        if struck and (voided.is_struck(block.text, block.section, struck)
-                                       or voided.is_struck(passage.text, block.section, struck)):
-                            continue
-                        if voided.struck_in_place(block.text, passage.text):
-                            continue
                         rule, flag = self.flags[flag_id]
                         ev = self._evidence(rule.id, passage, True,
                                             "red flag, read with the lead-in" if flag_id in read_on else "red flag",
