@@ -81,3 +81,11 @@ def test_eval_scores_the_synthetic_documents_without_the_shared_folder(tmp_path)
     assert "red flags (" in result.output
     refused = CliRunner().invoke(main, ["eval", "--set", "own", "--shared", str(tmp_path)])
     assert refused.exit_code == 2
+
+
+def test_the_eval_command_offers_every_label_set():
+    from tenderlint.commands.evaluate import evaluate
+    from tenderlint.evaluate import LABEL_SETS
+
+    choice = next(p for p in evaluate.params if p.name == "sets").type
+    assert tuple(choice.choices) == LABEL_SETS

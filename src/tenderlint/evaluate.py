@@ -36,6 +36,8 @@ CUAD_TOPICS = {
     "ip-licensing": ["ip_ownership_assignment", "joint_ip_ownership", "license_grant"],
 }
 POSITIVE_LABELS = {"covered", "red-flag"}
+# The label sets `tenderlint eval` can score ("synthetic" needs no ../shared).
+LABEL_SETS = ("shared", "cuad", "own", "synthetic")
 LABELLED_FOLDERS = ("tenders", "ai-dev")
 
 
@@ -288,7 +290,7 @@ def synthetic_labels(folder: Path | None = None) -> list[LabelledDocument]:
 
 
 def run(shared: Path, use_model: bool = True, cuad_limit: int | None = None, show_errors: bool = False,
-        evidence_from: tuple[str, ...] = ("rules", "model"), sets: tuple[str, ...] = ("shared", "cuad", "own", "synthetic"),
+        evidence_from: tuple[str, ...] = ("rules", "model"), sets: tuple[str, ...] = LABEL_SETS,
         split_names: tuple[str, ...] = ("holdout", "tune"), checker: Checker | None = None) -> str:
     """Every figure twice, on ``tune`` and on ``holdout``; errors (with ``show_errors``) of tune only."""
     checker = checker or Checker(CheckOptions(use_model=use_model, evidence_from=evidence_from))

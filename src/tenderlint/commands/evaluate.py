@@ -17,6 +17,8 @@ from tenderlint.errors import TenderlintError
 @click.option("--cuad-limit", type=int, default=None, help="Only the first N CUAD contracts.")
 @click.option("--errors", "show_errors", is_flag=True,
               help="List the false positives and negatives of the tune documents (held-out ones stay figures).")
+# (evaluate.LABEL_SETS, written out: importing tenderlint.evaluate loads the checker, which the CLI
+# does only when a command runs; test_evaluate keeps the two lists equal)
 @click.option("--set", "sets", multiple=True, type=click.Choice(["shared", "cuad", "own", "synthetic"]),
               help="Only these label sets (default: all).")
 @click.option("--split", "split_names", multiple=True, type=click.Choice(["tune", "holdout"]),
@@ -27,10 +29,10 @@ from tenderlint.errors import TenderlintError
 def evaluate(shared_dir: Path | None, no_model: bool, cuad_limit: int | None, show_errors: bool,
              sets: tuple[str, ...], split_names: tuple[str, ...], evidence_from: str) -> None:
     """Score topic detection and red flags against labelled documents, on tune and on held-out ones."""
-    from tenderlint.evaluate import run
+    from tenderlint.evaluate import LABEL_SETS, run
 
     shared = shared_dir or _default_shared()
-    sets = sets or ("shared", "cuad", "own", "synthetic")
+    sets = sets or LABEL_SETS
     if not (shared / "documents").is_dir():
         if set(sets) != {"synthetic"}:
             raise TenderlintError("usage", f"{shared}: no documents/ folder with labels here (use --shared, "
