@@ -173,3 +173,26 @@ def test_model_adds_no_evidence_for_a_topic_it_never_saw_in_real_wording():
     assert model.unlearnt == expected
     assert "risk-management" in model.unlearnt  # no real sentence labelled with it
     assert "privacy" not in model.unlearnt
+
+
+def test_an_unlearnt_topic_gets_no_model_evidence_in_a_check():
+    # The assertion above restates the rule; this one checks its effect. In this synthetic AI
+    # agreement the classifier, left to itself, reads "Customer acknowledges that Provider has not
+    # assessed the Models for any High-Risk Use" as risk management; with the shipped model card it
+    # adds nothing for that topic, and still adds evidence for topics it learnt from real wording.
+    from pathlib import Path
+
+    from tenderlint.check import Checker, CheckOptions, parse_file
+
+    checker = Checker(CheckOptions())
+    path = Path(__file__).resolve().parents[1] / "corpus" / "synthetic" / "round-1" / "synth-model-api-agreement.md"
+    document = parse_file(path, checker.options)
+    findings = checker.rules.find(document, keep_sentences=True, contract=True)
+    shipped = checker.model.unlearnt
+    checker.model.unlearnt = frozenset()
+    unrestricted = checker.model.evidence(document, findings, checker.ai_topics)
+    checker.model.unlearnt = shipped
+    restricted = checker.model.evidence(document, findings, checker.ai_topics)
+    assert "risk-management" in unrestricted
+    assert not restricted.keys() & shipped
+    assert "privacy" in restricted
