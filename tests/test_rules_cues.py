@@ -258,6 +258,7 @@ def test_a_run_in_title_under_a_lead_in_is_no_requirement():
     ("Match Scores are probabilistic estimates based on the information available.", True),
     ("Machine translation may render terms incorrectly and leave out words.", True),
     ("Output audio may contain mispronunciations and artefacts.", True),
+    ("You accept that the assistant may generate answers containing incorrect, biased or incomplete statements.", True),
     ("The Contractor may omit the optional reports.", False),
 ])
 def test_limitation_notices_in_other_words(text, expected):

@@ -174,7 +174,11 @@ LIMITATION_NOTICE = re.compile(
     r"|\bseem\s+(?:convincing|accurate|plausible)\b[^.]{0,40}\b(?:inaccurate|incorrect|wrong|incomplete)"
     r"|\b(?:are|is)\s+(?:not\s+always|sometimes)\s+(?:accurate|correct|reliable)"
     # "Match Scores are probabilistic estimates", "machine-generated speech is probabilistic"
-    r"|\b(?:are|is)\s+probabilistic\b",
+    r"|\b(?:are|is)\s+probabilistic\b"
+    # "the Services may generate Output containing incorrect, biased or incomplete information"
+    r"|\b(?:may|can|might|could)\s+(?:\w+\s+){0,2}?(?:generate|produce|return|create|provide)\s+(?:\w+\s+){0,3}?"
+    r"(?:containing|that\s+(?:contains?|is|are)|which\s+(?:contains?|is|are))\s+(?:\w+,?\s+){0,3}?"
+    r"(?:incorrect|inaccurate|biased|incomplete|wrong|misleading|false|erroneous|offensive|harmful)\b",
     re.I,
 )
 # A document that says it is governed by the terms of another agreement ("… is subject to the
