@@ -19,6 +19,9 @@ OBLIGATION_NORMS = frozenset({
     "assume",
     # A disclaimer is an operative term of a contract even without a modal verb.
     "disclaim",
+    # "Anthropic hereby assigns to Customer …", "Licensee hereby consents …": the words that make
+    # a present-tense sentence operative.
+    "hereby",
 })
 # Modal verbs that need a party (or a proposal) in the sentence to count.
 PARTY_MODALS = frozenset({"will", "may", "should", "can", "cannot", "wo", "ca"})
