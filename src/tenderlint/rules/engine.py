@@ -348,7 +348,7 @@ class CompiledRules:
             for flag in rule.red_flags:
                 pending[f"RX|{flag.id}"] += flag.exclude
                 if flag.unless_elsewhere is not None:
-                    pending[f"RX|{flag.id}{ANSWERED}"] += ANSWER_VETOES
+                    pending[f"RX|{flag.id}{ANSWERED}"] += ANSWER_VETOES + flag.unless_elsewhere.exclude
                 for flag_id, matchers in _flag_matchers(flag):
                     self._add_flag_matchers(flag_id, matchers, pending)
         pending["AI"] += AI_VOCABULARY

@@ -114,6 +114,10 @@ class CounterProvision(_FlagMatchers):
     document, in any sentence, it withdraws the flag for the whole document."""
 
     description: str
+    exclude: list[str] = Field(
+        default_factory=list,
+        description="phrases that veto the answer in a sentence, besides the denials every answer shares "
+                    "(\"exempt from disclosure under the public records act\" names the law but keeps the secret)")
     examples: list[str] = Field(
         min_length=1, description="short documents holding the flag's provision and its answer: not flagged")
 
