@@ -263,3 +263,29 @@ def test_a_run_in_title_under_a_lead_in_is_no_requirement():
 ])
 def test_limitation_notices_in_other_words(text, expected):
     assert bool(cues.LIMITATION_NOTICE.search(text)) is expected
+
+
+@pytest.mark.parametrize("text,section,expected", [
+    ("FAR 52.227-17 Rights in Data -- Special Works (DEC 2007)", ["9. Contract Clauses Incorporated By Reference"], True),
+    ("1. Contract Clauses Incorporated By Reference FAR 52.224-2 Privacy Act (APR 1984)", ["8. Evaluation"], True),
+    ("252.204-7012 Safeguarding Covered Defense Information", ["I.2 DFARS clauses"], True),
+    # a clause named in passing, outside any list of clauses
+    ("FAR 52.227-17 Rights in Data -- Special Works (DEC 2007)", ["3. Background"], False),
+    # a FAR part, not a clause
+    ("Debriefings follow FAR 8.405-2(d) on request.", ["Clauses"], False),
+])
+def test_a_standard_clause_incorporated_by_number_is_a_provision(text, section, expected):
+    assert cues.is_incorporated_clause(text, section) is expected
+
+
+def test_a_clause_list_entry_counts_as_a_provision_of_its_topic():
+    import tenderlint
+
+    text = ("# Request for Quotation\n\n## 9. Contract Clauses Incorporated By Reference\n\n"
+            "FAR 52.224-2 Privacy Act (APR 1984)\n\n## 10. Background\n\n"
+            "The office handles personal data of applicants.\n")
+    result = tenderlint.check_text(text, name="rfq.md", doc_type="rfp")
+    assert {t.id: t.status for t in result.topics}["privacy"] == "covered"
+    without_list = tenderlint.check_text(text.replace("Contract Clauses Incorporated By Reference", "Notes"),
+                                         name="rfq.md", doc_type="rfp")
+    assert {t.id: t.status for t in without_list.topics}["privacy"] == "weak"

@@ -200,9 +200,25 @@ BY_REFERENCE = re.compile(
     r"\s+in\s+(?:the\s+)?(?:attachment|exhibit|schedule|appendix|annex|section|table)\b",
     re.I,
 )
+# A standard clause incorporated by its number and title: "FAR 52.227-17 Rights in Data -- Special
+# Works (DEC 2007)" in a list of clauses incorporated by reference binds as if written out (the
+# shared reviewers count "52.224-2 PRIVACY ACT" as privacy addressed). Numbers of the FAR's and
+# its supplements' clause parts (52.2xx, DFARS 252.2xx, GSAR 552.2xx, HSAR 3052.2xx …).
+CLAUSE_NUMBER = re.compile(r"(?<![\d.])(?:\d{1,2})?52\.2\d\d-\d{1,4}\b")
+CLAUSES_INCORPORATED = re.compile(r"\bclauses?\b|\bprovisions?\b|\bincorporat", re.I)
+
+
+def is_incorporated_clause(text: str, section: list[str]) -> bool:
+    """Whether the sentence cites a standard clause by number in a list of clauses (its own words
+    or its heading say so), rather than naming one in passing."""
+    if not CLAUSE_NUMBER.search(text) or len(text.split()) > 30:
+        return False
+    return bool(CLAUSES_INCORPORATED.search(text) or any(CLAUSES_INCORPORATED.search(h) for h in section[-2:]))
+
+
 # Passive provisions: "records will be kept and open to inspection", "will be made available".
 PASSIVE_PROVISION = re.compile(
-    r"\b(?:will|may)\s+(?:be|remain)\s+(?:made\s+)?"
+    r"\b(?:will|may)\s+(?:be|remain)\s+(?:made\s+)?(?:publicly\s+|freely\s+|openly\s+)?"
     r"(?:available|open|subject|kept|maintained|retained|provided|paid|made|permitted|allowed|entitled)\b"
     # Work stated in the passive future is work promised: "any bug will be fixed by the developer",
     # "unit testing will be done on the live platform" (a plan for the work, not background).

@@ -767,6 +767,8 @@ class CompiledRules:
             return "substantive", form
         if inherited and not cues.is_run_in_heading(text):  # "(g) Integration." titles the item
             return "substantive", "obligation (list under a requirement)"
+        if cues.is_incorporated_clause(text, block.section):
+            return "substantive", "clause incorporated by reference"
         return "mention", "mentioned without a requirement"
 
     def _evidence(self, topic, passage: Passage, substantive, why, hit, source=None) -> Evidence:
