@@ -289,3 +289,17 @@ def test_a_clause_list_entry_counts_as_a_provision_of_its_topic():
     without_list = tenderlint.check_text(text.replace("Contract Clauses Incorporated By Reference", "Notes"),
                                          name="rfq.md", doc_type="rfp")
     assert {t.id: t.status for t in without_list.topics}["privacy"] == "weak"
+
+
+def test_items_under_a_staff_experience_lead_in_are_no_requirements_on_the_work():
+    import tenderlint
+
+    lead = "The staffing plan must show that the team includes people with experience in each of the following areas:"
+    items = "\n\n- Automated unit and end-to-end testing\n\n- API design and documentation\n"
+    as_skills = tenderlint.check_text("# Staffing\n\n" + lead + items, name="rfq.md", doc_type="rfp")
+    as_work = tenderlint.check_text("# Scope\n\nThe contractor shall deliver the following:" + items,
+                                    name="rfq.md", doc_type="rfp")
+    skills = {t.id: t.status for t in as_skills.topics}
+    work = {t.id: t.status for t in as_work.topics}
+    assert (skills["testing-acceptance"], skills["interoperability"]) == ("weak", "weak")
+    assert (work["testing-acceptance"], work["interoperability"]) == ("covered", "covered")

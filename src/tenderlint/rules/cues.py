@@ -142,6 +142,14 @@ OBLIGATION_LEAD_IN = re.compile(
     r"(?:\s+(?:also|promptly|at\s+a\s+minimum))?\s*:\s*$",
     re.I,
 )
+# A lead-in that lists the skills staff must bring: "individuals with experience in at least each of
+# the following areas:". Its items name the team's qualifications, not requirements on what is
+# delivered (COVERAGE.md: a personnel clearance alone is weak for security).
+EXPERIENCE_LEAD_IN = re.compile(
+    r"\b(?:experience|expertise|skills?|proficiency|familiarity|knowledge|background)\s+(?:in|with|of|across)\b"
+    r"[^:]{0,120}:\s*$",
+    re.I,
+)
 # A lettered or roman-numbered clause of a list: "(a) ", "b) ", "iv. ", "H.1.a. ", "3.2(b) ".
 LETTERED_ITEM = re.compile(
     r"^\s*(?:\((?:[a-z]|[ivx]{1,4})\)|(?:[a-z]|[ivx]{1,4})[.)]\s|(?:[A-Z]\.)?(?:\d+\.)*\d+\.?\s?\(?[a-z]{1,2}[.)]\s)"

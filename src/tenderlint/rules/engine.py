@@ -634,8 +634,9 @@ class CompiledRules:
                     if text.rstrip().endswith(":"):
                         last_si = last_sentence[bi]
                         last = Passage.of(sents.span(doc, last_si), block, batch, bi, bases[ti])
-                        lead_in = (self._form(last, False, contract)[0] == "substantive"
-                                   or bool(cues.OBLIGATION_LEAD_IN.search(text)))
+                        lead_in = ((self._form(last, False, contract)[0] == "substantive"
+                                    or bool(cues.OBLIGATION_LEAD_IN.search(text)))
+                                   and not cues.EXPERIENCE_LEAD_IN.search(text))
                         if lead_in:
                             lead_groups = {key: set(groups) for si, hit in block_hits[bi] if si == last_si
                                            for key, groups in hit.groups.items()}
