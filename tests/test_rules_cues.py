@@ -269,8 +269,10 @@ def test_limitation_notices_in_other_words(text, expected):
     ("FAR 52.227-17 Rights in Data -- Special Works (DEC 2007)", ["9. Contract Clauses Incorporated By Reference"], True),
     ("1. Contract Clauses Incorporated By Reference FAR 52.224-2 Privacy Act (APR 1984)", ["8. Evaluation"], True),
     ("252.204-7012 Safeguarding Covered Defense Information", ["I.2 DFARS clauses"], True),
+    # the bare citation line of a clause list, whatever heading the parser found above it
+    ("FAR 52.227-17 Rights in Data -- Special Works (DEC 2007)", ["3. Background"], True),
     # a clause named in passing, outside any list of clauses
-    ("FAR 52.227-17 Rights in Data -- Special Works (DEC 2007)", ["3. Background"], False),
+    ("The data rights of FAR 52.227-17 will be discussed with the awardee.", ["3. Background"], False),
     # a FAR part, not a clause
     ("Debriefings follow FAR 8.405-2(d) on request.", ["Clauses"], False),
 ])
@@ -286,8 +288,9 @@ def test_a_clause_list_entry_counts_as_a_provision_of_its_topic():
             "The office handles personal data of applicants.\n")
     result = tenderlint.check_text(text, name="rfq.md", doc_type="rfp")
     assert {t.id: t.status for t in result.topics}["privacy"] == "covered"
-    without_list = tenderlint.check_text(text.replace("Contract Clauses Incorporated By Reference", "Notes"),
-                                         name="rfq.md", doc_type="rfp")
+    in_passing = text.replace("Contract Clauses Incorporated By Reference", "Notes").replace(
+        "FAR 52.224-2 Privacy Act (APR 1984)", "Our own files were once reviewed against FAR 52.224-2 Privacy Act.")
+    without_list = tenderlint.check_text(in_passing, name="rfq.md", doc_type="rfp")
     assert {t.id: t.status for t in without_list.topics}["privacy"] == "weak"
 
 

@@ -216,11 +216,18 @@ CLAUSE_NUMBER = re.compile(r"(?<![\d.])(?:\d{1,2})?52\.2\d\d-\d{1,4}\b")
 CLAUSES_INCORPORATED = re.compile(r"\bclauses?\b|\bprovisions?\b|\bincorporat", re.I)
 
 
+# A line that is nothing but a clause citation: "FAR 52.227-17 Rights in Data -- Special Works (DEC
+# 2007)", an entry of a clause list whatever heading the parser found above it.
+CLAUSE_ENTRY = re.compile(r"^\W*(?:(?:FAR|DFARS|GSAR|HSAR|AIDAR|DOSAR|clause)\s+)?(?:\d{1,2})?52\.2\d\d-\d{1,4}\b", re.I)
+
+
 def is_incorporated_clause(text: str, section: list[str]) -> bool:
     """Whether the sentence cites a standard clause by number in a list of clauses (its own words
-    or its heading say so), rather than naming one in passing."""
+    or its heading say so, or the line is the bare citation), rather than naming one in passing."""
     if not CLAUSE_NUMBER.search(text) or len(text.split()) > 30:
         return False
+    if CLAUSE_ENTRY.match(text) and len(text.split()) <= 20:
+        return True
     return bool(CLAUSES_INCORPORATED.search(text) or any(CLAUSES_INCORPORATED.search(h) for h in section[-2:]))
 
 
