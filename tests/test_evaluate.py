@@ -89,3 +89,54 @@ def test_the_eval_command_offers_every_label_set():
 
     choice = next(p for p in evaluate.params if p.name == "sets").type
     assert tuple(choice.choices) == LABEL_SETS
+
+
+def test_external_documents_are_recorded_with_a_source_a_split_and_every_topic():
+    import csv
+
+    from tenderlint.classify.corpus import corpus_dir
+    from tenderlint.rules.loader import load_rule_pack
+
+    topics = list(load_rule_pack().rules)
+    folder = corpus_dir() / "external"
+    rows = list(csv.DictReader((folder / "sources.tsv").open(encoding="utf-8"), delimiter="\t"))
+    assert len(rows) >= 30
+    for row in rows:
+        assert row["split"] in ("tune", "holdout") and row["doc_type"] in ("rfp", "contract"), row["document"]
+        assert len(row["commit"]) == 40 and len(row["sha256"]) == 64 and int(row["characters"]) > 0
+        labels = list(csv.DictReader((folder / "labels" / f"{row['document']}.labels.csv").open(encoding="utf-8")))
+        assert sorted(r["topic"] for r in labels) == sorted(topics), row["document"]
+        assert {r["status"] for r in labels} <= {"covered", "weak", "missing", "red-flag"}
+    # documents of one vendor or one order never straddle the split
+    by_source = {}
+    for row in rows:
+        by_source.setdefault((row["repository"], row["path"].split("/")[0]), set()).add(row["split"])
+    assert all(len(splits) == 1 for key, splits in by_source.items() if key[0] != "OpenTermsArchive/contrib-versions")
+
+
+def test_external_set_scores_what_is_in_the_folder_and_names_what_is_not(tmp_path):
+    from tenderlint.evaluate import external_labels
+
+    (tmp_path / "zoom-tos.md").write_text("# Terms\n\nWe may change these terms at any time by posting them.\n",
+                                           encoding="utf-8")
+    found = external_labels(tmp_path)
+    assert [d.path.name for d in found.documents] == ["zoom-tos.md"]
+    assert found.documents[0].doc_type == "contract" and found.documents[0].split == "tune"
+    assert found.changed == ["zoom-tos"]  # not the text whose SHA-256 was recorded
+    assert "chatgpt-dpa" in found.absent and "zoom-tos" not in found.absent
+
+
+def test_eval_external_needs_the_folder_of_texts(tmp_path):
+    from click.testing import CliRunner
+
+    from tenderlint.cli import main
+
+    refused = CliRunner().invoke(main, ["eval", "--set", "external", "--shared", str(tmp_path)])
+    assert refused.exit_code == 2 and "--external DIR" in refused.output
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "claude-tos.md").write_text("# Terms\n\nYou may cancel at any time.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", "--set", "external", "--external", str(tmp_path / "texts"),
+                                       "--shared", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "External real documents (vendor-terms, corpus/external), tune (1 documents)" in result.output
+    assert "recorded texts not in" in result.output

@@ -12,6 +12,10 @@ The labelled sets live beside the project in ``../shared`` (absent on a user's m
   (``corpus/synthetic/round-N/``: AI vendor terms, contracts and solicitations in our own words,
   each with its labels; ``corpus/synthetic/splits.tsv`` holds whole rounds out). This set needs
   no ``../shared``.
+- real public documents outside ``../shared`` (``corpus/external/``: AI vendor terms from Open
+  Terms Archive, US federal software solicitations): our labels and their sources are in the
+  project, the texts are not; ``--external DIR`` names a folder where they were fetched
+  (``NAME.md``, checked against the recorded SHA-256).
 
 Only the errors of ``tune`` documents are ever listed: held-out documents are read as figures.
 A topic counts as *positive* when it has a substantive provision: ``covered`` or ``red-flag``
@@ -36,8 +40,9 @@ CUAD_TOPICS = {
     "ip-licensing": ["ip_ownership_assignment", "joint_ip_ownership", "license_grant"],
 }
 POSITIVE_LABELS = {"covered", "red-flag"}
-# The label sets `tenderlint eval` can score ("synthetic" needs no ../shared).
-LABEL_SETS = ("shared", "cuad", "own", "synthetic")
+# The label sets `tenderlint eval` can score ("synthetic" needs no ../shared, "external" needs the
+# folder its texts were fetched to).
+LABEL_SETS = ("shared", "cuad", "own", "synthetic", "external")
 LABELLED_FOLDERS = ("tenders", "ai-dev")
 
 
@@ -289,9 +294,53 @@ def synthetic_labels(folder: Path | None = None) -> list[LabelledDocument]:
     return docs
 
 
+def _external_group(path: Path) -> str:
+    from tenderlint.classify.corpus import corpus_dir
+
+    groups = {row["document"]: row["group"] for row in csv.DictReader(
+        (corpus_dir() / "external" / "sources.tsv").open(encoding="utf-8"), delimiter="\t")}
+    return groups.get(path.stem, "")
+
+
+@dataclass
+class ExternalSet:
+    """The external documents found in a folder, and what could not be scored."""
+
+    documents: list[LabelledDocument]
+    absent: list[str]  # recorded documents whose text is not in the folder
+    changed: list[str]  # texts whose SHA-256 differs from the recorded one (scored all the same)
+
+
+def external_labels(texts: Path, folder: Path | None = None) -> ExternalSet:
+    """The documents of ``corpus/external/sources.tsv`` whose text is in ``texts`` (``NAME.md``),
+    each with its labels (``labels/NAME.labels.csv``) and split."""
+    import hashlib
+
+    if folder is None:
+        from tenderlint.classify.corpus import corpus_dir
+
+        folder = corpus_dir() / "external"
+    docs, absent, changed = [], [], []
+    for row in csv.DictReader((folder / "sources.tsv").open(encoding="utf-8"), delimiter="\t"):
+        name = row["document"]
+        text = texts / f"{name}.md"
+        if not text.is_file():
+            absent.append(name)
+            continue
+        if hashlib.sha256(text.read_bytes()).hexdigest() != row["sha256"]:
+            changed.append(name)
+        rows = list(csv.DictReader((folder / "labels" / f"{name}.labels.csv").open(encoding="utf-8")))
+        docs.append(LabelledDocument(
+            text, row["doc_type"], {r["topic"]: r["status"] in POSITIVE_LABELS for r in rows},
+            row["split"], {r["topic"] for r in rows if r["status"] == "red-flag"},
+        ))
+    return ExternalSet(docs, absent, changed)
+
+
 def run(shared: Path, use_model: bool = True, cuad_limit: int | None = None, show_errors: bool = False,
         evidence_from: tuple[str, ...] = ("rules", "model"), sets: tuple[str, ...] = LABEL_SETS,
-        split_names: tuple[str, ...] = ("holdout", "tune"), checker: Checker | None = None) -> str:
+        split_names: tuple[str, ...] = ("holdout", "tune"), checker: Checker | None = None,
+        external: Path | None = None) -> str:
     """Every figure twice, on ``tune`` and on ``holdout``; errors (with ``show_errors``) of tune only."""
     checker = checker or Checker(CheckOptions(use_model=use_model, evidence_from=evidence_from))
     baseline = keyword_baseline(shared)
@@ -316,6 +365,18 @@ def run(shared: Path, use_model: bool = True, cuad_limit: int | None = None, sho
             if docs:
                 name = f"Synthetic documents written blind to the rules (corpus/synthetic), {split}"
                 out.append(format_set(score_set(checker, name, docs, baseline), show_errors and split == "tune"))
+    if "external" in sets and external is not None:
+        found = external_labels(external)
+        for group in ("vendor-terms", "solicitations"):
+            for split in split_names:
+                docs = [d for d in found.documents if d.split == split and _external_group(d.path) == group]
+                if docs:
+                    name = f"External real documents ({group}, corpus/external), {split}"
+                    out.append(format_set(score_set(checker, name, docs, baseline), show_errors and split == "tune"))
+        if found.absent or found.changed:
+            out.append(f"external: {len(found.absent)} recorded texts not in {external}"
+                       + (f"; {len(found.changed)} differ from the recorded SHA-256 ({', '.join(found.changed)})"
+                          if found.changed else "") + "\n")
     if "own" in sets and "tune" in split_names:
         from tenderlint.classify.corpus import corpus_dir
 
