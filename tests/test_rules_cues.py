@@ -306,3 +306,16 @@ def test_items_under_a_staff_experience_lead_in_are_no_requirements_on_the_work(
     work = {t.id: t.status for t in as_work.topics}
     assert (skills["testing-acceptance"], skills["interoperability"]) == ("weak", "weak")
     assert (work["testing-acceptance"], work["interoperability"]) == ("covered", "covered")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("If you see something wrong in an answer, use the Report feature to tell us.", "question"),
+    ("When a request arrives, contact the data protection officer at once.", "question"),
+    # a condition followed by a statement, not an instruction
+    ("If the weather is fine, use of the portal drops in summer.", None),
+])
+def test_an_instruction_after_a_condition_is_a_provision(text, expected):
+    from tenderlint import nlp
+
+    norms = [t.norm_ for t in nlp.get_pipeline()(text)]
+    assert cues.requirement_form(norms, text, []) == expected

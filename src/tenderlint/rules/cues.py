@@ -454,6 +454,8 @@ def requirement_form(norms: list[str], text: str, section: list[str], contract: 
     first = _first_word_norm(norms)
     if first in IMPERATIVE_NORMS and not _describes_a_role(text, first):
         return "question"
+    if _conditional_instruction(norms):
+        return "question"
     if PROHIBITION.match(text):
         return "prohibition"
     if norm_set & EVALUATION_NORMS and (any(EVALUATION_SECTION.search(s) for s in section) or norm_set & PARTY_NORMS
@@ -498,6 +500,21 @@ def _describes_a_role(text: str, first: str) -> bool:
         return lower in (first + "s", first + "es", first[:-1] + "ies") or (
             lower.endswith("ing") and not first.endswith("ing"))
     return False
+
+
+# Verbs that instruct the reader after a condition: "If you see something wrong, use the Report
+# feature to tell us", "When a request arrives, contact the data protection officer".
+_INSTRUCTION_NORMS = IMPERATIVE_NORMS | {"use", "contact", "tell", "let", "ask", "call", "email", "send", "visit"}
+_CONDITIONS = frozenset({"if", "when", "whenever", "where", "should"})
+
+
+def _conditional_instruction(norms: list[str]) -> bool:
+    """Whether the sentence opens with a condition and goes on to instruct the reader: "If …, use …"."""
+    if not norms or norms[0] not in _CONDITIONS or "," not in norms[:30]:
+        return False
+    after = norms[norms.index(",") + 1:]
+    # ("use of the portal rises": a noun, not an instruction)
+    return _first_word_norm(after) in _INSTRUCTION_NORMS and (len(after) < 2 or after[1] not in ("of", "shall", "will", "may", "must"))
 
 
 def _first_word_norm(norms: list[str]) -> str | None:
