@@ -294,19 +294,12 @@ def synthetic_labels(folder: Path | None = None) -> list[LabelledDocument]:
     return docs
 
 
-def _external_group(path: Path) -> str:
-    from tenderlint.classify.corpus import corpus_dir
-
-    groups = {row["document"]: row["group"] for row in csv.DictReader(
-        (corpus_dir() / "external" / "sources.tsv").open(encoding="utf-8"), delimiter="\t")}
-    return groups.get(path.stem, "")
-
-
 @dataclass
 class ExternalSet:
     """The external documents found in a folder, and what could not be scored."""
 
     documents: list[LabelledDocument]
+    groups: dict[str, str]  # document name -> its group ("vendor-terms", "solicitations")
     absent: list[str]  # recorded documents whose text is not in the folder
     changed: list[str]  # texts whose SHA-256 differs from the recorded one (scored all the same)
 
@@ -320,9 +313,10 @@ def external_labels(texts: Path, folder: Path | None = None) -> ExternalSet:
         from tenderlint.classify.corpus import corpus_dir
 
         folder = corpus_dir() / "external"
-    docs, absent, changed = [], [], []
+    docs, groups, absent, changed = [], {}, [], []
     for row in csv.DictReader((folder / "sources.tsv").open(encoding="utf-8"), delimiter="\t"):
         name = row["document"]
+        groups[name] = row["group"]
         text = texts / f"{name}.md"
         if not text.is_file():
             absent.append(name)
@@ -334,7 +328,7 @@ def external_labels(texts: Path, folder: Path | None = None) -> ExternalSet:
             text, row["doc_type"], {r["topic"]: r["status"] in POSITIVE_LABELS for r in rows},
             row["split"], {r["topic"] for r in rows if r["status"] == "red-flag"},
         ))
-    return ExternalSet(docs, absent, changed)
+    return ExternalSet(docs, groups, absent, changed)
 
 
 def run(shared: Path, use_model: bool = True, cuad_limit: int | None = None, show_errors: bool = False,
@@ -369,7 +363,7 @@ def run(shared: Path, use_model: bool = True, cuad_limit: int | None = None, sho
         found = external_labels(external)
         for group in ("vendor-terms", "solicitations"):
             for split in split_names:
-                docs = [d for d in found.documents if d.split == split and _external_group(d.path) == group]
+                docs = [d for d in found.documents if d.split == split and found.groups[d.path.stem] == group]
                 if docs:
                     name = f"External real documents ({group}, corpus/external), {split}"
                     out.append(format_set(score_set(checker, name, docs, baseline), show_errors and split == "tune"))
