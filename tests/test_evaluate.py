@@ -133,6 +133,9 @@ def test_eval_external_needs_the_folder_of_texts(tmp_path):
 
     refused = CliRunner().invoke(main, ["eval", "--set", "external", "--shared", str(tmp_path)])
     assert refused.exit_code == 2 and "--external DIR" in refused.output
+    # asked for by name beside another set, it is refused too rather than silently left out
+    mixed = CliRunner().invoke(main, ["eval", "--set", "external", "--set", "synthetic", "--shared", str(tmp_path)])
+    assert mixed.exit_code == 2 and "--external DIR" in mixed.output
     (tmp_path / "texts").mkdir()
     (tmp_path / "texts" / "claude-tos.md").write_text("# Terms\n\nYou may cancel at any time.\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["eval", "--set", "external", "--external", str(tmp_path / "texts"),

@@ -284,14 +284,18 @@ def synthetic_labels(folder: Path | None = None) -> list[LabelledDocument]:
             labels_csv = text.with_suffix(".labels.csv")
             if not labels_csv.exists():
                 continue
-            rows = list(csv.DictReader(labels_csv.open(encoding="utf-8")))
             doc_type_file = text.with_suffix(".doctype")
             doc_type = doc_type_file.read_text(encoding="utf-8").split()[0] if doc_type_file.exists() else None
-            docs.append(LabelledDocument(
-                text, doc_type, {r["topic"]: r["status"] in POSITIVE_LABELS for r in rows},
-                table.get(round_dir.name, "holdout"), {r["topic"] for r in rows if r["status"] == "red-flag"},
-            ))
+            docs.append(_status_labelled(text, doc_type, labels_csv, table.get(round_dir.name, "holdout")))
     return docs
+
+
+def _status_labelled(text: Path, doc_type: str | None, labels_csv: Path, split: str) -> LabelledDocument:
+    """A document labelled one row per topic (``topic,status,…``, as corpus/synthetic and
+    corpus/external write them)."""
+    rows = list(csv.DictReader(labels_csv.open(encoding="utf-8")))
+    return LabelledDocument(text, doc_type, {r["topic"]: r["status"] in POSITIVE_LABELS for r in rows}, split,
+                            {r["topic"] for r in rows if r["status"] == "red-flag"})
 
 
 @dataclass
@@ -323,11 +327,7 @@ def external_labels(texts: Path, folder: Path | None = None) -> ExternalSet:
             continue
         if hashlib.sha256(text.read_bytes()).hexdigest() != row["sha256"]:
             changed.append(name)
-        rows = list(csv.DictReader((folder / "labels" / f"{name}.labels.csv").open(encoding="utf-8")))
-        docs.append(LabelledDocument(
-            text, row["doc_type"], {r["topic"]: r["status"] in POSITIVE_LABELS for r in rows},
-            row["split"], {r["topic"] for r in rows if r["status"] == "red-flag"},
-        ))
+        docs.append(_status_labelled(text, row["doc_type"], folder / "labels" / f"{name}.labels.csv", row["split"]))
     return ExternalSet(docs, groups, absent, changed)
 
 
@@ -361,7 +361,7 @@ def run(shared: Path, use_model: bool = True, cuad_limit: int | None = None, sho
                 out.append(format_set(score_set(checker, name, docs, baseline), show_errors and split == "tune"))
     if "external" in sets and external is not None:
         found = external_labels(external)
-        for group in ("vendor-terms", "solicitations"):
+        for group in dict.fromkeys(found.groups.values()):  # (in the order sources.tsv lists them)
             for split in split_names:
                 docs = [d for d in found.documents if d.split == split and found.groups[d.path.stem] == group]
                 if docs:

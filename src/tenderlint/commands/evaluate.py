@@ -35,10 +35,10 @@ def evaluate(shared_dir: Path | None, no_model: bool, cuad_limit: int | None, sh
     from tenderlint.evaluate import LABEL_SETS, run
 
     shared = shared_dir or _default_shared()
-    sets = sets or LABEL_SETS
-    if "external" in sets and external_dir is None and len(sets) == 1:
+    if "external" in sets and external_dir is None:  # (asked for by name; the default skips it without DIR)
         raise TenderlintError("usage", "--set external needs --external DIR, the folder its texts were fetched to "
                                        "(see corpus/external/README.md)")
+    sets = sets or LABEL_SETS
     if external_dir is not None and not external_dir.is_dir():
         raise TenderlintError("usage", f"{external_dir}: no such folder (--external)")
     if not (shared / "documents").is_dir():

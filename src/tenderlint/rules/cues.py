@@ -212,21 +212,21 @@ BY_REFERENCE = re.compile(
 # Works (DEC 2007)" in a list of clauses incorporated by reference binds as if written out (the
 # shared reviewers count "52.224-2 PRIVACY ACT" as privacy addressed). Numbers of the FAR's and
 # its supplements' clause parts (52.2xx, DFARS 252.2xx, GSAR 552.2xx, HSAR 3052.2xx …).
-CLAUSE_NUMBER = re.compile(r"(?<![\d.])(?:\d{1,2})?52\.2\d\d-\d{1,4}\b")
+_CLAUSE_NO = r"(?:\d{1,2})?52\.2\d\d-\d{1,4}\b"
+CLAUSE_NUMBER = re.compile(r"(?<![\d.])" + _CLAUSE_NO)
 CLAUSES_INCORPORATED = re.compile(r"\bclauses?\b|\bprovisions?\b|\bincorporat", re.I)
-
-
 # A line that is nothing but a clause citation: "FAR 52.227-17 Rights in Data -- Special Works (DEC
 # 2007)", an entry of a clause list whatever heading the parser found above it.
-CLAUSE_ENTRY = re.compile(r"^\W*(?:(?:FAR|DFARS|GSAR|HSAR|AIDAR|DOSAR|clause)\s+)?(?:\d{1,2})?52\.2\d\d-\d{1,4}\b", re.I)
+CLAUSE_ENTRY = re.compile(r"^\W*(?:(?:FAR|DFARS|GSAR|HSAR|AIDAR|DOSAR|clause)\s+)?" + _CLAUSE_NO, re.I)
 
 
 def is_incorporated_clause(text: str, section: list[str]) -> bool:
     """Whether the sentence cites a standard clause by number in a list of clauses (its own words
     or its heading say so, or the line is the bare citation), rather than naming one in passing."""
-    if not CLAUSE_NUMBER.search(text) or len(text.split()) > 30:
+    words = len(text.split())
+    if words > 30 or not CLAUSE_NUMBER.search(text):
         return False
-    if CLAUSE_ENTRY.match(text) and len(text.split()) <= 20:
+    if words <= 20 and CLAUSE_ENTRY.match(text):
         return True
     return bool(CLAUSES_INCORPORATED.search(text) or any(CLAUSES_INCORPORATED.search(h) for h in section[-2:]))
 
@@ -404,6 +404,8 @@ def is_run_in_heading(text: str) -> bool:
 def asks_bidders(text: str) -> bool:
     """Whether the sentence is a question or instruction to bidders about what they offer."""
     return text.rstrip().endswith("?") or bool(ASKS_BIDDERS.match(text))
+
+
 # In a contract "will" binds whoever its subject is ("the Software will conform to the
 # Documentation", "fees will be invoiced monthly"); in a solicitation it often only describes.
 CONTRACT_MODALS = frozenset({"will", "wo"})
@@ -513,8 +515,12 @@ def _conditional_instruction(norms: list[str]) -> bool:
     if not norms or norms[0] not in _CONDITIONS or "," not in norms[:30]:
         return False
     after = norms[norms.index(",") + 1:]
-    # ("use of the portal rises": a noun, not an instruction)
-    return _first_word_norm(after) in _INSTRUCTION_NORMS and (len(after) < 2 or after[1] not in ("of", "shall", "will", "may", "must"))
+    verb = _first_word_norm(after)
+    if verb not in _INSTRUCTION_NORMS:
+        return False
+    following = after[after.index(verb) + 1:after.index(verb) + 2]
+    # ("use of the portal rises", "contact will be made": a noun or a subject, not an instruction)
+    return not following or following[0] not in ("of", "shall", "will", "may", "must")
 
 
 def _first_word_norm(norms: list[str]) -> str | None:

@@ -96,6 +96,8 @@ OUTPUT_NOUNS = re.compile(
 MADE_BY = re.compile(r"(?i:\b(?:generat\w*|produc\w*|return\w*|creat\w*|output\w*|assign\w*|give|gives|given|"
                      r"predict\w*|derived?)\b)")
 MAKERS = re.compile(r"(?i:\b(?:service|services|model|models|feature|features|tool|system|engine|api)\b)")
+# Names that already say they are data or outputs ("Customer Data", "Outputs"): the rules read them.
+NAMED_AS_DATA_OR_OUTPUT = re.compile(r"(?i)\b(?:data|content|input|inputs|output|outputs)\b")
 # Terms named for the vendor's own material ("Provider Materials", "Our Content") are not the buyer's.
 VENDOR_NAMED = re.compile(r"^(?:provider|vendor|licensor|supplier|contractor|company|our|we|service|platform)\b", re.I)
 _SENTENCE_START = re.compile(r"(?:[.;:!?]\s|\n)")
@@ -161,7 +163,7 @@ class DocumentNames:
                 continue
             if d.name.lower() in GENERIC_NAMES:
                 continue
-            if re.search(r"(?i)\b(?:data|content|input|inputs|output|outputs)\b", d.name):
+            if NAMED_AS_DATA_OR_OUTPUT.search(d.name):
                 continue  # already named as what it is
             # What the term names is in the definition's first words ('"Transcript" means the
             # text …'), or just before the parenthesis ('… examples of Inputs ("Feedback")').
