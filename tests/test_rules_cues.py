@@ -319,3 +319,25 @@ def test_an_instruction_after_a_condition_is_a_provision(text, expected):
 
     norms = [t.norm_ for t in nlp.get_pipeline()(text)]
     assert cues.requirement_form(norms, text, []) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # what a product may do is a description of it, not a permission to anyone
+    ("The Services may interoperate with other vendors' platforms.", None),
+    ("The app can connect to third-party calendars.", None),
+    ("The Output may include content from third-party websites.", None),
+    # a party's permission, or a use granted in the passive, stays a provision
+    ("The Customer may export its records at any time.", "obligation"),
+    ("Your content may be used to improve the service.", "obligation"),
+    ("We may change the Services at any time.", "obligation"),
+    ("Acme may use Usage Data for any lawful purpose.", "obligation"),
+])
+def test_what_a_product_may_do_is_no_permission(text, expected):
+    norms = [token.norm_ for token in get_pipeline()(text)]
+    assert cues.requirement_form(norms, text, [], contract=True) == expected
+
+
+def test_a_product_that_may_allow_the_customer_grants_a_right():
+    text = "The Services may allow Customer, at its option, to integrate with third-party tools."
+    norms = [token.norm_ for token in get_pipeline()(text)]
+    assert cues.requirement_form(norms, text, [], contract=True) == "obligation"

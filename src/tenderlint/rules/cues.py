@@ -442,7 +442,8 @@ def requirement_form(norms: list[str], text: str, section: list[str], contract: 
     norm_set = set(norms)
     if norm_set & OBLIGATION_NORMS or RESPONSIBLE_FOR.search(text):
         return "obligation"
-    if norm_set & PARTY_MODALS and norm_set & PARTY_NORMS and not POSSIBILITY.search(text):
+    if (norm_set & PARTY_MODALS and norm_set & PARTY_NORMS and not POSSIBILITY.search(text)
+            and not what_a_thing_may_do(norms)):
         return "obligation"
     if contract and norm_set & CONTRACT_MODALS and not POSSIBILITY.search(text):
         return "obligation"
@@ -463,7 +464,7 @@ def requirement_form(norms: list[str], text: str, section: list[str], contract: 
     if norm_set & EVALUATION_NORMS and (any(EVALUATION_SECTION.search(s) for s in section) or norm_set & PARTY_NORMS
                                         or CRITERIA_STATED.search(text)):
         return "criterion"
-    if (NAMED_SUBJECT_MODAL.search(text) or PASSIVE_PROVISION.search(text) or BY_REFERENCE.search(text)
+    if ((NAMED_SUBJECT_MODAL.search(text) and not what_a_thing_may_do(norms)) or PASSIVE_PROVISION.search(text) or BY_REFERENCE.search(text)
             or STATED_NEED.search(text) or RULES_APPLY.search(text)):
         return "obligation"
     if DISCLAIMER.search(text):
@@ -473,6 +474,40 @@ def requirement_form(norms: list[str], text: str, section: list[str], contract: 
     if is_deliverable_entry(text, section):
         return "deliverable"
     return None
+
+
+# "may" and "can" say what a party is allowed to do ("Customer may export its data") or what can
+# happen ("the Services may interoperate with other platforms", "Output may include content from
+# third-party sites"). After one of these things, with an active verb, it is the second: a
+# description of the product, which binds no one (COVERAGE.md: background). A passive ("your
+# content may be used to train …") still grants the vendor a use and stays a provision, and so
+# does a product that "may allow Customer to …" (the reviewers read it as the customer's right).
+THING_SUBJECTS = frozenset({
+    "service", "output", "content", "result", "product", "feature", "functionality", "information",
+    "material", "platform", "software", "response", "it", "offering", "tool", "api", "app", "application",
+    "website", "model",
+})
+_POSSIBILITY_MODALS = frozenset({"may", "might", "can", "could"})
+_MODAL_ADVERBS = frozenset({"also", "sometimes", "occasionally", "still", "therefore", "only", "even"})
+# After the modal: a passive or perfect is a use granted or done ("may be used", "may have been
+# shared"); a product that "may allow Customer to integrate" grants the customer a right.
+_NOT_A_DESCRIPTION = frozenset({"be", "not", "have", "allow", "permit", "enable", "let"})
+
+
+def what_a_thing_may_do(norms: list[str]) -> bool:
+    """Whether the sentence's first modal is "may"/"can" said of a thing with an active verb."""
+    for i, norm in enumerate(norms):
+        if norm in PARTY_MODALS or norm in ("shall", "must"):
+            if norm not in _POSSIBILITY_MODALS or i == 0:
+                return False
+            following = [n for n in norms[i + 1:i + 4] if n not in _MODAL_ADVERBS]
+            if not following or following[0] in _NOT_A_DESCRIPTION:
+                return False
+            before = i - 1
+            while before >= 0 and norms[before] in _MODAL_ADVERBS:
+                before -= 1
+            return before >= 0 and norms[before] in THING_SUBJECTS
+    return False
 
 
 # Words that may open an instruction before its verb: "Always verify …", "First, describe …".
