@@ -341,3 +341,16 @@ def test_a_product_that_may_allow_the_customer_grants_a_right():
     text = "The Services may allow Customer, at its option, to integrate with third-party tools."
     norms = [token.norm_ for token in get_pipeline()(text)]
     assert cues.requirement_form(norms, text, [], contract=True) == "obligation"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Offerors are also invited, at their option, to describe how they manage model risks.", True),
+    ("Respondents may optionally describe their product roadmap.", True),
+    ("Vendors are encouraged, if they wish, to include case studies.", True),
+    # a duty with a choice of remedy, an instruction, an optional task once exercised: not optional asks
+    ("The Vendor will, at its option, repair or replace the defective product.", False),
+    ("Offerors are invited to submit proposals by 1 May.", False),
+    ("Optional Task 2: the Contractor shall migrate the legacy records.", False),
+])
+def test_an_invitation_bidders_may_ignore_asks_nothing(text, expected):
+    assert bool(cues.OPTIONAL_INVITATION.search(text)) is expected

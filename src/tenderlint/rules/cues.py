@@ -359,6 +359,17 @@ def is_negated_scope(text: str) -> bool:
 
 
 # A recital says why the parties contract, not what they owe: "WHEREAS, the Company will …".
+# An invitation bidders may ignore asks nothing of them (COVERAGE.md: a question bidders *must*
+# answer): "Offerors are also invited, at their option, to describe …", "Respondents may optionally
+# describe …". (A contract's "the Vendor will, at its option, repair or replace" is a duty with a
+# choice of remedy: only invitations and "optionally" count.)
+OPTIONAL_INVITATION = re.compile(
+    r"\b(?:invited|encouraged|welcome|free)\b[^.;]{0,30}\b(?:at\s+(?:their|its|his|her|the\s+\w+['’]s)\s+"
+    r"(?:own\s+|sole\s+)?(?:option|discretion)|if\s+(?:they|it)\s+(?:so\s+)?(?:wish|choose)s?)\b"
+    # (an "Optional Task" of a work statement binds once exercised: the word alone is not enough)
+    r"|\b(?:may|can)\s+optionally\b",
+    re.I,
+)
 RECITAL = re.compile(r"^\W*(?:whereas|recitals?)\b", re.I)
 # "Evaluation criteria include security and AI disclosure": the criteria stated as such.
 CRITERIA_STATED = re.compile(r"\b(?:evaluation|award|scoring|selection)\s+(?:criteria|criterion|factors?)\s+"

@@ -128,9 +128,11 @@ def definitions(texts: list[str]) -> list[Definition]:
     return found
 
 
-def ai_terms(texts: list[str], found: list[Definition] | None = None) -> list[str]:
+def ai_terms(texts: list[str], found: list[Definition] | None = None, systems_only: bool = False) -> list[str]:
     """The defined terms of a document (its blocks' ``texts``, or its ``found`` definitions) that
-    name its AI."""
+    name its AI. With ``systems_only``, the names of the AI itself ('"Engine" means the neural
+    translation model'), not of what it generates in answer to prompts ('"Outputs" means the
+    responses generated to Inputs')."""
     names: dict[str, None] = {}
     known: re.Pattern | None = None
     for d in definitions(texts) if found is None else found:
@@ -140,6 +142,8 @@ def ai_terms(texts: list[str], found: list[Definition] | None = None) -> list[st
         # "Discloser")': only the words just before the parenthesis say what is named.)
         said = d.noun if d.in_parentheses else d.head
         generated_answer = OUTPUT_NOUNS.search(d.noun) and GENERATED.search(said) and PROMPTED.search(said)
+        if systems_only and (generated_answer or (OUTPUT_NOUNS.search(d.noun) and MADE_BY.search(d.head))):
+            continue
         if AI_WORDS.search(said) or generated_answer or (known is not None and known.search(said)):
             names[d.name] = None
             known = alias_pattern(list(names))  # (few terms per document: recompiling is cheap)
@@ -152,6 +156,8 @@ class DocumentNames:
     def __init__(self, texts: list[str]):
         found = definitions(texts)
         self.ai = alias_pattern(ai_terms(texts, found))
+        # (what stands in for the word "AI" in the rules' phrase groups: the AI, not its outputs)
+        self.ai_systems = alias_pattern(ai_terms(texts, found, systems_only=True))
         data, outputs = [], []
         for d in found:
             if len(d.name) < 3 or VENDOR_NAMED.match(d.name):

@@ -115,6 +115,10 @@ def pieces(text: str, limit: int | None = None) -> list[tuple[int, int]]:
     return spans
 
 
+# The words of a co-occurrence group that make it the group naming AI (see CompiledRules.ai_groups).
+AI_GROUP_WORDS = frozenset({"ai", "artificial intelligence"})
+
+
 @dataclass
 class SentenceHit:
     """What the matchers found in one sentence."""
@@ -320,6 +324,9 @@ class CompiledRules:
         self.phrases = PhraseMatcher(vocab, attr="NORM")
         self.tokens = Matcher(vocab)
         self.cooccur_sizes: dict[str, int] = {}
+        # The co-occurrence groups that name AI ("ai", "artificial intelligence"): a document's own
+        # name for its AI ("Grok", "the Assistant") stands in for them wherever it appears.
+        self.ai_groups: list[tuple[str, int]] = []
         self.cooccur_windows: dict[str, int] = {}
         self.mention_statements = {rule.id: rule.mention_in_statements for rule in pack.rules.values()
                                    if rule.mention_in_statements}
@@ -343,6 +350,8 @@ class CompiledRules:
                 self.cooccur_windows[f"{rule.id}|{co.name}"] = co.within or COOCCUR_WINDOW
                 for gi, group in enumerate(co.all):
                     pending[f"C|{rule.id}|{co.name}|{gi}"] += group
+                    if AI_GROUP_WORDS & set(group):
+                        self.ai_groups.append((f"{rule.id}|{co.name}", gi))
             for tp in ev.patterns:
                 self._add_token_pattern(f"P|{rule.id}|{tp.name}", tp.pattern)
             for flag in rule.red_flags:
@@ -422,6 +431,17 @@ class CompiledRules:
                         si = sents.index_of(span.start)
                         if sents.owners[si] is not None:
                             hits[si].ai = True
+            if names.ai_systems is not None:
+                # (the document's own name for its AI stands in for "AI" in the phrase groups)
+                for match in names.ai_systems.finditer(doc.text):
+                    span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                    if span is not None and len(span):
+                        si = sents.index_of(span.start)
+                        if sents.owners[si] is not None:
+                            hit = hits[si]
+                            for key, gi in self.ai_groups:
+                                hit.groups[key].add(gi)
+                                hit.group_spans[key].append((span.start, span.end, gi))
         strings = self.nlp.vocab.strings
         keys = self.match_keys
         owners = sents.owners
@@ -761,6 +781,8 @@ class CompiledRules:
                 return "mention", "definition"
         if cues.is_negated_scope(text):
             return "mention", "declared out of scope or postponed"
+        if cues.OPTIONAL_INVITATION.search(text):
+            return "mention", "optional: bidders may leave it out"
         if cues.OTHER_AGREEMENT_GOVERNS.search(text):
             return "mention", "terms of another agreement, only referred to"
         form = cues.requirement_form(norms, text, block.section, contract)
