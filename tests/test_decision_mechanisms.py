@@ -11,6 +11,8 @@
 - bare entries under a deliverables heading are deliverables, and are read as handed over;
 - handling of the bids (proposals destroyed, white papers reviewed) does not cover solution topics;
 - the solicitation-only topics are at most mentioned in a contract;
+- a solicitation issuer's reservations about its own procurement ("may modify the RFP before the
+  Closing Time") raise no red flag: the buyer wrote them for itself;
 - "Don't …" prohibitions in terms of service are provisions;
 - plain statements that outputs may be wrong (transparency, performance) or that the service is
   AI-powered (AI disclosure) are provisions of vendor terms for the topics whose rules say so.
@@ -307,3 +309,18 @@ def test_records_law_named_in_the_sentence_before_the_release(checker):
         "18.1 The Customer is subject to the state public records act. This Agreement and each Order "
         "Form, prices included, may be released in answer to a request under that act."])
     assert _transparency_flags(checker, _FEES, _SECRET_TERMS, records) == set()
+
+
+@pytest.mark.parametrize("text", [
+    "The Issuer reserves the right to modify the terms of the RFP at any time before the Closing Time.",
+    "The Province makes no guarantee that an alternative submission method will be available.",
+])
+def test_a_solicitation_issuers_reservation_about_its_own_procurement_is_no_red_flag(checker, text):
+    # The same kind of reservation in vendor terms goes against the buyer and is flagged.
+    vendor = "The Provider may modify these terms at any time without notice."
+    in_terms = checker.check_document(_document(("paragraph", vendor)), "contract")
+    assert "maintenance-updates" in {f.topic for f in in_terms.red_flags}
+    in_rfp = checker.check_document(_document(("paragraph", text)), "rfp")
+    assert not in_rfp.red_flags
+    assert cues.is_the_issuers_own_reservation(text)
+    assert not cues.is_the_issuers_own_reservation(vendor)
