@@ -324,3 +324,10 @@ def test_a_solicitation_issuers_reservation_about_its_own_procurement_is_no_red_
     assert not in_rfp.red_flags
     assert cues.is_the_issuers_own_reservation(text)
     assert not cues.is_the_issuers_own_reservation(vendor)
+
+
+def test_what_a_solicitation_issuer_binds_itself_to_about_the_contract_stays_flaggable(checker):
+    text = "The Agency shall not publish, post or otherwise make available this Agreement or its pricing."
+    assert not cues.is_the_issuers_own_reservation(text)
+    result = checker.check_document(_document(("paragraph", text)), "rfp")
+    assert "contract-transparency/no-publication" in {f.id for f in result.red_flags}

@@ -414,20 +414,19 @@ def is_run_in_heading(text: str) -> bool:
 
 # In a solicitation the issuer writes the rules of its own competition: "the Province may modify
 # the RFP before the Closing Time", "the Issuer makes no guarantee that another submission method
-# will be available". Such a reservation cannot go against the buyer — the buyer wrote it for
-# itself — so it raises no red flag (COVERAGE.md: a red flag goes against the buyer).
-_ISSUERS = (r"(?:Issuer|Province|Government|Agency|State|City|County|Department|Buyer|Purchaser|"
-            r"Commonwealth|Ministry|Council|Authority|Contracting\s+Officer)")
-ISSUER_OR_PROCESS = re.compile(
-    r"^\W*(?:\(?[a-z0-9]{1,3}[.)]\s+)?(?:The\s+)?" + _ISSUERS + r"\b|\bby\s+the\s+" + _ISSUERS + r"\b"
-    r"|\bthe\s+(?:RFP|RFQ|RFI|RFx|ITT|ITB|solicitation|opportunity|competition)\b|\bclosing\s+(?:time|date)\b"
+# will be available". Such a reservation about the procurement cannot go against the buyer — the
+# buyer wrote it for itself — so it raises no red flag (COVERAGE.md: a red flag goes against the
+# buyer). What the issuer binds itself to about the contract ("the Agency shall not publish this
+# Agreement") is not about the competition and stays flaggable.
+PROCUREMENT_PROCESS = re.compile(
+    r"\bthe\s+(?:RFP|RFQ|RFI|RFx|ITT|ITB|solicitation|opportunity|competition)\b|\bclosing\s+(?:time|date)\b"
     r"|\bsubmission\s+method\b|\b(?:proposals?|quotations?|applicants?|proponents?|offerors?|bidders?)\b",
 )
 
 
 def is_the_issuers_own_reservation(text: str) -> bool:
     """Whether a solicitation's sentence is the issuer's reservation about its own procurement."""
-    return bool(ISSUER_OR_PROCESS.search(text))
+    return bool(PROCUREMENT_PROCESS.search(text))
 
 
 def asks_bidders(text: str) -> bool:
