@@ -13,7 +13,8 @@
 - the solicitation-only topics are at most mentioned in a contract;
 - a solicitation issuer's reservations about its own procurement ("may modify the RFP before the
   Closing Time") raise no red flag: the buyer wrote them for itself;
-- "Don't …" prohibitions in terms of service are provisions;
+- "Don’t …" prohibitions in terms of service are provisions;
+- typeset apostrophes ("30 days’ notice") read as typed ones;
 - plain statements that outputs may be wrong (transparency, performance) or that the service is
   AI-powered (AI disclosure) are provisions of vendor terms for the topics whose rules say so.
 """
@@ -331,3 +332,12 @@ def test_what_a_solicitation_issuer_binds_itself_to_about_the_contract_stays_fla
     assert not cues.is_the_issuers_own_reservation(text)
     result = checker.check_document(_document(("paragraph", text)), "rfp")
     assert "contract-transparency/no-publication" in {f.id for f in result.red_flags}
+
+
+def test_typeset_apostrophes_read_as_typed_ones(compiled):
+    typed = "If we change your fees, we will give you at least 30 days' notice before your subscription renews."
+    typeset = typed.replace("'", "’")
+    nlp = get_pipeline()
+    assert [t.norm_ for t in nlp(typeset)] == [t.norm_ for t in nlp(typed)]
+    assert "pricing/unilateral-price-change" in judge_text(compiled, typeset)[2]
+    assert [t.norm_ for t in nlp("Don’t share it")][:2] == ["do", "not"]

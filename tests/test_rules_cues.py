@@ -326,6 +326,7 @@ def test_an_instruction_after_a_condition_is_a_provision(text, expected):
     ("The Services may interoperate with other vendors' platforms.", None),
     ("The app can connect to third-party calendars.", None),
     ("The Output may include content from third-party websites.", None),
+    ("Certain Services (including the Search API) may operate under other data terms.", None),
     # a party's permission, or a use granted in the passive, stays a provision
     ("The Customer may export its records at any time.", "obligation"),
     ("Your content may be used to improve the service.", "obligation"),

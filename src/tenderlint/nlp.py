@@ -22,6 +22,7 @@ from spacy.util import load_language_data, registry
 # Lookup-table lemmas that would hurt matching in our domain ("data" -> "datum").
 _NORM_OVERRIDES = {"data": "data", "media": "media", "criteria": "criterion", "'s": "'s", "us": "us",
                    "ai": "ai", "gis": "gis", "terms": "term", "services": "service", "datum": "data"}
+_TYPESET_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"'})
 # Distinct lower-cased words whose norm is remembered (a bound on memory for huge inputs).
 _CACHE_SIZE = 200_000
 
@@ -66,7 +67,9 @@ class LemmaNorm:
         return doc.from_array([NORM, LEMMA], numpy.array([norms, norms], dtype=numpy.uint64).T)
 
     def _norm(self, token: Token) -> str:
-        lower = token.lower_
+        # Typeset apostrophes and quotes read as typed ones: "30 days’ notice", "Customer’s",
+        # "don’t" are the rules' "days' notice", "customer's", "do not".
+        lower = token.lower_.translate(_TYPESET_QUOTES)
         norm = _NORM_OVERRIDES.get(lower)
         if norm is None:
             norm = self.table.get(lower, lower) if self.table is not None else token.lemma_.lower()

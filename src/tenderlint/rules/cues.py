@@ -532,7 +532,10 @@ def what_a_thing_may_do(norms: list[str]) -> bool:
             if not following or following[0] in _NOT_A_DESCRIPTION:
                 return False
             before = i - 1
-            while before >= 0 and norms[before] in _MODAL_ADVERBS:
+            while before >= 0 and (norms[before] in _MODAL_ADVERBS or norms[before] == ")"):
+                if norms[before] == ")":  # "Certain Services (including the Search API) may operate"
+                    while before >= 0 and norms[before] != "(":
+                        before -= 1
                 before -= 1
             return before >= 0 and norms[before] in THING_SUBJECTS
     return False
