@@ -136,3 +136,29 @@ def test_names_of_what_the_ai_generates_do_not_stand_in_for_the_ai():
              '"Engine" means the machine-learning translation model the Provider trains.']
     assert defined_terms.ai_terms(texts) == ["Outputs", "Engine"]
     assert defined_terms.ai_terms(texts, systems_only=True) == ["Engine"]
+
+
+def test_a_company_named_ai_is_a_party_not_ai():
+    texts = ["Acme AI agrees to provide the Services to Customer.",
+             "Generative AI may produce errors.",
+             '"Acme AI Software" means the computer programs Acme AI licenses to Customer.',
+             '"Ranker" means the machine-learning model that orders the cases.']
+    assert defined_terms.ai_named_parties(texts) == ["Acme AI"]
+    # the vendor's software named after the vendor is not its AI; a model is
+    assert defined_terms.ai_terms(texts) == ["Ranker"]
+
+
+def test_a_sentence_about_a_company_named_ai_is_not_about_ai(tmp_path):
+    from tenderlint.check import Checker, CheckOptions, parse_file
+
+    text = ("# Terms\n\nAcme AI agrees to provide the Services to Customer.\n\n"
+            "Acme AI may update the Services from time to time.\n\n"
+            "Customer will pay Acme AI the fees in each order.\n\n"
+            "Acme AI will answer support requests within two business days.\n\n"
+            "Acme AI may suspend the Customer's access immediately if Acme AI determines that the use "
+            "poses a security risk to Acme AI or to any third party.\n")
+    path = tmp_path / "terms.md"
+    path.write_text(text, encoding="utf-8")
+    checker = Checker(CheckOptions())
+    status = {t.id: t.status for t in checker.check_parsed(parse_file(path, checker.options)).topics}
+    assert status["risk-management"] != "covered" and status["ai-disclosure"] != "covered"

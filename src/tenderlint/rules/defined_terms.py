@@ -135,12 +135,17 @@ def ai_terms(texts: list[str], found: list[Definition] | None = None, systems_on
     responses generated to Inputs')."""
     names: dict[str, None] = {}
     known: re.Pattern | None = None
+    parties = party_pattern(ai_named_parties(texts))
     for d in definitions(texts) if found is None else found:
         if d.name.lower() in GENERIC_NAMES or d.name in names or len(d.name) < 3:
             continue
+        if parties is not None and parties.search(d.name):
+            continue  # "Spice AI Software": the vendor's software, named after the vendor
         # ('… information, including source code and algorithms, disclosed by a party (the
         # "Discloser")': only the words just before the parenthesis say what is named.)
         said = d.noun if d.in_parentheses else d.head
+        if parties is not None:
+            said = parties.sub("the vendor", said)  # ("provided by Customer to Spice AI")
         generated_answer = OUTPUT_NOUNS.search(d.noun) and GENERATED.search(said) and PROMPTED.search(said)
         if systems_only and (generated_answer or (OUTPUT_NOUNS.search(d.noun) and MADE_BY.search(d.head))):
             continue
@@ -150,12 +155,50 @@ def ai_terms(texts: list[str], found: list[Definition] | None = None, systems_on
     return list(names)
 
 
+# A company whose name ends in "AI" and acts as a party: "Spice AI agrees to grant Customer …",
+# "Mistral AI's products", "Mistral AI may suspend …". Its name names the vendor, not AI: "Spice AI
+# may suspend access if there is a risk to its systems" is no sentence about AI risk.
+AI_NAMED_PARTY = re.compile(
+    r"\b((?:[A-Z][\w&-]*\s){0,2}[A-Z][\w&-]*\s+AI)(?=(?:['’]s)?\s+(?:agrees?|will|may|shall|must|reserves?|"
+    r"grants?|provides?|is|has|does|can|cannot|retains?|owns?|makes?|warrants?|represents?)\b)"
+)
+# Words before "AI" that say what kind of AI it is, not whose: "Generative AI may produce …".
+_AI_KINDS = frozenset({
+    "generative", "responsible", "agentic", "assistive", "conversational", "industrial", "augmented", "open",
+    "explainable", "trustworthy", "ethical", "narrow", "general", "the", "this", "that", "our", "your", "its",
+    "their", "such", "any", "each", "no", "an", "a", "all", "some", "other", "new", "artificial", "applied",
+})
+
+
+def ai_named_parties(texts: list[str]) -> list[str]:
+    """The names ending in "AI" that act as a party somewhere in the document ("Spice AI")."""
+    found: dict[str, None] = {}
+    for text in texts:
+        if " AI" not in text:
+            continue
+        for match in AI_NAMED_PARTY.finditer(text):
+            name = match.group(1)
+            first = name.split()[0]
+            if first.lower() in _AI_KINDS:
+                continue
+            found[name] = None
+    return list(found)
+
+
+def party_pattern(parties: list[str]) -> re.Pattern | None:
+    """A pattern that finds any of the party names ``parties`` as written, or None."""
+    if not parties:
+        return None
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, parties)) + r")(?![\w-])")
+
+
 class DocumentNames:
     """A document's defined names for its AI, for the buyer's data and for the outputs."""
 
     def __init__(self, texts: list[str]):
         found = definitions(texts)
         self.ai = alias_pattern(ai_terms(texts, found))
+        self.ai_parties = party_pattern(ai_named_parties(texts))
         # (what stands in for the word "AI" in the rules' phrase groups: the AI, not its outputs)
         self.ai_systems = alias_pattern(ai_terms(texts, found, systems_only=True))
         data, outputs = [], []
@@ -183,7 +226,7 @@ class DocumentNames:
         self.outputs = alias_pattern(outputs)
 
     def __bool__(self) -> bool:
-        return any(p is not None for p in (self.ai, self.data, self.outputs))
+        return any(p is not None for p in (self.ai, self.data, self.outputs, self.ai_parties))
 
     def rename(self, doc) -> None:
         """Give the last word of each data or output name in ``doc`` the norm "data" or "output", as

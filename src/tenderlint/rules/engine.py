@@ -446,6 +446,11 @@ class CompiledRules:
         keys = self.match_keys
         owners = sents.owners
         in_names = _company_name_tokens(doc, self.company_suffixes)
+        if names and names.ai_parties is not None:
+            for match in names.ai_parties.finditer(doc.text):
+                span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                if span is not None:
+                    in_names.update(range(span.start, span.end))
 
         def names_a_company(start: int, end: int) -> bool:  # "Document Security Systems, Inc."
             return bool(in_names) and all(i in in_names for i in range(start, end))
@@ -476,7 +481,7 @@ class CompiledRules:
                 hit.flag_groups[b].add(gi)
             elif kind == "RX":
                 hit.flag_excluded.add(a)
-            elif kind == "AI":
+            elif kind == "AI" and not names_a_company(start, end):
                 hit.ai = True
         for si, hit in hits.items():
             if any(len(groups) == self.cooccur_sizes[key] for key, groups in hit.groups.items()):
