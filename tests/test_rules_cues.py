@@ -100,6 +100,9 @@ def test_requirement_form_leaves_background_as_mention(text):
         # a quoted term may hold an apostrophe; an unquoted possessive opens a consequence
         ('"Reseller\'s Portal" shall mean the password-protected pages where the reseller sees its sales.', True),
         ("Customer's continued use of the service means that it accepts the revised terms.", False),
+        # a glossary entry with a colon
+        ("API: indicates the programming interface that can be integrated with the user's software.", True),
+        ("The dashboard indicates the status of each request.", False),
     ],
 )
 def test_is_definition_only_for_terms_being_defined(text, definition):

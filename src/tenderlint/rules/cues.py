@@ -92,7 +92,8 @@ _ABBREVIATION = r"(?:\([A-Za-z\"“”]{1,12}\)\s*)?"  # 'Service Level Agreemen
 DEFINITION = re.compile(
     # ("Your continued use … means you accept": a possessive opens a consequence, not a defined term.)
     r"^\W*(?!(?:Your|Our|Its|Their|His|Her|My)\b)[\"“'‘]?[A-Z][\w\s\-/()&,]{0,70}?[\"”'’]?\s*" + _ABBREVIATION
-    + r"(?:" + _DEFINES + r"|:\s*(?:a|an|the)\s)\b",
+    # ("API: indicates the programming interface …": a glossary entry with a colon)
+    + r"(?:" + _DEFINES + r"|:\s*(?:a|an|the|indicates|denotes)\s)\b",
 )
 # A quoted term may hold an apostrophe ("Affiliate's Control Panel" shall mean …); unquoted, a
 # possessive opens a consequence instead ("Customer's continued use means acceptance").
