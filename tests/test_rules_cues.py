@@ -262,7 +262,11 @@ def test_a_run_in_title_under_a_lead_in_is_no_requirement():
     ("Machine translation may render terms incorrectly and leave out words.", True),
     ("Output audio may contain mispronunciations and artefacts.", True),
     ("You accept that the assistant may generate answers containing incorrect, biased or incomplete statements.", True),
+    ("Given the probabilistic nature of machine learning, use of the service may in some cases result in incorrect data.", True),
+    ("The assistant is not an expert and may provide inaccurate information.", True),
     ("The Contractor may omit the optional reports.", False),
+    ("Late payment may result in interest charges.", False),
+    ("The Contractor shall provide accurate information in each report.", False),
 ])
 def test_limitation_notices_in_other_words(text, expected):
     assert bool(cues.LIMITATION_NOTICE.search(text)) is expected
