@@ -315,6 +315,7 @@ def test_records_law_named_in_the_sentence_before_the_release(checker):
 @pytest.mark.parametrize("text", [
     "The Issuer reserves the right to modify the terms of the RFP at any time before the Closing Time.",
     "The Province makes no guarantee that an alternative submission method will be available.",
+    "The information is not guaranteed or warranted to be accurate by the Province, nor is it complete.",
 ])
 def test_a_solicitation_issuers_reservation_about_its_own_procurement_is_no_red_flag(checker, text):
     # The same kind of reservation in vendor terms goes against the buyer and is flagged.
