@@ -13,7 +13,8 @@ The labelled sets live beside the project in ``../shared`` (absent on a user's m
   each with its labels; ``corpus/synthetic/splits.tsv`` holds whole rounds out). This set needs
   no ``../shared``.
 - real public documents outside ``../shared`` (``corpus/external/``: AI vendor terms from Open
-  Terms Archive, US federal software solicitations): our labels and their sources are in the
+  Terms Archive, SaaS and AI product terms, US federal and British Columbia software
+  solicitations): our labels and their sources are in the
   project, the texts are not; ``--external DIR`` names a folder where they were fetched
   (``NAME.md``, checked against the recorded SHA-256).
 
