@@ -421,36 +421,27 @@ class CompiledRules:
         a sentence that uses one of its names for its AI is about AI, and its names for the buyer's
         data and for outputs are read as "data" and "output"."""
         hits: dict[int, SentenceHit] = defaultdict(SentenceHit)
+        in_names = _company_name_tokens(doc, self.company_suffixes)
         if names:
             names.rename(doc)
-            if names.ai is not None:
-                # (one search over the batch, not a Span per sentence: building spans is the cost)
-                for match in names.ai.finditer(doc.text):
-                    span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-                    if span is not None and len(span):
-                        si = sents.index_of(span.start)
-                        if sents.owners[si] is not None:
-                            hits[si].ai = True
-            if names.ai_systems is not None:
-                # (the document's own name for its AI stands in for "AI" in the phrase groups)
-                for match in names.ai_systems.finditer(doc.text):
-                    span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-                    if span is not None and len(span):
-                        si = sents.index_of(span.start)
-                        if sents.owners[si] is not None:
-                            hit = hits[si]
-                            for key, gi in self.ai_groups:
-                                hit.groups[key].add(gi)
-                                hit.group_spans[key].append((span.start, span.end, gi))
+            for start, end in _token_spans(doc, names.ai):
+                si = sents.index_of(start)
+                if sents.owners[si] is not None:
+                    hits[si].ai = True
+            # (the document's own name for its AI stands in for "AI" in the phrase groups)
+            for start, end in _token_spans(doc, names.ai_systems):
+                si = sents.index_of(start)
+                if sents.owners[si] is not None:
+                    hit = hits[si]
+                    for key, gi in self.ai_groups:
+                        hit.groups[key].add(gi)
+                        hit.group_spans[key].append((start, end, gi))
+            # ("Spice AI agrees …": a party's name, as one with a legal form is)
+            for start, end in _token_spans(doc, names.ai_parties):
+                in_names.update(range(start, end))
         strings = self.nlp.vocab.strings
         keys = self.match_keys
         owners = sents.owners
-        in_names = _company_name_tokens(doc, self.company_suffixes)
-        if names and names.ai_parties is not None:
-            for match in names.ai_parties.finditer(doc.text):
-                span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
-                if span is not None:
-                    in_names.update(range(span.start, span.end))
 
         def names_a_company(start: int, end: int) -> bool:  # "Document Security Systems, Inc."
             return bool(in_names) and all(i in in_names for i in range(start, end))
@@ -901,6 +892,17 @@ COMPANY_SUFFIXES = frozenset({
 # Marks that may sit inside a company's name between its capitalised words ("Smith & Sons, Inc.").
 _NAME_JOINERS = frozenset({",", "&", "-", "."})
 _NAME_WORDS = 6  # at most this many words before the legal form belong to the name
+
+
+def _token_spans(doc: Doc, pattern: re.Pattern | None):
+    """(start, end) token indices of every match of ``pattern`` in the Doc's text, widened to whole
+    tokens. One search over the batch, not a Span per sentence: building spans is the cost."""
+    if pattern is None:
+        return
+    for match in pattern.finditer(doc.text):
+        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if span is not None and len(span):
+            yield span.start, span.end
 
 
 def _company_name_tokens(doc: Doc, suffixes: numpy.ndarray) -> set[int]:
