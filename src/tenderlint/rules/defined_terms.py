@@ -133,10 +133,15 @@ def ai_terms(texts: list[str], found: list[Definition] | None = None, systems_on
     name its AI. With ``systems_only``, the names of the AI itself ('"Engine" means the neural
     translation model'), not of what it generates in answer to prompts ('"Outputs" means the
     responses generated to Inputs')."""
+    return _ai_terms(definitions(texts) if found is None else found, alias_pattern(ai_named_parties(texts)),
+                     systems_only)
+
+
+def _ai_terms(found: list[Definition], parties: re.Pattern | None, systems_only: bool) -> list[str]:
+    """ai_terms, given the definitions and the pattern of the parties named "… AI"."""
     names: dict[str, None] = {}
     known: re.Pattern | None = None
-    parties = party_pattern(ai_named_parties(texts))
-    for d in definitions(texts) if found is None else found:
+    for d in found:
         if d.name.lower() in GENERIC_NAMES or d.name in names or len(d.name) < 3:
             continue
         if parties is not None and parties.search(d.name):
@@ -147,7 +152,7 @@ def ai_terms(texts: list[str], found: list[Definition] | None = None, systems_on
         if parties is not None:
             said = parties.sub("the vendor", said)  # ("provided by Customer to Spice AI")
         generated_answer = OUTPUT_NOUNS.search(d.noun) and GENERATED.search(said) and PROMPTED.search(said)
-        if systems_only and (generated_answer or (OUTPUT_NOUNS.search(d.noun) and MADE_BY.search(d.head))):
+        if systems_only and (generated_answer or _made_by_something(d)):
             continue
         if AI_WORDS.search(said) or generated_answer or (known is not None and known.search(said)):
             names[d.name] = None
@@ -185,11 +190,10 @@ def ai_named_parties(texts: list[str]) -> list[str]:
     return list(found)
 
 
-def party_pattern(parties: list[str]) -> re.Pattern | None:
-    """A pattern that finds any of the party names ``parties`` as written, or None."""
-    if not parties:
-        return None
-    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, parties)) + r")(?![\w-])")
+def _made_by_something(d: Definition) -> bool:
+    """Whether the definition names an output: a result, score or text that something produces
+    ('"Transcript" means the text the service generates')."""
+    return bool(OUTPUT_NOUNS.search(d.noun) and MADE_BY.search(d.head))
 
 
 class DocumentNames:
@@ -197,10 +201,10 @@ class DocumentNames:
 
     def __init__(self, texts: list[str]):
         found = definitions(texts)
-        self.ai = alias_pattern(ai_terms(texts, found))
-        self.ai_parties = party_pattern(ai_named_parties(texts))
+        self.ai_parties = alias_pattern(ai_named_parties(texts))
+        self.ai = alias_pattern(_ai_terms(found, self.ai_parties, systems_only=False))
         # (what stands in for the word "AI" in the rules' phrase groups: the AI, not its outputs)
-        self.ai_systems = alias_pattern(ai_terms(texts, found, systems_only=True))
+        self.ai_systems = alias_pattern(_ai_terms(found, self.ai_parties, systems_only=True))
         data, outputs = [], []
         for d in found:
             if len(d.name) < 3 or VENDOR_NAMED.match(d.name):
@@ -216,7 +220,7 @@ class DocumentNames:
                 continue  # already named as what it is
             # What the term names is in the definition's first words ('"Transcript" means the
             # text …'), or just before the parenthesis ('… examples of Inputs ("Feedback")').
-            if (OUTPUT_NOUNS.search(d.noun) and MADE_BY.search(d.head)
+            if (_made_by_something(d)
                     and (AI_WORDS.search(d.head) or (self.ai is not None and self.ai.search(d.head))
                          or MAKERS.search(d.head))):
                 outputs.append(d.name)
