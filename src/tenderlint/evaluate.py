@@ -304,7 +304,7 @@ class ExternalSet:
     """The external documents found in a folder, and what could not be scored."""
 
     documents: list[LabelledDocument]
-    groups: dict[str, str]  # document name -> its group ("vendor-terms", "solicitations")
+    groups: dict[str, str]  # document name -> its group as sources.tsv names it ("vendor-terms", …)
     absent: list[str]  # recorded documents whose text is not in the folder
     changed: list[str]  # texts whose SHA-256 differs from the recorded one (scored all the same)
 

@@ -362,7 +362,6 @@ def is_negated_scope(text: str) -> bool:
     return bool(NEGATED_SCOPE.search(text))
 
 
-# A recital says why the parties contract, not what they owe: "WHEREAS, the Company will …".
 # An invitation bidders may ignore asks nothing of them (COVERAGE.md: a question bidders *must*
 # answer): "Offerors are also invited, at their option, to describe …", "Respondents may optionally
 # describe …". (A contract's "the Vendor will, at its option, repair or replace" is a duty with a
@@ -374,6 +373,7 @@ OPTIONAL_INVITATION = re.compile(
     r"|\b(?:may|can)\s+optionally\b",
     re.I,
 )
+# A recital says why the parties contract, not what they owe: "WHEREAS, the Company will …".
 RECITAL = re.compile(r"^\W*(?:whereas|recitals?)\b", re.I)
 # "Evaluation criteria include security and AI disclosure": the criteria stated as such.
 CRITERIA_STATED = re.compile(r"\b(?:evaluation|award|scoring|selection)\s+(?:criteria|criterion|factors?)\s+"
@@ -478,8 +478,9 @@ def requirement_form(norms: list[str], text: str, section: list[str], contract: 
     norm_set = set(norms)
     if norm_set & OBLIGATION_NORMS or RESPONSIBLE_FOR.search(text):
         return "obligation"
-    if (norm_set & PARTY_MODALS and norm_set & PARTY_NORMS and not POSSIBILITY.search(text)
-            and not what_a_thing_may_do(norms)):
+    # ("the Services may interoperate with …": neither a party's modal nor a named subject's)
+    described = what_a_thing_may_do(norms)
+    if norm_set & PARTY_MODALS and norm_set & PARTY_NORMS and not POSSIBILITY.search(text) and not described:
         return "obligation"
     if contract and norm_set & CONTRACT_MODALS and not POSSIBILITY.search(text):
         return "obligation"
@@ -500,8 +501,8 @@ def requirement_form(norms: list[str], text: str, section: list[str], contract: 
     if norm_set & EVALUATION_NORMS and (any(EVALUATION_SECTION.search(s) for s in section) or norm_set & PARTY_NORMS
                                         or CRITERIA_STATED.search(text)):
         return "criterion"
-    if ((NAMED_SUBJECT_MODAL.search(text) and not what_a_thing_may_do(norms)) or PASSIVE_PROVISION.search(text) or BY_REFERENCE.search(text)
-            or STATED_NEED.search(text) or RULES_APPLY.search(text)):
+    if ((NAMED_SUBJECT_MODAL.search(text) and not described) or PASSIVE_PROVISION.search(text)
+            or BY_REFERENCE.search(text) or STATED_NEED.search(text) or RULES_APPLY.search(text)):
         return "obligation"
     if DISCLAIMER.search(text):
         return "disclaimer"
