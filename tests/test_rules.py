@@ -159,18 +159,51 @@ def test_red_flag_of_a_lead_in_is_not_repeated_on_its_items(compiled):
         "We make no warranty that the service will be secure, and in particular:"]
 
 
-def test_pattern_anchors_keep_only_the_weakest_requirements():
-    from tenderlint.rules.engine import PatternAnchors
+def test_a_sentence_runs_only_the_patterns_whose_words_it_holds(compiled):
+    from tenderlint.rules.engine import PatternRoutes
 
-    anchors = PatternAnchors()
-    anchors.add([[1, 2], [3]])
-    anchors.add([[1, 2], [3], [4]])  # needs all the first needs and more: adds nothing
-    anchors.add([[5]])
-    assert len(anchors.pattern_bits) == 2
-    assert anchors.may_match([2, 3]) and anchors.may_match([1, 3, 4]) and anchors.may_match([5])
-    assert not anchors.may_match([1, 4]) and not anchors.may_match([3, 4])
-    anchors.add([[3]])  # weaker than the first: replaces it
-    assert len(anchors.pattern_bits) == 2 and anchors.may_match([3])
+    strings = compiled.nlp.vocab.strings
+    routes = PatternRoutes(compiled.nlp.vocab)
+    word = {w: strings.add(w) for w in ("vendor", "supplier", "train", "model", "audit")}
+    routes.add("P|a", [{"NORM": {"IN": ["vendor", "supplier"]}}, {"NORM": "train"}],
+               [[word["vendor"], word["supplier"]], [word["train"]]])
+    routes.add("P|b", [{"NORM": {"IN": ["vendor", "supplier"]}}, {"OP": "*"}, {"NORM": "train"}],
+               [[word["vendor"], word["supplier"]], [word["train"]]])  # same words: the same Matcher
+    routes.add("P|c", [{"NORM": "audit"}], [[word["audit"]]])
+    assert len(routes) == 3 and len(routes.matchers) == 2
+    assert len(routes.matchers_for([word["supplier"], word["train"]])) == 1
+    assert len(routes.matchers_for([word["supplier"], word["train"], word["audit"]])) == 2
+    assert routes.matchers_for([word["supplier"], word["model"]]) == []  # "train" is missing
+
+
+def test_routed_patterns_find_what_one_matcher_of_all_patterns_finds(compiled):
+    # The routing only skips work: on the shipped rules and a varied text, the same matches.
+    from spacy.matcher import Matcher
+
+    from tenderlint.rules.engine import Batch, Sentences, _flag_matchers, _tractable
+
+    everything = Matcher(compiled.nlp.vocab)
+    for rule in compiled.pack.rules.values():
+        patterns = [(f"P|{rule.id}|{tp.name}", tp.pattern) for tp in rule.evidence.patterns]
+        for flag in rule.red_flags:
+            patterns += [(f"RP|{flag_id}|{tp.name}", tp.pattern) for flag_id, matchers in _flag_matchers(flag)
+                         for tp in matchers.patterns]
+        for key, pattern in patterns:
+            everything.add(key, [_tractable(pattern)[0]])
+    text = ("We may use your prompts and outputs to train and improve our models. "
+            "The Supplier shall not use Buyer Data to train any model. "
+            "Provider may change these terms at any time by posting them on its website. "
+            "You will indemnify us against any claim arising from your use of the outputs. "
+            "Our total liability is limited to the fees you paid in the three months before the claim.")
+    batch = Batch.of(0, [text])
+    doc = compiled.nlp(compiled._tokenized(batch))
+    sents = Sentences.of(doc, batch)
+    routed = [(match_id, start, end) for _si, match_id, start, end in compiled._token_matches(doc, sents)]
+    expected = [(match_id, sents.starts[si] + start, sents.starts[si] + end)
+                for si in range(len(sents.starts))
+                for match_id, start, end in everything(doc[sents.starts[si]:sents.ends[si]])
+                if end - start <= compiled.longest_match.get(match_id, end - start)]
+    assert len(routed) >= 3 and sorted(routed) == sorted(expected)
 
 
 def test_red_flag_lead_in_reaches_numbered_paragraphs(compiled):

@@ -270,45 +270,51 @@ class Findings:
         return self.ai_sentences >= AI_DOCUMENT_MIN_SENTENCES
 
 
-class PatternAnchors:
-    """The words a sentence must hold for some token pattern to match in it at all.
+class PatternRoutes:
+    """Token patterns grouped by the words a sentence must hold for them to match at all.
 
     Each distinct set of words a required token allows (see ``_required_words``) is one bit; a
     word (a string hash of a token's NORM, LOWER or ORTH) carries the bits of the sets it is in.
-    A pattern whose requirements include another's is dropped (whenever it may match, so may the
-    other), so the check per sentence grows with the distinct requirements, not with the number of
-    patterns.
+    Patterns that require the same sets share one Matcher, and a sentence is given only to the
+    Matchers whose requirements it meets: the Matcher's work grows with the patterns it runs, most
+    sentences meet no pattern's requirements, and those that do rarely meet more than one or two.
+    A pattern with no literal required token (no bits) runs on every sentence.
     """
 
-    def __init__(self):
+    def __init__(self, vocab):
+        self.vocab = vocab
         self.word_bits: dict[int, int] = defaultdict(int)
-        self.pattern_bits: list[int] = []
         self.set_bits: dict[frozenset[int], int] = {}
         self.next_bit = 1
+        self.matchers: dict[int, Matcher] = {}  # required bits -> the patterns requiring them
+        self.order: dict[int, int] = {}  # match id -> the order its pattern was added in
 
-    def add(self, required: list[list[int]]) -> None:
-        """A pattern, by the words each of its required tokens allows."""
+    def __len__(self) -> int:
+        return sum(len(matcher) for matcher in self.matchers.values())
+
+    def add(self, key: str, pattern: list[dict], required: list[list[int]]) -> None:
+        """A pattern under ``key``, by the words each of its required tokens allows."""
         bits = 0
         for words in required:
-            key = frozenset(words)
-            bit = self.set_bits.get(key)
+            word_set = frozenset(words)
+            bit = self.set_bits.get(word_set)
             if bit is None:
-                bit = self.set_bits[key] = self.next_bit
+                bit = self.set_bits[word_set] = self.next_bit
                 self.next_bit <<= 1
-                for word in key:
+                for word in word_set:
                     self.word_bits[word] |= bit
             bits |= bit
-        # a pattern that requires all another one requires and more adds nothing to the check
-        if any(kept & bits == kept for kept in self.pattern_bits):
-            return
-        self.pattern_bits = [kept for kept in self.pattern_bits if kept & bits != bits] + [bits]
+        if bits not in self.matchers:
+            self.matchers[bits] = Matcher(self.vocab)
+        self.matchers[bits].add(key, [pattern])
+        self.order[self.vocab.strings[key]] = len(self.order)
 
-    def may_match(self, words: list[int]) -> bool:
-        """Whether ``words`` (a sentence's string hashes) allow every required token of some pattern."""
+    def matchers_for(self, words: list[int]) -> list[Matcher]:
+        """The Matchers whose patterns ``words`` (a sentence's string hashes) may match."""
         present = 0
         for word in self.word_bits.keys() & set(words):
             present |= self.word_bits[word]
-        return any(present & bits == bits for bits in self.pattern_bits)
+        return [matcher for bits, matcher in self.matchers.items() if present & bits == bits]
 
 
 class CompiledRules:
@@ -322,7 +328,7 @@ class CompiledRules:
         self.joinable = self.nlp.pipe_names == ["sentencizer", "tenderlint_norm"]
         vocab = self.nlp.vocab
         self.phrases = PhraseMatcher(vocab, attr="NORM")
-        self.tokens = Matcher(vocab)
+        self.tokens = PatternRoutes(vocab)
         self.cooccur_sizes: dict[str, int] = {}
         # The co-occurrence groups that name AI ("ai", "artificial intelligence"): a document's own
         # name for its AI ("Grok", "the Assistant") stands in for them wherever it appears.
@@ -337,7 +343,6 @@ class CompiledRules:
             sorted(vocab.strings.add(suffix) for suffix in COMPANY_SUFFIXES), dtype=numpy.uint64)
         self.flags = {f.id: (rule, f) for rule in pack.rules.values() for f in rule.red_flags}
         self.match_keys: dict[int, tuple] = {}  # match id -> parsed key, filled as matches appear
-        self.anchors = PatternAnchors()
         self.longest_match: dict[int, int] = {}  # match id -> longest match kept, for bounded patterns
         pending: dict[str, list[str]] = defaultdict(list)
         for rule in pack.rules.values():
@@ -407,10 +412,10 @@ class CompiledRules:
     def _add_token_pattern(self, key: str, pattern: list[dict]) -> None:
         strings = self.nlp.vocab.strings
         matcher_pattern, longest = _tractable(pattern)
-        self.tokens.add(key, [matcher_pattern])
+        self.tokens.add(key, matcher_pattern,
+                        [[strings.add(word) for word in required] for required in _required_words(pattern)])
         if longest is not None:
             self.longest_match[strings[key]] = longest
-        self.anchors.add([[strings.add(word) for word in required] for required in _required_words(pattern)])
 
     # -- matching -----------------------------------------------------------------------------
 
@@ -491,17 +496,24 @@ class CompiledRules:
         return hits
 
     def _token_matches(self, doc: Doc, sents: Sentences):
-        """Token-pattern matches as (sentence index, match id, start, end), running the Matcher only
-        on the texts' sentences that hold every word of some pattern: wildcard patterns are
-        costly, and most sentences cannot match any."""
+        """Token-pattern matches as (sentence index, match id, start, end), each sentence given
+        only to the patterns whose required words it holds (see PatternRoutes): wildcard patterns
+        are costly, and most sentences cannot match any."""
         if not len(self.tokens):
             return
         # Compare string hashes straight from the token array: building Token objects is the cost.
         ids = doc.to_array([NORM, LOWER, ORTH])
         for si, (start, end) in enumerate(zip(sents.starts, sents.ends)):
-            if sents.owners[si] is None or not self.anchors.may_match(ids[start:end].ravel().tolist()):
+            if sents.owners[si] is None:
                 continue
-            for match_id, match_start, match_end in self.tokens(doc[start:end]):
+            matchers = self.tokens.matchers_for(ids[start:end].ravel().tolist())
+            if not matchers:
+                continue
+            found = [match for matcher in matchers for match in matcher(doc[start:end])]
+            if len(matchers) > 1:
+                # one stable order whichever Matchers ran: by where a match ends, then by pattern
+                found.sort(key=lambda match: (match[2], self.tokens.order[match[0]]))
+            for match_id, match_start, match_end in found:
                 if match_end - match_start <= self.longest_match.get(match_id, match_end - match_start):
                     yield si, match_id, start + match_start, start + match_end
 
