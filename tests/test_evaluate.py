@@ -114,6 +114,40 @@ def test_external_documents_are_recorded_with_a_source_a_split_and_every_topic()
     assert all(len(splits) == 1 for key, splits in by_source.items() if key[0] != "OpenTermsArchive/contrib-versions")
 
 
+def test_adjudicated_external_labels_keep_what_both_labellers_agreed_and_record_every_decision():
+    # Where a second labeller read a document blind, the scored labels are the adjudication: the
+    # agreed status wherever the two agree, and one recorded decision for each disagreement.
+    import csv
+
+    from tenderlint.classify.corpus import corpus_dir
+
+    folder = corpus_dir() / "external"
+
+    def statuses(path):
+        return {row["topic"]: row["status"] for row in csv.DictReader(path.open(encoding="utf-8"))}
+
+    adjudicated = sorted(p.stem for p in (folder / "adjudication").glob("*.tsv"))
+    assert len(adjudicated) >= 50
+    disagreements = 0
+    for name in adjudicated:
+        first = statuses(folder / "annotators" / "first" / f"{name}.labels.csv")
+        second = statuses(folder / "annotators" / "second" / f"{name}.labels.csv")
+        scored = statuses(folder / "labels" / f"{name}.labels.csv")
+        assert set(first) == set(second) == set(scored), name
+        decisions = {row["topic"]: row for row in csv.DictReader(
+            (folder / "adjudication" / f"{name}.tsv").open(encoding="utf-8"), delimiter="\t")}
+        assert set(decisions) == {topic for topic in first if first[topic] != second[topic]}, name
+        for topic, status in scored.items():
+            if topic in decisions:
+                row = decisions[topic]
+                assert (row["first"], row["second"], row["adjudicated"]) == (first[topic], second[topic], status)
+                assert 0 < len(row["reason"].split()) <= 25, (name, topic)
+            else:
+                assert status == first[topic] == second[topic], (name, topic)
+        disagreements += len(decisions)
+    assert disagreements > 0
+
+
 def test_external_set_scores_what_is_in_the_folder_and_names_what_is_not(tmp_path):
     from tenderlint.evaluate import external_labels
 

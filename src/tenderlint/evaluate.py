@@ -14,8 +14,8 @@ The labelled sets live beside the project in ``../shared`` (absent on a user's m
   no ``../shared``.
 - real public documents outside ``../shared`` (``corpus/external/``: AI vendor terms from Open
   Terms Archive, SaaS and AI product terms, US federal and British Columbia software
-  solicitations): our labels and their sources are in the
-  project, the texts are not; ``--external DIR`` names a folder where they were fetched
+  solicitations): our labels (for the terms, two labellers' adjudicated) and their sources are
+  in the project, the texts are not; ``--external DIR`` names a folder where they were fetched
   (``NAME.md``, checked against the recorded SHA-256).
 
 Only the errors of ``tune`` documents are ever listed: held-out documents are read as figures.
