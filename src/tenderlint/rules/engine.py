@@ -602,14 +602,26 @@ class CompiledRules:
                         and cues.is_deliverable_entry(batch.texts[bi - batch.first], block.section)):
                     lent = {key: lent.get(key, set()) | groups for key, groups in deliverables[1].items()}
                 carried = flag_lead_in if flag_item else None
+                # A lead-in and its lettered items inside one paragraph ("We make no warranty that:
+                # (a) … (b) the service will be secure. (c) …"): each item reads on from the lead-in.
+                inline_lead: SentenceHit | None = None
                 for si, hit in block_hits[bi]:
                     ai_sentences += hit.ai
                     if lent:
                         _inherit_context(hit, lent, self.cooccur_sizes)
                     strong = self._strong_topics(hit)
                     flags = self._flags(hit)
-                    if carried is not None:
-                        read_on = self._flags(_with_lead_in(hit, carried)) - flags
+                    lead = carried
+                    if inline_lead is not None or hit.flag_groups or hit.flag_excluded:
+                        sentence_text = sents.span(doc, si).text
+                        if inline_lead is not None and cues.LETTERED_ITEM.match(sentence_text):
+                            lead = lead or inline_lead
+                        else:
+                            inline_lead = None
+                        if (hit.flag_groups or hit.flag_excluded) and cues.INLINE_LIST_OPENS.search(sentence_text):
+                            inline_lead = hit
+                    if lead is not None:
+                        read_on = self._flags(_with_lead_in(hit, lead)) - flags
                         flags |= read_on
                     else:
                         read_on = set()
