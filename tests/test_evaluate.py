@@ -148,6 +148,25 @@ def test_adjudicated_external_labels_keep_what_both_labellers_agreed_and_record_
     assert disagreements > 0
 
 
+def test_each_labeller_is_scored_against_the_adjudication_as_the_tool_is():
+    # The human ceiling beside the tool's figures: a labeller who agrees with the adjudication
+    # scores 1, and the recorded labellers of the terms documents score high but below it.
+    from tenderlint.classify.corpus import corpus_dir
+    from tenderlint.evaluate import LabelledDocument, _status_labelled, labeller_ceiling
+
+    folder = corpus_dir() / "external"
+    names = sorted(p.stem for p in (folder / "adjudication").glob("*.tsv"))
+    docs = [_status_labelled(folder / f"{name}.md", "contract", folder / "labels" / f"{name}.labels.csv", "holdout")
+            for name in names]
+    ceiling = labeller_ceiling(docs)
+    assert set(ceiling) == {"first", "second"}
+    for figures in ceiling.values():
+        assert 0.9 < figures["micro_f1"] < 1.0
+    # a document labelled once has no labellers to score
+    solo = LabelledDocument(folder / "nowhere.md", "contract", {"privacy": True}, "holdout")
+    assert labeller_ceiling([solo]) == {}
+
+
 def test_external_set_scores_what_is_in_the_folder_and_names_what_is_not(tmp_path):
     from tenderlint.evaluate import external_labels
 
@@ -177,3 +196,4 @@ def test_eval_external_needs_the_folder_of_texts(tmp_path):
     assert result.exit_code == 0, result.output
     assert "External real documents (vendor-terms, corpus/external), tune (1 documents)" in result.output
     assert "recorded texts not in" in result.output
+    assert "each labeller against the adjudicated labels (the human ceiling): first labeller" in result.output

@@ -332,6 +332,36 @@ def external_labels(texts: Path, folder: Path | None = None) -> ExternalSet:
     return ExternalSet(docs, groups, absent, changed)
 
 
+def labeller_ceiling(documents: list[LabelledDocument], folder: Path | None = None) -> dict[str, dict[str, float]]:
+    """Each labeller of ``documents`` scored against the adjudicated labels, as the tool is
+    (``corpus/external/annotators/{first,second}``): the ceiling the tool's figures read against.
+    Only documents labelled twice count; empty when there are none."""
+    if folder is None:
+        from tenderlint.classify.corpus import corpus_dir
+
+        folder = corpus_dir() / "external"
+    scores: dict[str, dict[str, TopicScore]] = {}
+    for doc in documents:
+        for labeller in ("first", "second"):
+            path = folder / "annotators" / labeller / f"{doc.path.stem}.labels.csv"
+            if not path.is_file():
+                continue
+            rows = {r["topic"]: r["status"] for r in csv.DictReader(path.open(encoding="utf-8"))}
+            for topic, gold in doc.labels.items():
+                scores.setdefault(labeller, {}).setdefault(topic, TopicScore()).add(
+                    gold, rows.get(topic) in POSITIVE_LABELS, doc.path.name)
+    return {labeller: summary(topics) for labeller, topics in scores.items()}
+
+
+def _ceiling_line(documents: list[LabelledDocument]) -> str:
+    ceiling = labeller_ceiling(documents)
+    if not ceiling:
+        return ""
+    parts = [f"{labeller} labeller macro-F1 {s['macro_f1']:.3f} · micro-F1 {s['micro_f1']:.3f}"
+             for labeller, s in ceiling.items()]
+    return "each labeller against the adjudicated labels (the human ceiling): " + "; ".join(parts) + "\n"
+
+
 def run(shared: Path, use_model: bool = True, cuad_limit: int | None = None, show_errors: bool = False,
         evidence_from: tuple[str, ...] = ("rules", "model"), sets: tuple[str, ...] = LABEL_SETS,
         split_names: tuple[str, ...] = ("holdout", "tune"), checker: Checker | None = None,
@@ -368,6 +398,9 @@ def run(shared: Path, use_model: bool = True, cuad_limit: int | None = None, sho
                 if docs:
                     name = f"External real documents ({group}, corpus/external), {split}"
                     out.append(format_set(score_set(checker, name, docs, baseline), show_errors and split == "tune"))
+                    ceiling = _ceiling_line(docs)
+                    if ceiling:
+                        out.append(ceiling)
         if found.absent or found.changed:
             out.append(f"external: {len(found.absent)} recorded texts not in {external}"
                        + (f"; {len(found.changed)} differ from the recorded SHA-256 ({', '.join(found.changed)})"
