@@ -612,13 +612,14 @@ class CompiledRules:
                     strong = self._strong_topics(hit)
                     flags = self._flags(hit)
                     lead = carried
+                    span = None  # the sentence's Span, built once and only when needed
                     if inline_lead is not None or hit.flag_groups or hit.flag_excluded:
-                        sentence_text = sents.span(doc, si).text
-                        if inline_lead is not None and cues.LETTERED_ITEM.match(sentence_text):
+                        span = sents.span(doc, si)
+                        if inline_lead is not None and cues.LETTERED_ITEM.match(span.text):
                             lead = lead or inline_lead
                         else:
                             inline_lead = None
-                        if (hit.flag_groups or hit.flag_excluded) and cues.INLINE_LIST_OPENS.search(sentence_text):
+                        if (hit.flag_groups or hit.flag_excluded) and cues.INLINE_LIST_OPENS.search(span.text):
                             inline_lead = hit
                     if lead is not None:
                         read_on = self._flags(_with_lead_in(hit, lead)) - flags
@@ -632,7 +633,7 @@ class CompiledRules:
                     mentioned = (hit.mentions | strong) - hit.excluded
                     if not (mentioned or flags):
                         continue
-                    passage = Passage.of(sents.span(doc, si), block, batch, bi, bases[ti])
+                    passage = Passage.of(span or sents.span(doc, si), block, batch, bi, bases[ti])
                     form, why = self._form(passage, inherited, contract)
                     if keep_sentences and len(passage.span) >= 4:
                         sentences.append(Sentence(passage.text.strip(), passage.start, passage.end, block,
