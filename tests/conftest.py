@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,20 @@ SHARED_DIR = REPO_ROOT.parent / "shared"
 # The parts of ../shared the tests read: a partial copy skips with the missing part named rather
 # than failing with a file-not-found error deep in a test.
 SHARED_PARTS = ("documents/SPLITS.tsv", "documents/tenders", "documents/ai-dev", "documents/cuad-dev", "ocds")
+
+
+def pytest_configure(config):
+    """Parsed rule files are cached in a folder of this test run's own (tenderlint/rules/parsed_cache),
+    never in the user's cache: every test, and every process a test starts, reads the same one."""
+    folder = tempfile.mkdtemp(prefix="tenderlint-test-cache-")
+    config._tenderlint_cache = folder
+    os.environ["TENDERLINT_CACHE_DIR"] = folder
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "_tenderlint_cache", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def missing_shared_parts(root: Path) -> list[str]:

@@ -187,6 +187,21 @@ class HashedTfidf:
         # Character n-grams never cross a word boundary, so each word's columns are worked out once.
         return list(chain.from_iterable(map(self._word_columns.__getitem__, _WHITE_SPACES.sub(" ", text).split())))
 
+    def features_of_rows(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The features of many texts at once: (row, column, value) of every nonzero, sorted by row
+        then column; each row's values are its l2-normalised TF-IDF, as ``features`` gives them."""
+        hashed = [self._hashed(text) for text in texts]
+        lengths = np.fromiter(map(len, hashed), dtype=np.int64, count=len(hashed))
+        flat = np.fromiter(chain.from_iterable(hashed), dtype=np.int64, count=int(lengths.sum()))
+        rows = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        # One key per (row, column): counting the keys counts each column within its row.
+        keys, counts = np.unique(rows * self.n_features + flat, return_counts=True)
+        rows, columns = np.divmod(keys, self.n_features)
+        values = (np.log(counts.astype(np.float32)) + np.float32(1.0)) * self.idf[columns]
+        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=len(texts))).astype(np.float32)
+        values /= np.where(norms > 0, norms, np.float32(1.0))[rows]
+        return rows, columns, values
+
     def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Column indices and l2-normalised TF-IDF values of one text in this branch."""
         hashed = self._hashed(text)
@@ -280,15 +295,29 @@ class LinearTopicPredictor:
             intercept.append(estimator.get("intercept_", np.ndarray)[0])
         return cls(branches, np.asarray(coef, dtype=np.float32), np.asarray(intercept, dtype=np.float32))
 
+    # Texts scored together: the weights of their nonzero features are gathered at once (topics ×
+    # nonzeros, float32), so a chunk of this many sentences stays within a few megabytes.
+    ROWS_AT_ONCE = 256
+
     def predict_proba(self, texts: list[str]) -> np.ndarray:
-        """Probability of each topic (columns) for each text (rows)."""
+        """Probability of each topic (columns) for each text (rows).
+
+        Many texts are scored in one pass of numpy (a few calls per chunk, not per sentence):
+        about a tenth of a second less on a 400-page tender (bench/check_speed.py).
+        """
         probs = np.zeros((len(texts), len(self.intercept)), dtype=np.float32)
-        for row, text in enumerate(texts):
-            parts = [branch.features(text) for branch in self.branches]
-            columns = np.concatenate([c + offset for (c, _), offset in zip(parts, self.offsets)])
-            values = np.concatenate([v for _, v in parts])
-            decision = self.coef[:, columns] @ values + self.intercept
-            probs[row] = 1.0 / (1.0 + np.exp(-decision))
+        for first in range(0, len(texts), self.ROWS_AT_ONCE):
+            chunk = texts[first:first + self.ROWS_AT_ONCE]
+            decision = np.repeat(self.intercept[:, None], len(chunk), axis=1)
+            for branch, offset in zip(self.branches, self.offsets):
+                rows, columns, values = branch.features_of_rows(chunk)
+                if not len(rows):
+                    continue
+                # Each nonzero's weight for every topic, summed within its row (rows come sorted).
+                weighted = np.take(self.coef, columns + offset, axis=1) * values
+                present, starts = np.unique(rows, return_index=True)
+                decision[:, present] += np.add.reduceat(weighted, starts, axis=1)
+            probs[first:first + len(chunk)] = (1.0 / (1.0 + np.exp(-decision))).T
         return probs
 
 

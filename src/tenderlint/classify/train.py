@@ -275,10 +275,16 @@ def train_head(name: str, columns: tuple[str, ...], sentences, seed: int, folds:
     return pipeline, card
 
 
-def _dump(pipeline, path: Path) -> dict:
+def _dump(pipeline, path: Path, compression: int = zipfile.ZIP_DEFLATED) -> dict:
+    """Save with skops. The topic model, read by every check, is stored uncompressed
+    (``ZIP_STORED``): inflating its 11 MB of weights took 0.05 s of each run
+    (bench/check_speed.py); the heads, read only by ``eval``, stay compressed."""
     import skops.io as sio
 
-    sio.dump(pipeline, path, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
+    if compression == zipfile.ZIP_STORED:
+        sio.dump(pipeline, path, compression=compression)
+    else:
+        sio.dump(pipeline, path, compression=compression, compresslevel=9)
     return {"model_sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "model_bytes": path.stat().st_size,
             "untrusted_types": sorted(sio.get_untrusted_types(file=path))}
 
@@ -288,7 +294,7 @@ def save(result: TrainingResult, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / MODEL_FILE
     card = dict(result.card)
-    card.update(_dump(result.pipeline, path))
+    card.update(_dump(result.pipeline, path, compression=zipfile.ZIP_STORED))
     heads = dict(card.get("heads") or {})
     for name, (file, _columns) in HEADS.items():
         if result.heads and name in result.heads:
