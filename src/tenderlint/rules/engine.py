@@ -339,8 +339,7 @@ class CompiledRules:
         self.statement_cues = {rule.id: rule.statement_cues for rule in pack.rules.values() if rule.statement_cues}
         self.solution_topics = frozenset(rule.id for rule in pack.rules.values() if rule.about_the_solution)
         self.flag_sizes: dict[str, int] = {}
-        self.company_suffixes = numpy.array(
-            sorted(vocab.strings.add(suffix) for suffix in COMPANY_SUFFIXES), dtype=numpy.uint64)
+        self.company_suffixes = frozenset(vocab.strings.add(suffix) for suffix in COMPANY_SUFFIXES)
         self.flags = {f.id: (rule, f) for rule in pack.rules.values() for f in rule.red_flags}
         self.match_keys: dict[int, tuple] = {}  # match id -> parsed key, filled as matches appear
         self.longest_match: dict[int, int] = {}  # match id -> longest match kept, for bounded patterns
@@ -930,14 +929,14 @@ def _token_spans(doc: Doc, pattern: re.Pattern | None):
             yield span.start, span.end
 
 
-def _company_name_tokens(doc: Doc, suffixes: numpy.ndarray) -> set[int]:
+def _company_name_tokens(doc: Doc, suffixes: frozenset[int]) -> set[int]:
     """The token indices of company names in ``doc``: a few capitalised words (joined by commas, "&"
     or hyphens) ending in a legal form such as "Inc." or "Ltd". A topic word there names a party ("Universal
-    Access, Inc.", "Document Security Systems, Inc."), not the topic."""
-    orths = doc.to_array([ORTH]).ravel()
-    at = numpy.nonzero(numpy.isin(orths, suffixes))[0]
+    Access, Inc.", "Document Security Systems, Inc."), not the topic. (``suffixes``: the legal forms'
+    string hashes; a set lookup per token is cheaper than numpy.isin, which sorts, per batch.)"""
+    at = [i for i, orth in enumerate(doc.to_array(ORTH).tolist()) if orth in suffixes]
     names: set[int] = set()
-    for end in at.tolist():
+    for end in at:
         i, words = end - 1, 0
         while i >= 0 and words < _NAME_WORDS:
             token = doc[i]
