@@ -103,6 +103,20 @@ def test_red_flag_answered_elsewhere_in_the_document(compiled, flag_id, text):
     assert flag_id not in judge_text(compiled, text)[2], f"{flag_id}: the answer should withdraw the flag: {text}"
 
 
+def _not_answer_cases():
+    for topic, rule in sorted(RULES.items()):
+        for flag in rule.red_flags:
+            for i, text in enumerate(flag.unless_elsewhere.not_answers if flag.unless_elsewhere else []):
+                yield pytest.param(flag.id, text, id=f"{flag.id}-not-answered-{i}")
+
+
+@pytest.mark.parametrize("flag_id,text", list(_not_answer_cases()))
+def test_red_flag_not_answered_by_words_that_only_look_like_its_answer(compiled, flag_id, text):
+    # The contract's own name ("Services Agreement") or an SLA the vendor says it does not offer
+    # leaves the buyer with no remedy: the document is still flagged.
+    assert flag_id in judge_text(compiled, text)[2], f"{flag_id}: should still flag: {text}"
+
+
 def test_red_flag_answer_holds_wherever_it_comes_in_the_document(compiled):
     # The service level may come pages before or after the disclaimer, in another block.
     disclaimer = ("paragraph", "The platform is provided as is, without warranty of any kind.")

@@ -52,7 +52,10 @@ ANSWERED = "~answered"
 # guarantee 100% availability" is not an uptime commitment.
 ANSWER_VETOES = ["not guarantee", "no guarantee", "not warrant", "no warranty", "not promise", "no promise",
                  "no commitment", "not commit", "disclaim", "not responsible", "no responsibility",
-                 "no obligation", "not obligate", "not be liable", "not liable"]
+                 "no obligation", "not obligate", "not be liable", "not liable",
+                 # an answer the vendor says it does not give ("we do not offer service-level
+                 # agreements", "offers no SLA credits")
+                 "not offer", "offer no", "no sla", "no service level", "no service-level"]
 # Short texts are joined into Docs of about this many characters (see Batch).
 BATCH_CHARS = 2_000
 TEXT_SEPARATOR = "\n\n"

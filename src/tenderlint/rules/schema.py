@@ -120,6 +120,11 @@ class CounterProvision(_FlagMatchers):
                     "(\"exempt from disclosure under the public records act\" names the law but keeps the secret)")
     examples: list[str] = Field(
         min_length=1, description="short documents holding the flag's provision and its answer: not flagged")
+    not_answers: list[str] = Field(
+        default_factory=list,
+        description="short documents holding the flag's provision and words that only look like its answer "
+                    "(the contract's own name \"Services Agreement\", an SLA the vendor says it does not offer): "
+                    "still flagged")
 
 
 class RedFlagRule(_FlagMatchers):
