@@ -237,6 +237,9 @@ def test_run_in_clause_titles_bind_no_one(text, expected):
     ("Within 30 days after termination we delete Customer Content and all backups.", "obligation"),
     ("Company informs Subscriber that the ranking features use machine-learning models.", "obligation"),
     ("Provider encrypts Customer Data at rest.", "obligation"),
+    # (after a long opening clause of its own: the subject "we" still comes before the verb)
+    ("Where we confirm a security incident affecting personal data of yours, we notify you within three days.",
+     "obligation"),
     ("Outputs are probabilistic estimates.", None),
     ("Customer uses the service at its own risk.", None),
 ])

@@ -454,7 +454,9 @@ def asks_bidders(text: str) -> bool:
 CONTRACT_MODALS = frozenset({"will", "wo"})
 # Vendor terms state what the vendor does in the present tense, and that is what it has agreed to:
 # "Within 30 days after termination we delete Customer Content", "Company informs Subscriber that
-# the features use machine-learning models", "Provider encrypts Customer Data at rest".
+# the features use machine-learning models", "Provider encrypts Customer Data at rest". An opening
+# clause of up to 100 characters may come first ("Where we confirm a security incident that affects
+# your personal data, we notify you within 72 hours").
 _PRACTICE_VERBS = (
     r"(?:delete|retain|keep|store|process|use|encrypt|notif(?:y|ie)|provide|maintain|log|monitor|review|"
     r"disclose|share|collect|host|destroy|return|remove|offer|support|train|test|audit|limit|inform|publish|"
@@ -466,7 +468,7 @@ _PRACTICE_VERBS = (
 OWNERSHIP = re.compile(r"\bowns\b(?!\s+and\s+operates)|\b(?:belong|belongs)\s+(?:solely\s+|exclusively\s+)?to\b", re.I)
 VENDOR_PRACTICE = re.compile(
     r"^\W*(?:\d+(?:\.\d+)*\.?\s+|\(?[a-z]{1,3}\)\s+)?"
-    r"(?:(?:[A-Z][^,.;:]{0,60}(?:,\s+|\s))?we|(?:The\s+)?(?:Provider|Vendor|Supplier|Licensor|Contractor)|"
+    r"(?:(?:[A-Z][^,.;:]{0,100}(?:,\s+|\s))?we|(?:The\s+)?(?:Provider|Vendor|Supplier|Licensor|Contractor)|"
     r"(?!(?:It|This|That|These|Those|There|They|Such|Each|Any|All|No|Some|Other|You|Your|Customer|Subscriber|"
     r"Client|Licensee|Buyer|Users?|Outputs?|Inputs?|Results?|Data)\b)[A-Z][\w&\-]+)"
     r"\s+(?:(?:also|only|automatically|promptly|currently|then|never|routinely|each\s+\w+)\s+)?"
