@@ -365,3 +365,33 @@ def test_a_product_that_may_allow_the_customer_grants_a_right():
 ])
 def test_an_invitation_bidders_may_ignore_asks_nothing(text, expected):
     assert bool(cues.OPTIONAL_INVITATION.search(text)) is expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Jupiter and our Services utilize artificial intelligence and machine learning, which change quickly.", True),
+    ("The Platform is powered by large language models from several providers.", True),
+    ("Our writing assistant relies on generative AI to draft replies.", True),
+    ("We may use machine learning to filter spam from your inbox.", False),
+    ("Our Services use cookies and AI-free analytics.", False),
+    ("The services are provided as is.", False),
+])
+def test_a_provider_saying_its_service_rests_on_ai(text, expected):
+    assert bool(cues.SERVICE_USES_AI.search(text)) is expected
+
+
+def test_terms_that_say_their_service_rests_on_ai_are_about_ai_however_rarely_they_name_it():
+    # One declaration and one further AI word: fewer AI sentences than a document needs to count as
+    # about AI, but the provider has said its service is AI, so its notice of wrong outputs counts.
+    import tenderlint
+
+    text = ("Terms of Service of Example Voice.\n\n"
+            "Our Services utilize artificial intelligence to answer callers.\n\n"
+            "Our Services may provide incomplete, incorrect or offensive Output, and you should check it.\n\n"
+            "You must pay the fees in the order form within thirty days.\n")
+    declared = tenderlint.check_text(text, name="terms.md", doc_type="contract")
+    plain = tenderlint.check_text(text.replace("Our Services utilize artificial intelligence to answer callers.",
+                                               "Our Services answer callers at any hour."),
+                                  name="terms.md", doc_type="contract")
+    status = {t.id: t.status for t in declared.topics}
+    assert status["transparency"] == "covered"
+    assert {t.id: t.status for t in plain.topics}["transparency"] != "covered"

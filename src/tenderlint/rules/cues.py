@@ -180,7 +180,9 @@ LIMITATION_NOTICE = re.compile(
     r"\b(?:may|can|might|could|will\s+sometimes)\s+(?:not\s+)?(?:\w+\s+){0,2}?"
     r"(?:make\s+(?:mistakes|errors)|be\s+(?:inaccurate|incorrect|incomplete|wrong|misleading|unreliable|erroneous|false)"
     r"|contain\s+(?:errors|mistakes|inaccuracies|omissions|mispronunciations|misrecognitions|artefacts|artifacts|hallucinations)"
-    r"|(?:give|provide|produce|generate|return|output)\s+(?:you\s+)?(?:wrong|incorrect|inaccurate|false|misleading|erroneous|unreliable)"
+    # ("may provide incomplete, incorrect or offensive Output": other words of the list may come first)
+    r"|(?:give|provide|produce|generate|return|output)\s+(?:you\s+)?(?:[\w-]+,?\s+(?:or\s+|and\s+)?){0,2}?"
+    r"(?:wrong|incorrect|inaccurate|false|misleading|erroneous|unreliable)"
     r"|hallucinate"
     # "use of our Services may in some situations result in incorrect data"
     r"|(?:\w+\s+){0,2}?(?:result|lead)\s+in\s+(?:\w+\s+){0,2}?(?:incorrect|inaccurate|erroneous|wrong|misleading|false|unreliable)"
@@ -194,6 +196,19 @@ LIMITATION_NOTICE = re.compile(
     r"|\b(?:may|can|might|could)\s+(?:\w+\s+){0,2}?(?:generate|produce|return|create|provide)\s+(?:\w+\s+){0,3}?"
     r"(?:containing|that\s+(?:contains?|is|are)|which\s+(?:contains?|is|are))\s+(?:\w+,?\s+){0,3}?"
     r"(?:incorrect|inaccurate|biased|incomplete|wrong|misleading|false|erroneous|offensive|harmful)\b",
+    re.I,
+)
+# A provider saying that its own service is built on AI: "Jupiter and our Services utilize
+# artificial intelligence and machine learning", "the Platform is powered by large language
+# models". Terms that say so are terms of an AI service (COVERAGE.md's AI topics apply), however
+# rarely they name AI again; a passing mention ("we may use machine learning to filter spam") is
+# not this statement.
+SERVICE_USES_AI = re.compile(
+    r"\b(?:our|the)\s+(?:[\w-]+\s+)?(?:services?|products?|platform|software|apps?|applications?|tools?|"
+    r"features?|assistants?|agents?|solutions?)\b[^.;:]{0,40}?\b(?:uses?|utili[sz]es?|rel(?:y|ies)\s+on|employs?|"
+    r"leverages?|incorporates?|(?:is|are)\s+(?:powered\s+by|based\s+on|built\s+on|driven\s+by))\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:artificial\s+intelligence|machine[\s-]learning|AI\b(?!-free)|large\s+language\s+models?|generative\s+(?:AI|models?)|"
+    r"neural\s+networks?|deep\s+learning)",
     re.I,
 )
 # A document that says it is governed by the terms of another agreement ("… is subject to the

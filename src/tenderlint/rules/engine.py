@@ -267,10 +267,13 @@ class Findings:
     red_flags: list[RedFlag]
     ai_sentences: int
     sentences: list[Sentence] = field(default_factory=list)  # sentences with a finding, when asked for
+    # The document says its own service rests on AI ("our Services utilize artificial intelligence
+    # and machine learning"): about AI however rarely it names AI again (see cues.SERVICE_USES_AI).
+    declares_ai: bool = False
 
     @property
     def is_ai_document(self) -> bool:
-        return self.ai_sentences >= AI_DOCUMENT_MIN_SENTENCES
+        return self.declares_ai or self.ai_sentences >= AI_DOCUMENT_MIN_SENTENCES
 
 
 class PatternRoutes:
@@ -691,7 +694,8 @@ class CompiledRules:
         # A flag the document answers elsewhere ("as is", but with measured service levels) does
         # not go against the buyer: the answer holds whichever comes first.
         red_flags = [flag for flag in red_flags if flag.id not in answered]
-        return Findings(dict(evidence), red_flags, ai_sentences, sentences)
+        declares_ai = ai_sentences > 0 and any(cues.SERVICE_USES_AI.search(text) for text in texts)
+        return Findings(dict(evidence), red_flags, ai_sentences, sentences, declares_ai)
 
     def _inert_repeats(self, texts: list[str], blocks: list[Block],
                        names: defined_terms.DocumentNames | None = None) -> dict[int, int]:
