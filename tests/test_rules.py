@@ -86,11 +86,13 @@ def test_red_flag_example(compiled, flag_id, text, expected):
     assert (flag_id in flags) == expected, f"{flag_id}: {'should' if expected else 'should not'} flag: {text}"
 
 
-def _answer_cases():
+def _answer_cases(field: str = "examples", label: str = "answered"):
+    """(flag id, text) for each of the flags' answer examples, or with ``field="not_answers"`` for
+    each document whose would-be answer is none."""
     for topic, rule in sorted(RULES.items()):
         for flag in rule.red_flags:
-            for i, text in enumerate(flag.unless_elsewhere.examples if flag.unless_elsewhere else []):
-                yield pytest.param(flag.id, text, id=f"{flag.id}-answered-{i}")
+            for i, text in enumerate(getattr(flag.unless_elsewhere, field) if flag.unless_elsewhere else []):
+                yield pytest.param(flag.id, text, id=f"{flag.id}-{label}-{i}")
 
 
 @pytest.mark.parametrize("flag_id,text", list(_answer_cases()))
@@ -103,14 +105,7 @@ def test_red_flag_answered_elsewhere_in_the_document(compiled, flag_id, text):
     assert flag_id not in judge_text(compiled, text)[2], f"{flag_id}: the answer should withdraw the flag: {text}"
 
 
-def _not_answer_cases():
-    for topic, rule in sorted(RULES.items()):
-        for flag in rule.red_flags:
-            for i, text in enumerate(flag.unless_elsewhere.not_answers if flag.unless_elsewhere else []):
-                yield pytest.param(flag.id, text, id=f"{flag.id}-not-answered-{i}")
-
-
-@pytest.mark.parametrize("flag_id,text", list(_not_answer_cases()))
+@pytest.mark.parametrize("flag_id,text", list(_answer_cases("not_answers", "not-answered")))
 def test_red_flag_not_answered_by_words_that_only_look_like_its_answer(compiled, flag_id, text):
     # The contract's own name ("Services Agreement") or an SLA the vendor says it does not offer
     # leaves the buyer with no remedy: the document is still flagged.
