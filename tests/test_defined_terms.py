@@ -52,11 +52,13 @@ def test_alias_pattern_finds_the_terms_as_written_and_in_the_plural():
 
 
 def test_a_sentence_using_an_ai_term_counts_as_about_ai():
-    # The AI topics need a document about AI; here only the defined terms say so.
+    # The AI topics need a document about AI; here only the defined terms say so. (The definition
+    # does not say that the Platform uses AI: that statement alone would make the document about
+    # AI, see test_rules_cues.py::test_a_provider_saying_its_service_rests_on_ai.)
     import tenderlint
 
-    definitions = ('"Ranking Features" means the features of the Platform that use machine-learning models '
-                   'to order applications.\n\n"Fit Score" means the number the Ranking Features give each applicant.\n\n')
+    definitions = ('"Ranking Features" means the ranking functions, built on machine-learning models, '
+                   'that order applications.\n\n"Fit Score" means the number the Ranking Features give each applicant.\n\n')
     body = ("Vendor will commission an independent bias audit of the {0} every year.\n\n"
             "Each {1} is shown to the recruiter with the three criteria that weighed most.\n\n")
     with_terms = tenderlint.check_text(definitions + body.format("Ranking Features", "Fit Score"),
