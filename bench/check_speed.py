@@ -4,7 +4,7 @@ Targets (issue 11, tightening issue 4's 3× and 500 MB): at most 2.8× pdftotext
 file, peak memory at most 400 MB.
 Each measurement runs in a fresh process, so start-up and model loading are counted as a user
 would feel them (after one untimed run, as after a user's first check: it fills the cache of
-parsed rule files, tenderlint/rules/parsed_cache.py); peak memory counts the helper process the check parses in.
+rule data, tenderlint/rules/parsed_cache.py); peak memory counts the helper process the check parses in.
 
     python bench/check_speed.py [PDF] [--repeat 3]
 """

@@ -137,3 +137,47 @@ def test_a_check_needs_no_yaml_parser_once_the_cache_holds_the_rules(cache):
     second = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
     assert (first.stdout.strip(), second.stdout.strip()) == ("True", "False")
     shutil.rmtree(cache)
+
+
+def _findings(compiled, text: str):
+    from tenderlint.document import Block, Document
+
+    document = Document(path="<text>", sha256="", format="text",
+                        blocks=[Block(text=part, kind="paragraph", section=[]) for part in text.split("\n\n")])
+    found = compiled.find(document)
+    return ({topic: [(e.quote, e.strength) for e in evs] for topic, evs in found.evidence.items()},
+            [(flag.id, flag.evidence.quote) for flag in found.red_flags])
+
+
+SAMPLE = ("The Supplier shall delete all Customer Data within 30 days after termination.\n\n"
+          "The Services are provided \"as is\" and we may use your content to improve our models.\n\n"
+          "The Contractor must keep a FedRAMP Moderate authorization and report incidents within one hour.")
+
+
+def test_the_phrases_norms_come_from_the_cache_on_a_later_run_and_match_the_same(cache, monkeypatch):
+    from tenderlint.rules import engine
+
+    first = engine.CompiledRules(loader.load_rule_pack())
+    assert [p.name for p in (cache / parsed_cache.PHRASE_NORMS).glob("*.json")]
+
+    def refused(self, texts):
+        raise AssertionError("the phrases were tokenized although the cache holds their norms")
+
+    monkeypatch.setattr(engine.CompiledRules, "_token_norms", refused)
+    again = engine.CompiledRules(loader.load_rule_pack())
+    assert _findings(again, SAMPLE) == _findings(first, SAMPLE)
+    assert _findings(first, SAMPLE)[0]  # the sample does find something
+
+
+def test_the_phrases_norms_are_worked_out_afresh_for_another_pipeline_or_code(cache, monkeypatch):
+    from tenderlint.rules import engine
+
+    engine.CompiledRules(loader.load_rule_pack())
+    identity = engine._pipeline_identity
+    monkeypatch.setattr(engine, "_pipeline_identity", lambda nlp: [*identity(nlp), "another spaCy"])
+    calls = []
+    original = engine.CompiledRules._token_norms
+    monkeypatch.setattr(engine.CompiledRules, "_token_norms", lambda self, texts: calls.append(1) or original(self, texts))
+    engine.CompiledRules(loader.load_rule_pack())
+    assert calls == [1]
+    assert len(list((cache / parsed_cache.PHRASE_NORMS).glob("*.json"))) == 2

@@ -10,21 +10,26 @@ out-of-scope statement, otherwise a *mention*.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy
+import spacy
 from spacy.attrs import IDX, LOWER, NORM, ORTH, SENT_START
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from tenderlint.document import Block, Document
+from tenderlint import nlp as nlp_module
 from tenderlint.nlp import get_pipeline
 from tenderlint.results import Evidence, RedFlag
-from tenderlint.rules import cues, defined_terms, voided
+from tenderlint.rules import cues, defined_terms, parsed_cache, voided
 from tenderlint.rules.loader import RulePack
 from tenderlint.rules.repeats import Shapes
 
@@ -83,6 +88,23 @@ def tokenizable(text: str) -> str:
     if not _PUNCTUATION_RUN.search(text):
         return text
     return _PUNCTUATION_RUN.sub(_break_run, text)
+
+
+def _pipeline_identity(nlp) -> list[str]:
+    """Everything a phrase's norms depend on besides the phrase: the spaCy version, the pipeline
+    (a full model's name and version, its components), the lookup tables' version, and our own
+    tokenizing and norm code (this module and nlp.py, by content)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        lookups = version("spacy-lookups-data")
+    except PackageNotFoundError:
+        lookups = ""
+    code = hashlib.sha256()
+    for module in (Path(__file__), Path(nlp_module.__file__)):
+        code.update(module.read_bytes())
+    return [spacy.__version__, nlp.meta.get("name", ""), nlp.meta.get("version", ""), *nlp.pipe_names,
+            lookups, code.hexdigest()]
 
 
 def _break_run(match: re.Match[str]) -> str:
@@ -372,7 +394,7 @@ class CompiledRules:
                     self._add_flag_matchers(flag_id, matchers, pending)
         pending["AI"] += AI_VOCABULARY
         all_phrases = sorted({p for phrases in pending.values() for p in phrases})
-        norms = dict(zip(all_phrases, self._token_norms(all_phrases)))
+        norms = dict(zip(all_phrases, self._phrase_norms(all_phrases)))
         for key, phrases in pending.items():
             if phrases:
                 # (the PhraseMatcher takes a pattern as a Doc, or as its tokens' values of its attribute)
@@ -400,6 +422,19 @@ class CompiledRules:
                                                            for _, matchers in _flag_matchers(flag)
                                                            for p in matchers.patterns)]]
         return Shapes.for_patterns(literals, patterns)
+
+    def _phrase_norms(self, phrases: list[str]) -> list[list[int]]:
+        """The norms of each phrase's tokens (``_token_norms``), from the cache when an earlier run
+        worked them out for the same phrases, pipeline and tokenizing code (rules/parsed_cache.py)."""
+        strings = self.nlp.vocab.strings
+        key = json.dumps([_pipeline_identity(self.nlp), phrases]).encode()
+        kept = parsed_cache.cached(key, parsed_cache.PHRASE_NORMS)
+        if kept is not None and len(kept.get("norms", ())) == len(phrases):
+            return [[strings.add(norm) for norm in norms] for norms in kept["norms"]]
+        found = self._token_norms(phrases)
+        parsed_cache.keep(key, {"norms": [[strings[norm] for norm in norms] for norms in found]},
+                          parsed_cache.PHRASE_NORMS)
+        return found
 
     def _token_norms(self, texts: list[str]) -> list[list[int]]:
         """The norms (string hashes) of each text's tokens; only the tokenizer and the norms are
