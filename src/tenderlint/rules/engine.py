@@ -25,8 +25,8 @@ from spacy.attrs import IDX, LOWER, NORM, ORTH, SENT_START
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from tenderlint.document import Block, Document
 from tenderlint import nlp as nlp_module
+from tenderlint.document import Block, Document
 from tenderlint.nlp import get_pipeline
 from tenderlint.results import Evidence, RedFlag
 from tenderlint.rules import cues, defined_terms, parsed_cache, voided
@@ -60,7 +60,7 @@ ANSWER_VETOES = ["not guarantee", "no guarantee", "not warrant", "no warranty", 
                  "no obligation", "not obligate", "not be liable", "not liable",
                  # an answer the vendor says it does not give ("we do not offer service-level
                  # agreements", "offers no SLA credits")
-                 "not offer", "offer no", "no sla", "no service level", "no service-level"]
+                 "not offer", "offer no"]
 # Short texts are joined into Docs of about this many characters (see Batch).
 BATCH_CHARS = 2_000
 TEXT_SEPARATOR = "\n\n"
