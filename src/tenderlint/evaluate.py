@@ -346,10 +346,10 @@ def labeller_ceiling(documents: list[LabelledDocument], folder: Path | None = No
             path = folder / "annotators" / labeller / f"{doc.path.stem}.labels.csv"
             if not path.is_file():
                 continue
-            rows = {r["topic"]: r["status"] for r in csv.DictReader(path.open(encoding="utf-8"))}
+            theirs = _status_labelled(path, None, path, doc.split).labels
             for topic, gold in doc.labels.items():
                 scores.setdefault(labeller, {}).setdefault(topic, TopicScore()).add(
-                    gold, rows.get(topic) in POSITIVE_LABELS, doc.path.name)
+                    gold, theirs.get(topic, False), doc.path.name)
     return {labeller: summary(topics) for labeller, topics in scores.items()}
 
 

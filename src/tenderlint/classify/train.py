@@ -281,10 +281,8 @@ def _dump(pipeline, path: Path, compression: int = zipfile.ZIP_DEFLATED) -> dict
     (bench/check_speed.py); the heads, read only by ``eval``, stay compressed."""
     import skops.io as sio
 
-    if compression == zipfile.ZIP_STORED:
-        sio.dump(pipeline, path, compression=compression)
-    else:
-        sio.dump(pipeline, path, compression=compression, compresslevel=9)
+    sio.dump(pipeline, path, compression=compression,
+             compresslevel=None if compression == zipfile.ZIP_STORED else 9)
     return {"model_sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "model_bytes": path.stat().st_size,
             "untrusted_types": sorted(sio.get_untrusted_types(file=path))}
 

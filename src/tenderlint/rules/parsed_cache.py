@@ -29,7 +29,7 @@ OFF = "off"
 
 
 def cache_folder() -> Path | None:
-    """Where parsed rule files are kept, or None when the cache is off."""
+    """Where the entries are kept, or None when the cache is off."""
     chosen = os.environ.get("TENDERLINT_CACHE_DIR")
     if chosen is not None:
         return None if chosen.strip().lower() in (OFF, "") else Path(chosen)
