@@ -148,9 +148,11 @@ def test_adjudicated_external_labels_keep_what_both_labellers_agreed_and_record_
     assert disagreements > 0
 
 
-def test_each_labeller_is_scored_against_the_adjudication_as_the_tool_is():
+def test_each_labeller_is_scored_against_the_adjudication_as_the_tool_is(tmp_path):
     # The human ceiling beside the tool's figures: a labeller who agrees with the adjudication
     # scores 1, and the recorded labellers of the terms documents score high but below it.
+    import shutil
+
     from tenderlint.classify.corpus import corpus_dir
     from tenderlint.evaluate import LabelledDocument, _status_labelled, labeller_ceiling
 
@@ -162,6 +164,13 @@ def test_each_labeller_is_scored_against_the_adjudication_as_the_tool_is():
     assert set(ceiling) == {"first", "second"}
     for figures in ceiling.values():
         assert 0.9 < figures["micro_f1"] < 1.0
+    agreeing = tmp_path / "annotators" / "first"
+    agreeing.mkdir(parents=True)
+    for name in names:
+        shutil.copy(folder / "labels" / f"{name}.labels.csv", agreeing / f"{name}.labels.csv")
+    agreed = labeller_ceiling(docs, tmp_path)
+    assert set(agreed) == {"first"}
+    assert agreed["first"]["macro_f1"] == agreed["first"]["micro_f1"] == 1.0
     # a document labelled once has no labellers to score
     solo = LabelledDocument(folder / "nowhere.md", "contract", {"privacy": True}, "holdout")
     assert labeller_ceiling([solo]) == {}
