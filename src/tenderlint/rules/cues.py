@@ -55,8 +55,9 @@ IMPERATIVE_NORMS = frozenset({
     "assist", "coordinate", "create", "design", "build", "migrate", "test",
     "analyze", "analyse", "evaluate", "validate", "verify", "configure", "install", "integrate",
     "facilitate", "recommend", "produce", "collaborate", "participate", "respond", "resolve",
-    # Instructions in terms of use: "Always check the output …", "Review each result before …".
-    "check", "review",
+    # Instructions in terms of use: "Always check the output …", "Review each result before …",
+    # "Keep your password secret and …".
+    "check", "review", "keep",
 })
 EVALUATION_NORMS = frozenset({"evaluate", "evaluation", "score", "scoring", "criterion", "weight", "weighting",
                               "point", "factor", "rate", "rating", "assess", "award", "subfactor"})
@@ -178,8 +179,8 @@ def is_subclause(text: str, section: list[str]) -> bool:
 # transparency (and as a disclaimer of accuracy for performance) when given in the terms.
 LIMITATION_NOTICE = re.compile(
     r"\b(?:may|can|might|could|will\s+sometimes)\s+(?:not\s+)?(?:\w+\s+){0,2}?"
-    r"(?:make\s+(?:mistakes|errors)|be\s+(?:inaccurate|incorrect|incomplete|wrong|misleading|unreliable|erroneous|false)"
-    r"|contain\s+(?:errors|mistakes|inaccuracies|omissions|mispronunciations|misrecognitions|artefacts|artifacts|hallucinations)"
+    r"(?:make\s+(?:mistakes|errors)|be\s+(?:inaccurate|incorrect|incomplete|wrong|misleading|unreliable|erroneous|false|flawed)"
+    r"|(?:contain|include)\s+(?:errors|mistakes|inaccuracies|omissions|mispronunciations|misrecognitions|artefacts|artifacts|hallucinations)"
     # ("may provide incomplete, incorrect or offensive Output": other words of the list may come first)
     r"|(?:give|provide|produce|generate|return|output)\s+(?:you\s+)?(?:[\w-]+,?\s+(?:or\s+|and\s+)?){0,2}?"
     r"(?:wrong|incorrect|inaccurate|false|misleading|erroneous|unreliable)"
@@ -192,6 +193,10 @@ LIMITATION_NOTICE = re.compile(
     r"|\b(?:are|is)\s+(?:not\s+always|sometimes)\s+(?:accurate|correct|reliable)"
     # "Match Scores are probabilistic estimates", "machine-generated speech is probabilistic"
     r"|\b(?:are|is)\s+probabilistic\b|\bprobabilistic\s+nature\b"
+    # "outputs … are not tested, verified or guaranteed to be accurate", "no warranty that the
+    # results … will be accurate"
+    r"|\bnot\s+(?:[\w-]+,?\s+(?:or\s+|and\s+)?){0,5}?(?:guaranteed|warranted)\s+to\s+be\s+(?:accurate|correct|complete|reliable|error[\s-]free)\b"
+    r"|\b(?:no\s+warranty|not\s+warrant|no\s+guarantee|not\s+guarantee)\w*\s+that\s+(?:the\s+|any\s+)?(?:results?|outputs?|responses?|answers?|(?:\w+\s+){0,2}?generated)\b[^.;]{0,80}?\b(?:is|are|will\s+be)\s+(?:\w+,?\s+){0,2}?(?:accurate|correct|reliable|error[\s-]free)\b"
     # "the Services may generate Output containing incorrect, biased or incomplete information"
     r"|\b(?:may|can|might|could)\s+(?:\w+\s+){0,2}?(?:generate|produce|return|create|provide)\s+(?:\w+\s+){0,3}?"
     r"(?:containing|that\s+(?:contains?|is|are)|which\s+(?:contains?|is|are))\s+(?:\w+,?\s+){0,3}?"
@@ -606,11 +611,13 @@ def _describes_a_role(text: str, first: str) -> bool:
 # Verbs that instruct the reader after a condition: "If you see something wrong, use the Report
 # feature to tell us", "When a request arrives, contact the data protection officer".
 _INSTRUCTION_NORMS = IMPERATIVE_NORMS | {"use", "contact", "tell", "let", "ask", "call", "email", "send", "visit"}
-_CONDITIONS = frozenset({"if", "when", "whenever", "where", "should"})
+# ("To protect your account, keep …": a purpose opens the instruction as a condition does)
+_CONDITIONS = frozenset({"if", "when", "whenever", "where", "should", "to"})
 
 
 def _conditional_instruction(norms: list[str]) -> bool:
-    """Whether the sentence opens with a condition and goes on to instruct the reader: "If …, use …"."""
+    """Whether the sentence opens with a condition or a purpose and goes on to instruct the reader:
+    "If …, use …", "To protect your account, keep …"."""
     if not norms or norms[0] not in _CONDITIONS or "," not in norms[:30]:
         return False
     after = norms[norms.index(",") + 1:]
