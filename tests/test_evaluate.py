@@ -107,10 +107,14 @@ def test_external_documents_are_recorded_with_a_source_a_split_and_every_topic()
         labels = list(csv.DictReader((folder / "labels" / f"{row['document']}.labels.csv").open(encoding="utf-8")))
         assert sorted(r["topic"] for r in labels) == sorted(topics), row["document"]
         assert {r["status"] for r in labels} <= {"covered", "weak", "missing", "red-flag"}
-    # documents of one vendor or one order never straddle the split
+    # documents of one vendor or one order never straddle the split, except the ninth session's
+    # untouched set: other documents (usage policies, SLAs, evaluation criteria) of issuers whose
+    # different documents are tune, recorded as such in corpus/external/README.md and scored
+    # apart from the new issuers in docs/accuracy.md
     by_source = {}
     for row in rows:
-        by_source.setdefault((row["repository"], row["path"].split("/")[0]), set()).add(row["split"])
+        if row["group"] not in ("ai-terms-9", "public-buys-9"):
+            by_source.setdefault((row["repository"], row["path"].split("/")[0]), set()).add(row["split"])
     assert all(len(splits) == 1 for key, splits in by_source.items() if key[0] != "OpenTermsArchive/contrib-versions")
 
 
