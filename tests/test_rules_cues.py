@@ -267,6 +267,11 @@ def test_a_run_in_title_under_a_lead_in_is_no_requirement():
     ("You accept that the assistant may generate answers containing incorrect, biased or incomplete statements.", True),
     ("Given the probabilistic nature of machine learning, use of the service may in some cases result in incorrect data.", True),
     ("The assistant is not an expert and may provide inaccurate information.", True),
+    ("Code suggestions may include errors and security defects.", True),
+    ("Although the answers are filtered, some of them may be flawed.", True),
+    ("Outputs are not tested, verified or guaranteed to be accurate or complete.", True),
+    ("We make no warranty that the results obtained from the models will be accurate or reliable.", True),
+    ("You warrant that the information you give us is accurate.", False),
     ("The Contractor may omit the optional reports.", False),
     ("Late payment may result in interest charges.", False),
     ("The Contractor shall provide accurate information in each report.", False),
@@ -321,8 +326,11 @@ def test_items_under_a_staff_experience_lead_in_are_no_requirements_on_the_work(
 @pytest.mark.parametrize("text,expected", [
     ("If you see something wrong in an answer, use the Report feature to tell us.", "question"),
     ("When a request arrives, contact the data protection officer at once.", "question"),
+    # a purpose opens an instruction as a condition does
+    ("To protect your account, keep your password secret and notify us of any misuse.", "question"),
     # a condition followed by a statement, not an instruction
     ("If the weather is fine, use of the portal drops in summer.", None),
+    ("To the extent the law allows, the provider keeps logs for a year.", None),
 ])
 def test_an_instruction_after_a_condition_is_a_provision(text, expected):
     from tenderlint import nlp
@@ -395,3 +403,17 @@ def test_terms_that_say_their_service_rests_on_ai_are_about_ai_however_rarely_th
     status = {t.id: t.status for t in declared.topics}
     assert status["transparency"] == "covered"
     assert {t.id: t.status for t in plain.topics}["transparency"] != "covered"
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a right held or granted is a permission (COVERAGE.md: a provision)
+    ("This includes the right to use the API to integrate the services into the customer's applications.", "obligation"),
+    ("The customer has the right to export its data at any time.", "obligation"),
+    # a right that only exists to be described is no grant to anyone
+    ("The licence is the right to be informed.", None),
+])
+def test_a_right_held_or_granted_is_a_provision(text, expected):
+    from tenderlint import nlp
+
+    norms = [t.norm_ for t in nlp.get_pipeline()(text)]
+    assert cues.requirement_form(norms, text, []) == expected

@@ -486,6 +486,11 @@ _PRACTICE_VERBS = (
 # Who owns what is allocated by saying so: "the Government owns all Government Content", "all
 # Outputs belong to the Agency". ("owns and operates" describes a business.)
 OWNERSHIP = re.compile(r"\bowns\b(?!\s+and\s+operates)|\b(?:belong|belongs)\s+(?:solely\s+|exclusively\s+)?to\b", re.I)
+# A right held or granted is a permission, which COVERAGE.md counts as a provision: "Customer has
+# the right to integrate …", "this includes the right to use the API to …".
+RIGHT_HELD = re.compile(
+    r"\b(?:has|have|retains?|includes?|including|is\s+given|are\s+given|shall\s+have|will\s+have)\s+"
+    r"(?:the|a|an)\s+(?:[\w-]+\s+){0,2}?right\s+to\s+(?!be\b)\w+", re.I)
 VENDOR_PRACTICE = re.compile(
     r"^\W*(?:\d+(?:\.\d+)*\.?\s+|\(?[a-z]{1,3}\)\s+)?"
     r"(?:(?:[A-Z][^,.;:]{0,100}(?:,\s+|\s))?we|(?:The\s+)?(?:Provider|Vendor|Supplier|Licensor|Contractor)|"
@@ -515,7 +520,7 @@ def requirement_form(norms: list[str], text: str, section: list[str], contract: 
         return "obligation"
     if contract and VENDOR_PRACTICE.search(text):
         return "obligation"
-    if OWNERSHIP.search(text):
+    if OWNERSHIP.search(text) or RIGHT_HELD.search(text):
         return "obligation"
     stripped = text.rstrip()
     if stripped.endswith("?"):
@@ -557,7 +562,8 @@ _POSSIBILITY_MODALS = frozenset({"may", "might", "can", "could"})
 _MODAL_ADVERBS = frozenset({"also", "sometimes", "occasionally", "still", "therefore", "only", "even"})
 # After the modal: a passive or perfect is a use granted or done ("may be used", "may have been
 # shared"); a product that "may allow Customer to integrate" grants the customer a right.
-_NOT_A_DESCRIPTION = frozenset({"be", "not", "have", "allow", "permit", "enable", "let"})
+# ("the Services may give you the option to link …" grants the option as "may allow you to" does)
+_NOT_A_DESCRIPTION = frozenset({"be", "not", "have", "allow", "permit", "enable", "let", "give"})
 
 
 def what_a_thing_may_do(norms: list[str]) -> bool:
