@@ -57,7 +57,7 @@ IMPERATIVE_NORMS = frozenset({
     "facilitate", "recommend", "produce", "collaborate", "participate", "respond", "resolve",
     # Instructions in terms of use: "Always check the output …", "Review each result before …",
     # "Keep your password secret and …".
-    "check", "review", "keep",
+    "check", "review", "keep", "inform",
 })
 EVALUATION_NORMS = frozenset({"evaluate", "evaluation", "score", "scoring", "criterion", "weight", "weighting",
                               "point", "factor", "rate", "rating", "assess", "award", "subfactor"})
@@ -587,7 +587,8 @@ def what_a_thing_may_do(norms: list[str]) -> bool:
 
 # Words that may open an instruction before its verb: "Always verify …", "First, describe …".
 _LEADING_FILLERS = frozenset({"the", "a", "an", "and", "or", "please", "always", "also", "first", "then",
-                              "briefly", "clearly", "carefully", "independently", "promptly", "additionally"})
+                              "briefly", "clearly", "carefully", "independently", "promptly", "immediately",
+                              "additionally"})
 _ARTICLES = frozenset({"the", "a", "an"})
 # The first word of a sentence as written (after a list marker), for the imperative check.
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
