@@ -268,7 +268,9 @@ PASSIVE_PROVISION = re.compile(
     # "unit testing will be done on the live platform" (a plan for the work, not background).
     r"|\bwill\s+be\s+(?:done|performed|conducted|carried\s+out|fixed|corrected|resolved|repaired|replaced|tested|delivered)\b"
     # Ownership stated in the present tense is operative too: "data remains the property of the State".
-    r"|\b(?:remains?|is|are)\s+(?:and\s+(?:shall|will)\s+remain\s+)?the\s+(?:sole\s+|exclusive\s+)?property\s+of\b",
+    r"|\b(?:remains?|is|are)\s+(?:and\s+(?:shall|will)\s+remain\s+)?the\s+(?:sole\s+|exclusive\s+)?property\s+of\b"
+    # A prohibition in the passive: "generating content that invades others' privacy is prohibited".
+    r"|\b(?:is|are)\s+(?:strictly\s+|expressly\s+|also\s+)?(?:prohibited|forbidden|not\s+permitted|not\s+allowed)\b",
     re.I,
 )
 # A modal of possibility, not of permission: "one may be able to detect a link between the
