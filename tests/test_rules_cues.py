@@ -417,3 +417,13 @@ def test_a_right_held_or_granted_is_a_provision(text, expected):
 
     norms = [t.norm_ for t in nlp.get_pipeline()(text)]
     assert cues.requirement_form(norms, text, []) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Don't use the service to send spam.", True),
+    # an example that opens the sentence still forbids
+    ("For example, don't use our service to promote illegal activities, including:", True),
+    ("For example, the portal shows each caseworker's queue.", False),
+])
+def test_prohibitions_in_the_imperative(text, expected):
+    assert bool(cues.PROHIBITION.match(text)) is expected

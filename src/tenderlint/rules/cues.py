@@ -125,7 +125,9 @@ NAMED_SUBJECT_MODAL = re.compile(
     r"[A-Z][\w&\-]*(?<![a-z]s)(?:\s+[A-Z][\w&\-]*(?<![a-z]s)){0,3}(?:'s)?\s*,?\s+(?:may|will|can|should)\b"
 )
 # Terms of service forbid in the imperative: "Don't use the service to …", "Do not attempt to …".
-PROHIBITION = re.compile(r"^\W*(?:\(?[a-z0-9]{1,3}[.)]\s+)?(?:please\s+)?(?:do\s+not|don['’]t|never)\s+[a-z]", re.I)
+# ("For example, don't use our Service to …": an example that opens the sentence still forbids)
+PROHIBITION = re.compile(r"^\W*(?:\(?[a-z0-9]{1,3}[.)]\s+)?(?:(?:for\s+example|for\s+instance|in\s+particular|specifically),?\s+)?"
+                         r"(?:please\s+)?(?:do\s+not|don['’]t|never)\s+[a-z]", re.I)
 # The handling of the bids themselves: "all other copies of proposals will be destroyed", "the
 # agency will review each white paper". Such a provision governs the procurement, not the
 # solution being bought. ("responses" and "applications" stay out: API responses, software.)
