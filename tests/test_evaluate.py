@@ -210,3 +210,23 @@ def test_eval_external_needs_the_folder_of_texts(tmp_path):
     assert "External real documents (vendor-terms, corpus/external), tune (1 documents)" in result.output
     assert "recorded texts not in" in result.output
     assert "each labeller against the adjudicated labels (the human ceiling): first labeller" in result.output
+
+
+def test_a_document_the_tool_cannot_read_is_scored_as_finding_nothing_not_a_crash(tmp_path):
+    # A Markdown file whose text sits only in its front matter reads as empty: the checker reports
+    # error[empty], and the score counts every labelled topic of it as missed, as a user would.
+    from tenderlint.check import Checker, CheckOptions
+    from tenderlint.evaluate import LabelledDocument, score_set
+
+    empty = tmp_path / "front-matter-only.md"
+    empty.write_text("---\ntitle: Terms\n---\n", encoding="utf-8")
+    readable = tmp_path / "terms.md"
+    readable.write_text("# Terms\n\nThe provider shall notify the customer of any security incident within 24 hours.\n",
+                        encoding="utf-8")
+    labels = {"monitoring-incidents": True, "pricing": False}
+    docs = [LabelledDocument(empty, "contract", labels), LabelledDocument(readable, "contract", labels)]
+    result = score_set(Checker(CheckOptions(use_model=False)), "two", docs, baseline=lambda text: [])
+    assert result.unreadable == ["front-matter-only.md (empty)"]
+    monitoring = result.tool["monitoring-incidents"]
+    assert (monitoring.tp, monitoring.fn) == (1, 1)
+    assert "could not be checked, scored as finding nothing: front-matter-only.md (empty)" in format_set(result)

@@ -101,6 +101,9 @@ class SetScore:
     red_flags: TopicScore = field(default_factory=TopicScore)
     red_flag_cells: int = 0  # labelled red-flag cells (0 and no flags: the set labels none)
     labels_red_flags: bool = False
+    # documents the tool could not check ("name (code)"): scored as finding nothing, as a user
+    # who gets the error finds nothing
+    unreadable: list[str] = field(default_factory=list)
 
 
 # -- label sets -----------------------------------------------------------------------------------
@@ -206,10 +209,10 @@ def score_set(checker: Checker, name: str, docs: list[LabelledDocument], baselin
         # The document type is detected, as `tenderlint check` does by default: that is how it is used.
         result = checker.check_parsed(parsed)
         if result.error:
-            raise RuntimeError(f"{doc.path}: {result.error}")
+            result_set.unreadable.append(f"{doc.path.name} ({result.error.get('code', 'error')})")
         predicted = {t.id: t.status == "covered" for t in result.topics}
         guessed_by_checklist: set[str] = set()
-        if baseline is not None:  # (parsed is a Document here: an unreadable file raised above)
+        if baseline is not None and not result.error:
             guessed_by_checklist = set(baseline("\n".join(b.text for b in parsed.blocks)))
         for topic, gold in doc.labels.items():
             result_set.tool.setdefault(topic, TopicScore()).add(gold, predicted.get(topic, False), doc.path.name)
@@ -257,6 +260,8 @@ def format_set(result: SetScore, show_errors: bool = False) -> str:
         rf = result.red_flags
         lines.append(f"red flags ({result.red_flag_cells} labelled cells): precision {rf.precision:.2f} · "
                      f"recall {rf.recall:.2f} · F1 {rf.f1:.2f} (tp {rf.tp}, fp {rf.fp}, fn {rf.fn})")
+    if result.unreadable:
+        lines.append("could not be checked, scored as finding nothing: " + ", ".join(result.unreadable))
     lines.append("")
     if show_errors:
         for topic, s in result.tool.items():
