@@ -427,3 +427,12 @@ def test_a_right_held_or_granted_is_a_provision(text, expected):
 ])
 def test_prohibitions_in_the_imperative(text, expected):
     assert bool(cues.PROHIBITION.match(text)) is expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("BetterBot enables users to invoke multiple large language models to research markets.", True),
+    ("The platform lets customers chat with AI models trained on their documents.", True),
+    ("The portal enables users to upload invoices and track payments.", False),
+])
+def test_a_service_that_lets_users_invoke_ai_declares_it(text, expected):
+    assert bool(cues.SERVICE_USES_AI.search(text)) is expected

@@ -217,7 +217,10 @@ _AI_TERMS = (r"(?:AI|(?i:artificial[\s-]intelligence|machine[\s-]learning|genera
 SERVICE_USES_AI = re.compile(
     r"(?i:\b(?:our|the)\s+(?:[\w-]+\s+)?(?:services?|products?|platform|software|apps?|applications?|tools?|"
     r"features?|assistants?|agents?|solutions?)\b[^.;:]{0,40}?\b(?:uses?|utili[sz]es?|rel(?:y|ies)\s+on|employs?|"
-    r"leverages?|incorporates?|(?:is|are)\s+(?:powered\s+by|based\s+on|built\s+on|driven\s+by))\s+(?:[\w-]+\s+){0,3}?)"
+    r"leverages?|incorporates?|(?:is|are)\s+(?:powered\s+by|based\s+on|built\s+on|driven\s+by))\s+(?:[\w-]+\s+){0,3}?"
+    # "… enables users to invoke multiple large language models": the service is the way to the AI
+    r"|\b(?:enables?|allows?|lets)\s+(?:you|users|customers|clients)\s+(?:to\s+)?(?:invoke|use|query|call|run|access|"
+    r"chat\s+with|interact\s+with)\s+(?:[\w-]+\s+){0,3}?)"
     + _AI_TERMS + r"\b(?!-free)"
 )
 # A document that says it is governed by the terms of another agreement ("… is subject to the
