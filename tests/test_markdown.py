@@ -89,3 +89,26 @@ def test_markdown_200000_row_table_is_read_whole(tmp_path: Path):
                                                       (rows, 2, f"{(rows - 1) % 97}.00")]
     assert doc.blocks[-1].text == "Prices include support." and doc.blocks[-1].section == ["Price schedule"]
     assert doc.text[last[0].start:last[0].end] == last[0].text
+
+
+def test_a_page_whose_text_sits_in_its_front_matter_is_read_with_its_sections(tmp_path: Path):
+    # Static-site terms pages keep each section as a title and an HTML "content" in the front
+    # matter, with nothing below it; such a page used to read as empty.
+    page = (
+        '---\ntitle: "Terms of Service"\ndate: 2025-09-03\nlayout: "policy"\n\npolicy_sections:\n'
+        '  - title: "1. Your Account"\n    content: |\n'
+        '      <p>Keep your password secret.</p>\n      <p>Tell us at once if someone uses your account.</p>\n'
+        '  - title: "2. Fees"\n    content: |\n      <ul>\n        <li>Plans renew every month.</li>\n      </ul>\n'
+        '---\n')
+    doc = _parse(tmp_path, page)
+    texts = [(b.kind, b.text) for b in doc.blocks]
+    assert ("heading", "1. Your Account") in texts and ("heading", "2. Fees") in texts
+    fees = next(b for b in doc.blocks if b.text == "Plans renew every month.")
+    assert fees.kind == "list_item" and fees.section[-1] == "2. Fees"
+    assert not any("2025-09-03" in text or "policy" == text for _, text in texts)  # settings stay out
+
+
+def test_front_matter_without_page_text_leaves_the_body_as_it_is(tmp_path: Path):
+    doc = _parse(tmp_path, '---\ntitle: "Order"\nsections:\n  - title: "A"\n    content: "unused"\n---\n\n'
+                           "# Order\n\nThe supplier shall host the data in the region.\n")
+    assert [b.text for b in doc.blocks] == ["Order", "The supplier shall host the data in the region."]

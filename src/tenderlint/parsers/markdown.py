@@ -17,7 +17,7 @@ from tenderlint.parsers.headings import SectionTrail, guess_heading, has_dot_lea
 from tenderlint.parsers.text import clean_block, decode_text, normalise_characters
 
 _LIST = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)]|[a-z][.)]|\([a-z0-9]{1,3}\))\s+(.*)$")
-_FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.DOTALL)
+_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 _ADMONITION = re.compile(r"^\[!(?:NOTE|WARNING|TIP|IMPORTANT|CAUTION)\]\s*", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
@@ -41,8 +41,57 @@ def parse_markdown(data: bytes, name: str):
         match = re.search(r"^title:\s*(.+)$", front.group(), re.MULTILINE)
         title = match.group(1).strip().strip("'\"") if match else None
         text = text[front.end():]
+        if not text.strip():
+            # A static-site page may keep its whole text in the front matter ("sections:" with a
+            # title and an HTML "content" each): read that, rather than report an empty document.
+            sections = front_matter_sections(front.group(1))
+            if sections:
+                from tenderlint.parsers.html import parse_html
+
+                parsed = parse_html(sections.encode("utf-8"), name)
+                return ParsedContent(parsed.blocks, pages=None, title=title)
     blocks = MarkdownReader(text).blocks()
     return ParsedContent(blocks, pages=None, title=title)
+
+
+# Keys of front-matter entries that hold a page's text.
+_TEXT_KEYS = ("content", "body", "text", "html")
+
+
+def front_matter_sections(front: str) -> str:
+    """The text a page keeps in its front matter (the YAML between the ``---`` lines), as HTML: each nested entry with a text key
+    ("content", "body", …) becomes its title as a heading and the text under it; "" when there is
+    none. Top-level scalars (title, date, layout) are page settings, not text."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(front)
+    except yaml.YAMLError:  # (malformed front matter: read as a page without one, as before)
+        return ""
+    parts: list[str] = []
+
+    def walk(node, depth: int) -> None:
+        if isinstance(node, dict):
+            body = next((node[key] for key in _TEXT_KEYS if isinstance(node.get(key), str)), None)
+            heading = node.get("title") or node.get("heading") or node.get("name")
+            if body is not None and depth > 0:
+                if isinstance(heading, str) and heading.strip():
+                    level = min(depth + 1, 6)
+                    parts.append(f"<h{level}>{_escape(heading.strip())}</h{level}>")
+                parts.append(body if "<" in body else "".join(f"<p>{_escape(p)}</p>" for p in body.split("\n\n")))
+            for key, value in node.items():
+                if isinstance(value, (dict, list)):
+                    walk(value, depth + 1)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, depth)
+
+    walk(data, 0)
+    return "\n".join(parts)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def parse_plain_text(data: bytes, name: str):
