@@ -59,9 +59,10 @@ _TEXT_KEYS = ("content", "body", "text", "html")
 
 
 def front_matter_sections(front: str) -> str:
-    """The text a page keeps in its front matter (the YAML between the ``---`` lines), as HTML: each nested entry with a text key
-    ("content", "body", …) becomes its title as a heading and the text under it; "" when there is
-    none. Top-level scalars (title, date, layout) are page settings, not text."""
+    """The text a page keeps in its front matter (the YAML between the ``---`` lines), as HTML:
+    each nested entry with a text key ("content", "body", …) becomes its title as a heading and the
+    text under it; "" when there is none. Top-level scalars (title, date, layout) are page
+    settings, not text."""
     import yaml
 
     try:

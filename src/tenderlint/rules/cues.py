@@ -197,8 +197,11 @@ LIMITATION_NOTICE = re.compile(
     r"|\b(?:are|is)\s+probabilistic\b|\bprobabilistic\s+nature\b"
     # "outputs … are not tested, verified or guaranteed to be accurate", "no warranty that the
     # results … will be accurate"
-    r"|\bnot\s+(?:[\w-]+,?\s+(?:or\s+|and\s+)?){0,5}?(?:guaranteed|warranted)\s+to\s+be\s+(?:accurate|correct|complete|reliable|error[\s-]free)\b"
-    r"|\b(?:no\s+warranty|not\s+warrant|no\s+guarantee|not\s+guarantee)\w*\s+that\s+(?:the\s+|any\s+)?(?:results?|outputs?|responses?|answers?|(?:\w+\s+){0,2}?generated)\b[^.;]{0,80}?\b(?:is|are|will\s+be)\s+(?:\w+,?\s+){0,2}?(?:accurate|correct|reliable|error[\s-]free)\b"
+    r"|\bnot\s+(?:[\w-]+,?\s+(?:or\s+|and\s+)?){0,5}?(?:guaranteed|warranted)\s+to\s+be\s+"
+    r"(?:accurate|correct|complete|reliable|error[\s-]free)\b"
+    r"|\b(?:no\s+warranty|not\s+warrant|no\s+guarantee|not\s+guarantee)\w*\s+that\s+(?:the\s+|any\s+)?"
+    r"(?:results?|outputs?|responses?|answers?|(?:\w+\s+){0,2}?generated)\b[^.;]{0,80}?\b(?:is|are|will\s+be)\s+"
+    r"(?:\w+,?\s+){0,2}?(?:accurate|correct|reliable|error[\s-]free)\b"
     # "the Services may generate Output containing incorrect, biased or incomplete information"
     r"|\b(?:may|can|might|could)\s+(?:\w+\s+){0,2}?(?:generate|produce|return|create|provide)\s+(?:\w+\s+){0,3}?"
     r"(?:containing|that\s+(?:contains?|is|are)|which\s+(?:contains?|is|are))\s+(?:\w+,?\s+){0,3}?"
