@@ -39,6 +39,7 @@ class Block:
     column: int | None = None
     anchors: tuple[tuple[int, int, int], ...] = ()
     paragraph: int | None = None  # DOCX: the paragraph's number in the document body, from 1
+    depth: int | None = None  # list items: how deep the list is nested (1 = top level), where the format shows it
 
     def as_dict(self) -> dict:
         data = {
@@ -57,6 +58,8 @@ class Block:
             data.update(line=self.line, column=self.column)
         if self.paragraph is not None:
             data["paragraph"] = self.paragraph
+        if self.depth is not None:
+            data["depth"] = self.depth
         return data
 
 

@@ -219,7 +219,7 @@ class MarkdownReader:
                     self._heading(text, heading_level)
                 elif containers and containers[-1] == "item" and items[-1]:
                     items[-1] = False
-                    self._emit(text, "list_item")
+                    self._emit(text, "list_item", depth=len(items))
                 else:
                     self._emit(_ADMONITION.sub("", text.lstrip()) if "quote" in containers else text, "paragraph")
             elif kind in ("fence", "code_block"):
@@ -236,10 +236,10 @@ class MarkdownReader:
             above = self.trail.enter(text, level)
             self.out.append(Block(text=text, kind="heading", section=above, level=level))
 
-    def _emit(self, text: str, kind: str) -> None:
+    def _emit(self, text: str, kind: str, depth: int | None = None) -> None:
         text = clean_block(text)
         if text:
-            self.out.append(Block(text=text, kind=kind, section=self.trail.trail))
+            self.out.append(Block(text=text, kind=kind, section=self.trail.trail, depth=depth))
 
     def _table(self, lines: list[str]) -> None:
         self.table_index += 1

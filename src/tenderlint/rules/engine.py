@@ -608,6 +608,11 @@ class CompiledRules:
         # … and lends them its context: after "On termination the Supplier shall:", an item "return
         # all Buyer Data" is about the end of the contract although it does not say so itself.
         lead_groups: dict[str, set[int]] = {}
+        # A list item that is itself a requirement and ends with a colon ("Don't use the Service to
+        # harm others, including by:") lends its requirement to the items nested under it, and only
+        # to them: (its list depth, the lead-in state it replaced), innermost last. Only formats
+        # that give list depth (Markdown) open one.
+        nested: list[tuple[int, bool, dict[str, set[int]]]] = []
         # A "We do not warrant:" paragraph lends its red-flag phrases to the items too: each item
         # reads as the end of that sentence ("that the service will be secure;").
         flag_lead_in: SentenceHit | None = None
@@ -635,6 +640,8 @@ class CompiledRules:
                 passed = ti + 1
                 block = blocks[ti]
                 item, flag_item = _item_kinds(block)
+                while nested and (not item or block.depth is None or block.depth <= nested[-1][0]):
+                    _, lead_in, lead_groups = nested.pop()  # back out of the nested list
                 inherited = lead_in if item else False
                 lent = lead_groups if inherited else {}
                 if (deliverables[1] and block.kind != "heading" and block.section
@@ -709,6 +716,17 @@ class CompiledRules:
                     deliverables = (heading, {key: set(groups) for _, hit in block_hits[bi]
                                               for key, groups in hit.groups.items()}
                                     if cues.is_deliverables_heading(heading) else {})
+                if item and block.depth is not None and batch.texts[bi - batch.first].rstrip().endswith(":") \
+                        and bi in last_sentence:
+                    last_si = last_sentence[bi]
+                    last = Passage.of(sents.span(doc, last_si), block, batch, bi, bases[ti])
+                    text = batch.texts[bi - batch.first]
+                    if ((self._form(last, inherited, contract)[0] == "substantive"
+                         or cues.OBLIGATION_LEAD_IN.search(text)) and not cues.EXPERIENCE_LEAD_IN.search(text)):
+                        nested.append((block.depth, lead_in, lead_groups))
+                        lead_in = True
+                        lead_groups = {key: set(groups) for si, hit in block_hits[bi] if si == last_si
+                                       for key, groups in hit.groups.items()}
                 if block.kind == "heading" or (block.kind == "paragraph" and not item):
                     lead_in, lead_groups = False, {}
                     if not flag_item:
