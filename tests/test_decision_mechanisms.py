@@ -342,3 +342,31 @@ def test_typeset_apostrophes_read_as_typed_ones(compiled):
     assert [t.norm_ for t in nlp(typeset)] == [t.norm_ for t in nlp(typed)]
     assert "pricing/unilateral-price-change" in judge_text(compiled, typeset)[2]
     assert [t.norm_ for t in nlp("Don’t share it")][:2] == ["do", "not"]
+
+
+def test_a_requirement_item_ending_in_a_colon_leads_into_its_own_nested_items_only(tmp_path, checker):
+    """Usage policies nest their bans: "Don't use the service to harm others, including by:" and,
+    one level down, the acts it bans. The nested acts are bans; the next item at the outer level
+    is not reached by that lead-in (Markdown gives the list depth)."""
+    from tenderlint.check import parse_file
+
+    policy = ("# Usage policy\n\nWe want everyone to enjoy the service safely.\n\n"
+              "- Follow the law. For example, don't use the service to harm others, including by:\n"
+              "    - Collecting personal information about people without their consent\n"
+              "- Have fun with the image tools.\n")
+    flat = ("# Usage policy\n\nWe want everyone to enjoy the service safely.\n\n"
+            "- Follow the law.\n"
+            "- Collecting personal information about people without their consent\n")
+    sibling = ("# Usage policy\n\nWe want everyone to enjoy the service safely.\n\n"
+               "- Follow the law. For example, don't use the service to harm others, including by:\n"
+               "    - Sending spam\n"
+               "- Collecting personal information about people without their consent\n")
+    statuses = {}
+    for name, text in (("nested", policy), ("flat", flat), ("sibling", sibling)):
+        path = tmp_path / f"{name}.md"
+        path.write_text(text, encoding="utf-8")
+        result = checker.check_parsed(parse_file(path, checker.options), "contract")
+        statuses[name] = _status(result, "privacy")
+    assert statuses == {"nested": "covered", "flat": "weak", "sibling": "weak"}
+    blocks = parse_file(tmp_path / "nested.md", checker.options).blocks
+    assert [b.depth for b in blocks if b.kind == "list_item"] == [1, 2, 1]
