@@ -76,14 +76,17 @@ class DocumentServer:
                     self.send_response(304)
                     self.end_headers()
                     return
+                # Counted before the headers go out: a client that stops at the headers (a body
+                # announced too large) returns at once, and a count made after end_headers() could
+                # land after the test had already reset the counts.
+                with server.lock:
+                    server.bodies[self.path] += 1
                 self.send_response(200)
                 for name, value in route.headers.items():
                     self.send_header(name, value)
                 if route.content_length:
                     self.send_header("Content-Length", str(len(route.body)))
                 self.end_headers()
-                with server.lock:
-                    server.bodies[self.path] += 1
                 try:
                     self.wfile.write(route.body)
                 except (BrokenPipeError, ConnectionResetError):
