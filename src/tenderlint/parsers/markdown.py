@@ -9,6 +9,7 @@ numbering and short capitalised lines, as PDFs do.
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 
@@ -78,8 +79,9 @@ def front_matter_sections(front: str) -> str:
             if body is not None and depth > 0:
                 if isinstance(heading, str) and heading.strip():
                     level = min(depth + 1, 6)
-                    parts.append(f"<h{level}>{_escape(heading.strip())}</h{level}>")
-                parts.append(body if "<" in body else "".join(f"<p>{_escape(p)}</p>" for p in body.split("\n\n")))
+                    parts.append(f"<h{level}>{html.escape(heading.strip(), quote=False)}</h{level}>")
+                parts.append(body if "<" in body else
+                             "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in body.split("\n\n")))
             for key, value in node.items():
                 if isinstance(value, (dict, list)):
                     walk(value, depth + 1)
@@ -89,10 +91,6 @@ def front_matter_sections(front: str) -> str:
 
     walk(data, 0)
     return "\n".join(parts)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def parse_plain_text(data: bytes, name: str):
