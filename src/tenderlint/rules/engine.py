@@ -716,31 +716,24 @@ class CompiledRules:
                     deliverables = (heading, {key: set(groups) for _, hit in block_hits[bi]
                                               for key, groups in hit.groups.items()}
                                     if cues.is_deliverables_heading(heading) else {})
-                if item and block.depth is not None and batch.texts[bi - batch.first].rstrip().endswith(":") \
-                        and bi in last_sentence:
+                text = batch.texts[bi - batch.first]  # the block, or its last piece
+                ends_in_colon = text.rstrip().endswith(":")
+                if item and block.depth is not None and ends_in_colon and bi in last_sentence:
                     last_si = last_sentence[bi]
                     last = Passage.of(sents.span(doc, last_si), block, batch, bi, bases[ti])
-                    text = batch.texts[bi - batch.first]
-                    if ((self._form(last, inherited, contract)[0] == "substantive"
-                         or cues.OBLIGATION_LEAD_IN.search(text)) and not cues.EXPERIENCE_LEAD_IN.search(text)):
+                    if self._leads_in(text, last, inherited, contract):
                         nested.append((block.depth, lead_in, lead_groups))
-                        lead_in = True
-                        lead_groups = {key: set(groups) for si, hit in block_hits[bi] if si == last_si
-                                       for key, groups in hit.groups.items()}
+                        lead_in, lead_groups = True, _groups_of(block_hits[bi], last_si)
                 if block.kind == "heading" or (block.kind == "paragraph" and not item):
                     lead_in, lead_groups = False, {}
                     if not flag_item:
                         flag_lead_in = None
-                    text = batch.texts[bi - batch.first]  # the block, or its last piece
-                    if text.rstrip().endswith(":"):
+                    if ends_in_colon:
                         last_si = last_sentence[bi]
                         last = Passage.of(sents.span(doc, last_si), block, batch, bi, bases[ti])
-                        lead_in = ((self._form(last, False, contract)[0] == "substantive"
-                                    or bool(cues.OBLIGATION_LEAD_IN.search(text)))
-                                   and not cues.EXPERIENCE_LEAD_IN.search(text))
+                        lead_in = self._leads_in(text, last, False, contract)
                         if lead_in:
-                            lead_groups = {key: set(groups) for si, hit in block_hits[bi] if si == last_si
-                                           for key, groups in hit.groups.items()}
+                            lead_groups = _groups_of(block_hits[bi], last_si)
                         flag_lead_in = next((hit for si, hit in block_hits[bi] if si == last_si
                                              and (hit.flag_groups or hit.flag_excluded)), None)
         ai_sentences += sum(inert[skipped] for skipped in range(passed, len(texts)))
@@ -805,6 +798,14 @@ class CompiledRules:
                     found[owner] += hit.ai
             results += [found[index] for index in batch.indices]
         return results
+
+    def _leads_in(self, text: str, last: Passage, inherited: bool, contract: bool) -> bool:
+        """Whether a block ending with a colon (``text``, its last sentence ``last``) makes the list
+        items after it provisions: it is itself one ("The Contractor shall:", "Don't use the
+        Service to harm others, including by:"), and not a list of the skills staff bring."""
+        return ((self._form(last, inherited, contract)[0] == "substantive"
+                 or bool(cues.OBLIGATION_LEAD_IN.search(text)))
+                and not cues.EXPERIENCE_LEAD_IN.search(text))
 
     def _topic_strength(self, topic: str, strong: bool, form: str, why: str, text: str,
                         said: dict[str, object]) -> tuple[bool, str]:
@@ -905,6 +906,11 @@ def _flag_matchers(flag) -> list[tuple[str, object]]:
     if flag.unless_elsewhere is None:
         return [(flag.id, flag)]
     return [(flag.id, flag), (flag.id + ANSWERED, flag.unless_elsewhere)]
+
+
+def _groups_of(hits: list[tuple[int, SentenceHit]], sentence: int) -> dict[str, set[int]]:
+    """The co-occurrence groups one sentence of a block matched (a lead-in lends them to its items)."""
+    return {key: set(groups) for si, hit in hits if si == sentence for key, groups in hit.groups.items()}
 
 
 def _item_kinds(block: Block) -> tuple[bool, bool]:
