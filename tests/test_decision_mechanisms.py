@@ -13,7 +13,10 @@
 - the solicitation-only topics are at most mentioned in a contract;
 - a solicitation issuer's reservations about its own procurement ("may modify the RFP before the
   Closing Time") raise no red flag: the buyer wrote them for itself;
-- "Don’t …" prohibitions in terms of service are provisions;
+- "Don’t …" prohibitions in terms of service are provisions, and so are the entries listed under
+  a heading that forbids ("Prohibited uses");
+- a requirement list item ending in a colon leads into its nested items, with the list depth read
+  from Markdown, Word list levels and nested HTML lists;
 - typeset apostrophes ("30 days’ notice") read as typed ones;
 - plain statements that outputs may be wrong (transparency, performance) or that the service is
   AI-powered (AI disclosure) are provisions of vendor terms for the topics whose rules say so.
@@ -370,3 +373,109 @@ def test_a_requirement_item_ending_in_a_colon_leads_into_its_own_nested_items_on
     assert statuses == {"nested": "covered", "flat": "weak", "sibling": "weak"}
     blocks = parse_file(tmp_path / "nested.md", checker.options).blocks
     assert [b.depth for b in blocks if b.kind == "list_item"] == [1, 2, 1]
+
+
+_NESTED_BAN = "Follow the law. For example, don't use the service to harm others, including by:"
+_PERSONAL = "Collecting personal information about people without their consent"
+
+
+def _docx_policy(path, inner_style: str, then: str) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Usage policy", style="Heading 1")
+    document.add_paragraph("We want everyone to enjoy the service safely.")
+    document.add_paragraph(_NESTED_BAN, style="List Bullet")
+    document.add_paragraph("Sending spam" if then == "sibling" else _PERSONAL, style=inner_style)
+    document.add_paragraph(_PERSONAL if then == "sibling" else "Have fun with the image tools.", style="List Bullet")
+    document.save(path)
+
+
+def _html_policy(path, then: str) -> None:
+    inner, outer = ("Sending spam", _PERSONAL) if then == "sibling" else (_PERSONAL, "Have fun with the image tools.")
+    path.write_text(f"<html><body><h1>Usage policy</h1><p>We want everyone to enjoy the service safely.</p>"
+                    f"<ul><li>{_NESTED_BAN}<ul><li>{inner}</li></ul></li><li>{outer}</li></ul></body></html>",
+                    encoding="utf-8")
+
+
+def test_word_and_html_lists_give_the_depth_a_nested_lead_in_needs(tmp_path, checker):
+    """The nested lead-in reads list depth from Word's list levels ("List Bullet 2", or a
+    paragraph's own numbering level) and from HTML lists inside list items, as from Markdown: the
+    nested ban is a ban, the next item at the outer level is not reached by it."""
+    from tenderlint.check import parse_file
+
+    _docx_policy(tmp_path / "nested.docx", "List Bullet 2", "nested")
+    _docx_policy(tmp_path / "sibling.docx", "List Bullet 2", "sibling")
+    _docx_policy(tmp_path / "flat.docx", "List Bullet", "nested")  # same level: a sibling, not nested
+    _html_policy(tmp_path / "nested.html", "nested")
+    _html_policy(tmp_path / "sibling.html", "sibling")
+    statuses = {}
+    for name in ("nested.docx", "sibling.docx", "flat.docx", "nested.html", "sibling.html"):
+        result = checker.check_parsed(parse_file(tmp_path / name, checker.options), "contract")
+        statuses[name] = _status(result, "privacy")
+    assert statuses == {"nested.docx": "covered", "sibling.docx": "weak", "flat.docx": "weak",
+                        "nested.html": "covered", "sibling.html": "weak"}
+    for name in ("nested.docx", "nested.html"):
+        blocks = parse_file(tmp_path / name, checker.options).blocks
+        assert [b.depth for b in blocks if b.kind == "list_item"] == [1, 2, 1]
+
+
+def test_a_word_paragraph_numbering_level_is_its_list_depth(tmp_path, checker):
+    """A paragraph numbered by Word directly (``w:numPr`` with ``w:ilvl``), not by a list style."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    from tenderlint.check import parse_file
+
+    document = docx.Document()
+    for text, level in (("The Contractor shall deliver monthly reports that:", 0), ("state the uptime", 1),
+                        ("list the incidents", 2)):
+        paragraph = document.add_paragraph(text)
+        numbering = OxmlElement("w:numPr")
+        ilvl, num_id = OxmlElement("w:ilvl"), OxmlElement("w:numId")
+        ilvl.set(qn("w:val"), str(level))
+        num_id.set(qn("w:val"), "1")
+        numbering.extend([ilvl, num_id])
+        paragraph._p.get_or_add_pPr().append(numbering)
+    document.save(tmp_path / "numbered.docx")
+    blocks = parse_file(tmp_path / "numbered.docx", checker.options).blocks
+    assert [(b.kind, b.depth) for b in blocks] == [("list_item", 1), ("list_item", 2), ("list_item", 3)]
+
+
+@pytest.mark.parametrize("heading, forbids", [
+    ("Prohibited uses", True),
+    ("4.2 Use Restrictions", True),
+    ("We prohibit deceiving or misleading others", True),
+    ("You may not use the service to:", True),
+    ("What you can't do", True),
+    ("Prohibited AI uses", True),
+    ("Restricted data", False),  # names a kind of data, not conduct
+    ("Prohibited persons", False),  # names people (sanctions lists)
+    ("Restrictions on liability", False),
+    ("Acceptable use", False),
+    ("Permitted uses", False),
+])
+def test_a_heading_that_forbids_is_told_from_one_that_names_things(heading, forbids):
+    assert cues.is_prohibition_heading(heading) is forbids
+
+
+def test_entries_listed_under_a_heading_that_forbids_are_prohibitions(tmp_path, checker):
+    """Usage policies list the uses they forbid as bare phrases under "Prohibited uses", also in
+    subsections ("Harassment") of it. A reviewer reads each entry as a prohibition; the same entry
+    under a heading that forbids nothing, or a plain paragraph under the forbidding heading, is
+    only a mention."""
+    from tenderlint.check import parse_file
+
+    texts = {
+        "prohibited": f"# Prohibited uses\n\n- Sending spam\n- {_PERSONAL}\n",
+        "subsection": f"# Prohibited uses\n\n## Harassment\n\n- Stalking\n- {_PERSONAL}\n",
+        "examples": f"# What people make with the service\n\n- Birthday cards\n- {_PERSONAL}\n",
+        "paragraph": "# Prohibited uses\n\nSome apps are built for collecting personal information about people.\n",
+    }
+    statuses = {}
+    for name, text in texts.items():
+        path = tmp_path / f"{name}.md"
+        path.write_text(text, encoding="utf-8")
+        statuses[name] = _status(checker.check_parsed(parse_file(path, checker.options), "contract"), "privacy")
+    assert statuses == {"prohibited": "covered", "subsection": "covered", "examples": "weak", "paragraph": "weak"}

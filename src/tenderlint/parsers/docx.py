@@ -54,6 +54,7 @@ class StyleInfo:
     heading_level: int | None
     is_list: bool
     bold: bool | None
+    list_depth: int | None = None  # the style's own list level, 1 = top ("List Bullet 2": 2)
 
 
 def parse_docx(data: bytes, name: str):
@@ -118,6 +119,7 @@ class DocxReader:
 
     def _read_styles(self) -> dict[str, StyleInfo]:
         raw: dict[str, tuple[str, str | None, int | None, bool, bool | None]] = {}
+        list_depths: dict[str, int | None] = {}
         styles_part = self.xml_parts.get("word/styles.xml")
         if styles_part is None:
             return {}
@@ -131,10 +133,12 @@ class DocxReader:
             based = style.find(_w("basedOn"))
             outline = style.find(f"{_w('pPr')}/{_w('outlineLvl')}")
             outline_level = _int(outline.get(VAL)) if outline is not None else None
-            is_list = style.find(f"{_w('pPr')}/{_w('numPr')}") is not None or "list" in name.lower()
+            style_numbering = style.find(f"{_w('pPr')}/{_w('numPr')}")
+            is_list = style_numbering is not None or "list" in name.lower()
             bold_el = style.find(f"{_w('rPr')}/{_w('b')}")
             bold = None if bold_el is None else bold_el.get(VAL, "1").lower() not in _FALSE
             raw[style_id] = (name, based.get(VAL) if based is not None else None, outline_level, is_list, bold)
+            list_depths[style_id] = _style_list_depth(name, style_numbering) if is_list else None
         resolved: dict[str, StyleInfo] = {}
         for style_id in raw:
             name, _, _, is_list, _ = raw[style_id]
@@ -155,7 +159,8 @@ class DocxReader:
                         level = outline_level + 1
                 if bold is None:
                     bold = link_bold
-            resolved[style_id] = StyleInfo(name=name, heading_level=level, is_list=is_list, bold=bold)
+            resolved[style_id] = StyleInfo(name=name, heading_level=level, is_list=is_list, bold=bold,
+                                           list_depth=list_depths.get(style_id))
         return resolved
 
     def _style(self, p) -> StyleInfo | None:
@@ -234,7 +239,8 @@ class DocxReader:
             else:
                 kind = "list_item" if numbered or (style is not None and style.is_list) else "paragraph"
                 blocks.append(Block(text=text, kind=kind, section=self.trail.trail,
-                                    paragraph=self.paragraph_numbers.get(p)))
+                                    paragraph=self.paragraph_numbers.get(p),
+                                    depth=_list_depth(p, style) if kind == "list_item" else None))
         # Text boxes anchored in the paragraph: read their paragraphs once (not their fallback copies).
         for box in _iter_textboxes(p):
             self._walk(box, blocks)
@@ -319,6 +325,29 @@ class DocxReader:
 
 
 _PSTYLE, _OUTLINE_LVL, _B, _ILVL = _w("pStyle"), _w("outlineLvl"), _w("b"), _w("ilvl")
+_TRAILING_NUMBER = re.compile(r"\s(\d)$")
+
+
+def _style_list_depth(name: str, numbering) -> int:
+    """How deep a list paragraph style nests (1 = top): its own numbering level, else the number
+    Word puts at the end of the name of a nested list style ("List Bullet 2", "List Number 3")."""
+    if numbering is not None:
+        ilvl = numbering.find(_ILVL)
+        if ilvl is not None and (level := _int(ilvl.get(VAL))) is not None:
+            return max(level, 0) + 1
+    match = _TRAILING_NUMBER.search(name)
+    return int(match.group(1)) if match else 1
+
+
+def _list_depth(p, style: StyleInfo | None) -> int:
+    """How deep a list paragraph is nested (1 = top level): the level its numbering gives
+    (``w:numPr/w:ilvl``, counted from 0), else its style's."""
+    ilvl = _find(p, PPR, NUMPR, _ILVL)
+    if ilvl is not None and (level := _int(ilvl.get(VAL))) is not None:
+        return max(level, 0) + 1
+    if style is not None and style.list_depth is not None:
+        return style.list_depth
+    return 1
 _GRID_SPAN, _V_MERGE = _w("gridSpan"), _w("vMerge")
 
 

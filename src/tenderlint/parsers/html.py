@@ -142,6 +142,7 @@ class HtmlReader:
         self.cell: tuple[int, int, int] | None = None
         self._rows: list[int] = []
         self._cols: list[int] = []
+        self.lists = 0  # how many <ul>/<ol> enclose the text being read: a list item's depth
 
     def flush(self, kind: str | None = None, level: int | None = None) -> None:
         text = clean_block("".join(self.buffer))
@@ -156,7 +157,8 @@ class HtmlReader:
             table, row, col = self.cell
             self.blocks.append(Block(text=text, kind="table_cell", section=self.trail.trail, table=table, row=row, col=col))
         else:
-            self.blocks.append(Block(text=text, kind=kind, section=self.trail.trail))
+            depth = self.lists or None if kind == "list_item" else None
+            self.blocks.append(Block(text=text, kind=kind, section=self.trail.trail, depth=depth))
 
     def walk(self, element, kind: str = "paragraph") -> None:
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
@@ -189,12 +191,15 @@ class HtmlReader:
             self.flush(own_kind)
         else:
             if tag in CONTAINERS:
-                self.flush(kind)
+                self.flush(kind)  # (an item's own text, before the list nested in it)
+            nests = tag in ("ul", "ol")
+            self.lists += nests
             self.buffer.append(element.text or "")
             for child in element:
                 self._child(child, kind)
             if tag in CONTAINERS:
                 self.flush(kind)
+            self.lists -= nests
         if tag == "tr" and self._cols:
             self._cols.pop()
         if tag == "table" and self._rows:

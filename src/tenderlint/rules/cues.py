@@ -307,6 +307,33 @@ TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|(?:\s\.){4,}|_{4,})\s*\d+\s*$|^\s*(?:t
 TOC_SECTION = re.compile(r"^\s*(?:table of contents|contents)\s*$", re.I)
 
 
+# A heading that forbids what is listed under it: "Prohibited Uses", "4.2 Use Restrictions", "We
+# prohibit deceiving others", "What you may not do", "Don'ts". Usage policies list the forbidden
+# uses under such a heading as bare phrases ("generating spam", "sharing personal data without
+# consent"); a reviewer reads each entry as a prohibition, as under a "You must not:" lead-in.
+# ("Restricted Data", "Prohibited Persons" name things, not conduct: they lend nothing.)
+_FORBIDDEN_CONDUCT = (r"(?:uses?|usages?|use\s+cases|activit(?:y|ies)|conduct|content|practices|actions|behaviou?rs?|"
+                      r"purposes|applications|acts)")
+PROHIBITION_HEADING = re.compile(
+    r"^\W*(?:[A-Z]?[\d.]*\d\.?\)?\s+|\(?[a-z]{1,3}\)\s+|[A-Z]\.\s+)?(?:"
+    r"(?:prohibited|forbidden|disallowed|restricted|unacceptable|impermissible|banned)\s+"
+    r"(?:[\w-]+\s+)?" + _FORBIDDEN_CONDUCT + r"(?:\s+[\w&-]+){0,5}"
+    r"|(?:(?:use|usage|general|service|acceptable\s+use)\s+)?(?:restrictions|prohibitions)"
+    r"|(?:things\s+(?:that\s+)?|what\s+)?(?:you|users?|customers?)\s+(?:may|must|can|shall|should|will)\s*(?:not|n?['’]t)\b"
+    r"(?:\s+(?:do|use\s+(?:the|our|this)\s+\w+(?:\s+\w+)?(?:\s+(?:to|for))?))?"
+    r"|(?:you|users?|customers?)\s+agrees?\s+not\s+to"
+    r"|what\s+(?:you\s+)?(?:can['’]?t|cannot|may\s+not|must\s+not)\s+(?:do|use\s+\w+\s+for)"
+    r"|we\s+(?:prohibit|do\s+not\s+allow|don['’]t\s+allow)\b[^.:]{0,80}"
+    r"|don['’]ts|do\s+not)\s*[.:]?\s*$",
+    re.I,
+)
+
+
+def is_prohibition_heading(text: str) -> bool:
+    """Whether a heading forbids the entries listed under it ("Prohibited Uses", "Restrictions")."""
+    return len(text) <= 120 and bool(PROHIBITION_HEADING.match(text))
+
+
 def is_deliverables_heading(text: str) -> bool:
     """Whether a heading names a list of deliverables ("F.4 Contract Deliverables", "Deliverables")."""
     return bool(DELIVERABLES_HEADING.match(text))

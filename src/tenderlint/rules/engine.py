@@ -611,7 +611,8 @@ class CompiledRules:
         # A list item that is itself a requirement and ends with a colon ("Don't use the Service to
         # harm others, including by:") lends its requirement to the items nested under it, and only
         # to them: (its list depth, the lead-in state it replaced), innermost last. Only formats
-        # that give list depth (Markdown) open one.
+        # that give list depth (Markdown, Word, HTML; not PDF, whose lines carry no indentation
+        # here) open one.
         nested: list[tuple[int, bool, dict[str, set[int]]]] = []
         # A "We do not warrant:" paragraph lends its red-flag phrases to the items too: each item
         # reads as the end of that sentence ("that the service will be secure;").
@@ -620,6 +621,7 @@ class CompiledRules:
         # what it says: they are delivered. (heading text, the co-occurrence groups it matched)
         deliverables: tuple[str, dict[str, set[int]]] = ("", {})
         answered: set[str] = set()  # flags whose answer the document gives (RedFlagRule.unless_elsewhere)
+        forbids: dict[str, bool] = {}  # heading text -> whether it forbids the entries under it
         for batch, doc in zip(parts, self.nlp.pipe(self._tokenized(batch) for batch in parts)):
             sents = Sentences.of(doc, batch)
             block_hits: dict[int, list[tuple[int, SentenceHit]]] = defaultdict(list)
@@ -644,6 +646,13 @@ class CompiledRules:
                     _, lead_in, lead_groups = nested.pop()  # back out of the nested list
                 inherited = lead_in if item else False
                 lent = lead_groups if inherited else {}
+                # An entry of a list in a section that forbids ("Prohibited Uses", and the
+                # subsections under it) is a prohibition.
+                if item and not inherited and block.section and block.kind != "table_cell":
+                    for heading in block.section:
+                        if heading not in forbids:
+                            forbids[heading] = cues.is_prohibition_heading(heading)
+                    inherited = any(forbids[heading] for heading in block.section)
                 if (deliverables[1] and block.kind != "heading" and block.section
                         and block.section[-1] == deliverables[0]
                         and cues.is_deliverable_entry(batch.texts[bi - batch.first], block.section)):
