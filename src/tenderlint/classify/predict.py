@@ -100,12 +100,15 @@ class TopicModel:
             return np.zeros((0, len(self.topics)))
         return self.predictor.predict_proba(texts)
 
-    def evidence(self, document, findings, ai_topics: frozenset[str] = frozenset()) -> dict[str, list[Evidence]]:
+    def evidence(self, document, findings, ai_topics: frozenset[str] = frozenset(),
+                 aim_topics: frozenset[str] | None = None) -> dict[str, list[Evidence]]:
         """Model evidence per topic for one document.
 
         For the AI-specific topics (``ai_topics``) the model adds evidence only in a sentence that
         itself names AI, a model or an algorithm (COVERAGE.md): in an AI tender, "describe how
-        technical risk will be mitigated" is project risk, not AI risk management.
+        technical risk will be mitigated" is project risk, not AI risk management. When
+        ``aim_topics`` is given, a sentence that only states an aim ("The purpose of the project is
+        …") gives evidence only for those topics (the rules' ``objectives_count``).
         """
         mentioned = {(topic, ev.start, ev.end) for topic, evs in findings.evidence.items() for ev in evs}
         candidates = [s for s in findings.sentences if s.substantive]
@@ -127,6 +130,8 @@ class TopicModel:
                                     dtype=int)
                 if topic in ai_topics:
                     rows = np.array([i for i in rows if candidates[i].ai], dtype=int)
+                if aim_topics is not None and topic not in aim_topics:
+                    rows = np.array([i for i in rows if candidates[i].why != "objective"], dtype=int)
                 if not len(rows):
                     continue
                 best = rows[np.argsort(-probs[rows, j])][:MAX_MODEL_EVIDENCE]

@@ -19,7 +19,9 @@ def rule_markdown(rule: Rule, heading: str = "#") -> str:
                  + (" · AI-specific (only an AI document can cover it)" if rule.ai_specific else "")
                  + (" · about the solution (handling of the bids does not cover it)" if rule.about_the_solution else "")
                  + (" · only a solicitation covers it (in a contract, at most mentioned)"
-                    if rule.only_in_solicitations else ""))
+                    if rule.only_in_solicitations else "")
+                 + (" · a statement of the aim covers it (elsewhere an aim is only a mention)"
+                    if rule.objectives_count else ""))
     lines += ["", f"{heading}# What it checks", "", rule.description.strip(), "",
               f"{heading}# Why it matters", "", rule.rationale.strip(), "",
               f"{heading}# Questions to ask", ""]

@@ -366,6 +366,7 @@ class CompiledRules:
                                    if rule.mention_in_statements}
         self.statement_cues = {rule.id: rule.statement_cues for rule in pack.rules.values() if rule.statement_cues}
         self.solution_topics = frozenset(rule.id for rule in pack.rules.values() if rule.about_the_solution)
+        self.objective_topics = frozenset(rule.id for rule in pack.rules.values() if rule.objectives_count)
         self.flag_sizes: dict[str, int] = {}
         self.company_suffixes = frozenset(vocab.strings.add(suffix) for suffix in COMPANY_SUFFIXES)
         self.flags = {f.id: (rule, f) for rule in pack.rules.values() for f in rule.red_flags}
@@ -827,6 +828,8 @@ class CompiledRules:
             return bool(said[cue])
 
         substantive = strong and form == "substantive"
+        if substantive and why == "objective" and topic not in self.objective_topics:
+            return False, "only an aim stated, not a provision on this topic"
         if substantive:
             cue = next((c for c in self.mention_statements.get(topic, ()) if says(c)), None)
             if cue:

@@ -174,6 +174,13 @@ class Rule(_Strict):
                     "(proposals destroyed, white papers reviewed) is only a mention: it governs the "
                     "procurement, not the solution (COVERAGE.md)",
     )
+    objectives_count: bool = Field(
+        default=False,
+        description="a statement of the aim ('The objective of this project is to …', 'The purpose of the "
+                    "system is …') is a provision on this topic, as COVERAGE.md counts a statement of "
+                    "objectives for outcomes; for every other topic such a statement names an aim and is "
+                    "only a mention",
+    )
     description: str = Field(min_length=20, description="what the rule checks, in our words")
     rationale: str = Field(min_length=20, description="why it matters to the buyer")
     sources: list[Source] = Field(min_length=1)
