@@ -15,6 +15,8 @@
   Closing Time") raise no red flag: the buyer wrote them for itself;
 - "Don’t …" prohibitions in terms of service are provisions, and so are the entries listed under
   a heading that forbids ("Prohibited uses");
+- a stated aim ("The objective of the project is …") covers outcomes only; what the buyer seeks
+  is what it buys, a requirement on every topic it names;
 - a requirement list item ending in a colon leads into its nested items, with the list depth read
   from Markdown, Word list levels and nested HTML lists;
 - typeset apostrophes ("30 days’ notice") read as typed ones;
@@ -479,3 +481,14 @@ def test_entries_listed_under_a_heading_that_forbids_are_prohibitions(tmp_path, 
         path.write_text(text, encoding="utf-8")
         statuses[name] = _status(checker.check_parsed(parse_file(path, checker.options), "contract"), "privacy")
     assert statuses == {"prohibited": "covered", "subsection": "covered", "examples": "weak", "paragraph": "weak"}
+
+
+def test_a_stated_aim_covers_outcomes_only_and_what_the_buyer_seeks_is_bought(compiled):
+    """"The objective of the platform is to protect records against attack" states an aim: the
+    outcome sought (outcomes, a statement of objectives), not a security provision. "The Agency
+    seeks a contractor to protect …" says what is bought, a requirement on security too."""
+    aim = "The objective of the new platform is to protect residents' records against cyber attacks and unauthorised access."
+    sought = "The Agency seeks a contractor to protect residents' records against cyber attacks and unauthorised access."
+    covered_by_aim, mentioned_by_aim, _ = judge_text(compiled, aim)
+    assert "security" not in covered_by_aim and "security" in mentioned_by_aim
+    assert "security" in judge_text(compiled, sought)[0]

@@ -109,9 +109,12 @@ DISCLAIMER = re.compile(
 )
 # A solicitation states the outcome it wants as an objective or as what the buyer seeks
 # ("The Agency seeks to …", "The objectives of this project are …"): that is its requirement.
+# What the buyer seeks is what it buys ("The Agency seeks a contractor to build …"): a requirement on
+# every topic it names. An objective, goal or purpose stated is an aim: it covers outcomes only
+# (rules: objectives_count).
+SEEKS = re.compile(r"\b(?:seeks?|seeking)\b", re.I)
 OBJECTIVE = re.compile(
-    r"\b(?:seeks?|seeking)\b"
-    r"|\b(?:objectives?|goals?|purpose|aims?|intended outcomes?|desired outcomes?)\b[^.;:]{0,80}?\b(?:is|are|include|includes|will be)\b",
+    r"\b(?:objectives?|goals?|purpose|aims?|intended outcomes?|desired outcomes?)\b[^.;:]{0,80}?\b(?:is|are|include|includes|will be)\b",
     re.I,
 )
 # Contracts name their parties ("Acme may audit …"): a capitalised subject, possibly after a clause
@@ -577,6 +580,8 @@ def requirement_form(norms: list[str], text: str, section: list[str], contract: 
         return "obligation"
     if DISCLAIMER.search(text):
         return "disclaimer"
+    if SEEKS.search(text):
+        return "sought by the buyer"
     if OBJECTIVE.search(text):
         return "objective"
     if is_deliverable_entry(text, section):
