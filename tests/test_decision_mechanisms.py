@@ -15,6 +15,8 @@
   Closing Time") raise no red flag: the buyer wrote them for itself;
 - "Don’t …" prohibitions in terms of service are provisions, and so are the entries listed under
   a heading that forbids ("Prohibited uses");
+- the cells of a table column headed by what must be met ("Performance Standard(s)") are
+  requirements;
 - a stated aim ("The objective of the project is …") covers outcomes only; what the buyer seeks
   is what it buys, a requirement on every topic it names;
 - a requirement list item ending in a colon leads into its nested items, with the list depth read
@@ -492,3 +494,29 @@ def test_a_stated_aim_covers_outcomes_only_and_what_the_buyer_seeks_is_bought(co
     covered_by_aim, mentioned_by_aim, _ = judge_text(compiled, aim)
     assert "security" not in covered_by_aim and "security" in mentioned_by_aim
     assert "security" in judge_text(compiled, sought)[0]
+
+
+@pytest.mark.parametrize("header, standard", [
+    ("Performance Standard(s)", True), ("Acceptable Quality Level", True), ("Requirement", True),
+    ("Service Level", True), ("Method of Surveillance", False), ("Characteristic", False),
+    ("Severity Level", False), ("Vendor Response", False),
+])
+def test_a_column_that_states_what_must_be_met_is_told_from_others(header, standard):
+    assert cues.is_standard_column(header) is standard
+
+
+def test_cells_under_a_column_of_standards_are_requirements(tmp_path, checker):
+    """A quality assurance plan's performance requirements summary states each standard as a bare
+    state of affairs in a table ("Pages meet WCAG 2.1 AA"): under a column headed "Performance
+    Standard" each cell is a requirement; under one headed "Notes" it is not."""
+    from tenderlint.check import parse_file
+
+    statuses = {}
+    for name, column in (("standards", "Performance Standard"), ("notes", "Notes")):
+        path = tmp_path / f"{name}.md"
+        path.write_text("# Quality assurance plan\n\n"
+                        f"| Characteristic | {column} | How it is checked |\n|---|---|---|\n"
+                        "| Usable by everyone | Every page meets WCAG 2.1 AA | Automated and manual review |\n",
+                        encoding="utf-8")
+        statuses[name] = _status(checker.check_parsed(parse_file(path, checker.options), "rfp"), "accessibility")
+    assert statuses == {"standards": "covered", "notes": "weak"}

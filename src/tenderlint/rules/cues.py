@@ -332,6 +332,24 @@ PROHIBITION_HEADING = re.compile(
 )
 
 
+# The header of a table column that states what must be met: "Performance Standard(s)",
+# "Acceptable Quality Level", "Requirement", "Service Level". Each cell under it is a requirement,
+# even when written as a bare state of affairs ("100% test coverage of all relevant code"), as in
+# the performance requirements summary of a quality assurance surveillance plan.
+STANDARD_COLUMN = re.compile(
+    r"^\W*(?:(?:performance|service|quality|minimum|technical|functional|security|accessibility|mandatory|"
+    r"contract(?:ual)?)\s+)?(?:standards?|requirements?|targets?|thresholds?|specifications?)(?:\s*\(s\))?\W*$"
+    r"|^\W*(?:acceptable\s+)?(?:quality|service)\s+levels?(?:\s*\(\w+\))?\W*$"
+    r"|^\W*(?:AQLs?|SLAs?|required)\W*$",
+    re.I,
+)
+
+
+def is_standard_column(header: str) -> bool:
+    """Whether a table column's header says its cells state what must be met."""
+    return len(header) <= 60 and bool(STANDARD_COLUMN.match(header))
+
+
 def is_prohibition_heading(text: str) -> bool:
     """Whether a heading forbids the entries listed under it ("Prohibited Uses", "Restrictions")."""
     return len(text) <= 120 and bool(PROHIBITION_HEADING.match(text))
