@@ -520,3 +520,20 @@ def test_cells_under_a_column_of_standards_are_requirements(tmp_path, checker):
                         encoding="utf-8")
         statuses[name] = _status(checker.check_parsed(parse_file(path, checker.options), "rfp"), "accessibility")
     assert statuses == {"standards": "covered", "notes": "weak"}
+
+
+def test_cells_beside_a_row_of_standards_are_requirements(tmp_path, checker):
+    """The same plan laid out the other way round, one table per deliverable with the labels in
+    the first column ("Performance Standard(s) | every page meets WCAG 2.1 AA")."""
+    from tenderlint.check import parse_file
+
+    statuses = {}
+    for name, label in (("standards", "Performance Standard(s)"), ("notes", "Notes")):
+        path = tmp_path / f"{name}.md"
+        path.write_text("# Quality assurance plan\n\n"
+                        "| **Deliverable** | **Usable by everyone** |\n|---|---|\n"
+                        f"| **{label}** | Every page meets WCAG 2.1 AA |\n"
+                        "| **How it is checked** | Automated and manual review |\n",
+                        encoding="utf-8")
+        statuses[name] = _status(checker.check_parsed(parse_file(path, checker.options), "rfp"), "accessibility")
+    assert statuses == {"standards": "covered", "notes": "weak"}

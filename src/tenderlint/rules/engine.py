@@ -623,9 +623,12 @@ class CompiledRules:
         deliverables: tuple[str, dict[str, set[int]]] = ("", {})
         answered: set[str] = set()  # flags whose answer the document gives (RedFlagRule.unless_elsewhere)
         forbids: dict[str, bool] = {}  # heading text -> whether it forbids the entries under it
-        # Table columns headed by what must be met ("Performance Standard(s)"): (table, column)
+        # Table columns headed by what must be met ("Performance Standard(s)"): (table, column);
+        # and rows so headed, in tables laid out the other way round: (table, row)
         standard_columns = {(b.table, b.col) for b in blocks if b.kind == "table_cell" and b.row == 0
                             and b.table is not None and cues.is_standard_column(b.text)}
+        standard_rows = {(b.table, b.row) for b in blocks if b.kind == "table_cell" and b.col == 0
+                         and b.table is not None and cues.is_standard_column(b.text)}
         for batch, doc in zip(parts, self.nlp.pipe(self._tokenized(batch) for batch in parts)):
             sents = Sentences.of(doc, batch)
             block_hits: dict[int, list[tuple[int, SentenceHit]]] = defaultdict(list)
@@ -658,8 +661,9 @@ class CompiledRules:
                             forbids[heading] = cues.is_prohibition_heading(heading)
                     inherited = any(forbids[heading] for heading in block.section)
                 # A cell of a column headed "Performance Standard(s)" or "Requirement" states one.
-                if (not inherited and standard_columns and block.kind == "table_cell" and block.row
-                        and (block.table, block.col) in standard_columns):
+                if not inherited and block.kind == "table_cell" and (
+                        (block.row and (block.table, block.col) in standard_columns)
+                        or (block.col and (block.table, block.row) in standard_rows)):
                     inherited = True
                 if (deliverables[1] and block.kind != "heading" and block.section
                         and block.section[-1] == deliverables[0]
