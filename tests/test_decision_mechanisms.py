@@ -501,8 +501,8 @@ def test_a_stated_aim_covers_outcomes_only_and_what_the_buyer_seeks_is_bought(co
     ("Service Level", True), ("Method of Surveillance", False), ("Characteristic", False),
     ("Severity Level", False), ("Vendor Response", False),
 ])
-def test_a_column_that_states_what_must_be_met_is_told_from_others(header, standard):
-    assert cues.is_standard_column(header) is standard
+def test_a_header_that_states_what_must_be_met_is_told_from_others(header, standard):
+    assert cues.is_standard_header(header) is standard
 
 
 def test_cells_under_a_column_of_standards_are_requirements(tmp_path, checker):

@@ -348,6 +348,8 @@ def _list_depth(p, style: StyleInfo | None) -> int:
     if style is not None and style.list_depth is not None:
         return style.list_depth
     return 1
+
+
 _GRID_SPAN, _V_MERGE = _w("gridSpan"), _w("vMerge")
 
 

@@ -157,7 +157,7 @@ class HtmlReader:
             table, row, col = self.cell
             self.blocks.append(Block(text=text, kind="table_cell", section=self.trail.trail, table=table, row=row, col=col))
         else:
-            depth = self.lists or None if kind == "list_item" else None
+            depth = (self.lists or None) if kind == "list_item" else None
             self.blocks.append(Block(text=text, kind=kind, section=self.trail.trail, depth=depth))
 
     def walk(self, element, kind: str = "paragraph") -> None:

@@ -332,11 +332,17 @@ PROHIBITION_HEADING = re.compile(
 )
 
 
-# The header of a table column that states what must be met: "Performance Standard(s)",
-# "Acceptable Quality Level", "Requirement", "Service Level". Each cell under it is a requirement,
-# even when written as a bare state of affairs ("100% test coverage of all relevant code"), as in
-# the performance requirements summary of a quality assurance surveillance plan.
-STANDARD_COLUMN = re.compile(
+def is_prohibition_heading(text: str) -> bool:
+    """Whether a heading forbids the entries listed under it ("Prohibited Uses", "Restrictions")."""
+    return len(text) <= 120 and bool(PROHIBITION_HEADING.match(text))
+
+
+# The header of a table column (or, in a table laid out the other way round, of a row) that states
+# what must be met: "Performance Standard(s)", "Acceptable Quality Level", "Requirement", "Service
+# Level". Each cell under it (or beside it) is a requirement, even when written as a bare state of
+# affairs ("100% test coverage of all relevant code"), as in the performance requirements summary
+# of a quality assurance surveillance plan.
+STANDARD_HEADER = re.compile(
     r"^\W*(?:(?:performance|service|quality|minimum|technical|functional|security|accessibility|mandatory|"
     r"contract(?:ual)?)\s+)?(?:standards?|requirements?|targets?|thresholds?|specifications?)(?:\s*\(s\))?\W*$"
     r"|^\W*(?:acceptable\s+)?(?:quality|service)\s+levels?(?:\s*\(\w+\))?\W*$"
@@ -345,14 +351,9 @@ STANDARD_COLUMN = re.compile(
 )
 
 
-def is_standard_column(header: str) -> bool:
-    """Whether a table column's header says its cells state what must be met."""
-    return len(header) <= 60 and bool(STANDARD_COLUMN.match(header))
-
-
-def is_prohibition_heading(text: str) -> bool:
-    """Whether a heading forbids the entries listed under it ("Prohibited Uses", "Restrictions")."""
-    return len(text) <= 120 and bool(PROHIBITION_HEADING.match(text))
+def is_standard_header(header: str) -> bool:
+    """Whether a table column's (or row's) header says its cells state what must be met."""
+    return len(header) <= 60 and bool(STANDARD_HEADER.match(header))
 
 
 def is_deliverables_heading(text: str) -> bool:

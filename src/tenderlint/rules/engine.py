@@ -626,9 +626,9 @@ class CompiledRules:
         # Table columns headed by what must be met ("Performance Standard(s)"): (table, column);
         # and rows so headed, in tables laid out the other way round: (table, row)
         standard_columns = {(b.table, b.col) for b in blocks if b.kind == "table_cell" and b.row == 0
-                            and b.table is not None and cues.is_standard_column(b.text)}
+                            and b.table is not None and cues.is_standard_header(b.text)}
         standard_rows = {(b.table, b.row) for b in blocks if b.kind == "table_cell" and b.col == 0
-                         and b.table is not None and cues.is_standard_column(b.text)}
+                         and b.table is not None and cues.is_standard_header(b.text)}
         for batch, doc in zip(parts, self.nlp.pipe(self._tokenized(batch) for batch in parts)):
             sents = Sentences.of(doc, batch)
             block_hits: dict[int, list[tuple[int, SentenceHit]]] = defaultdict(list)
