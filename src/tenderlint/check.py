@@ -126,8 +126,6 @@ class Checker:
 
         self.rules = compile_rules(self.pack)
         self.ai_topics = frozenset(topic for topic, rule in self.pack.rules.items() if rule.ai_specific)
-        # Topics on which a stated aim counts (outcomes): elsewhere the model adds no evidence from one.
-        self.objective_topics = frozenset(topic for topic, rule in self.pack.rules.items() if rule.objectives_count)
         self.model = None
         if self.options.use_model:
             from tenderlint.classify.model import load_shipped_model
@@ -200,7 +198,7 @@ class Checker:
         matched = time.perf_counter()
         model_evidence = {}
         if self.model is not None and "model" in self.options.evidence_from:
-            model_evidence = self.model.evidence(document, findings, self.ai_topics, self.objective_topics)
+            model_evidence = self.model.evidence(document, findings, self.ai_topics, self.rules.objective_topics)
         if "rules" not in self.options.evidence_from:
             findings = rule_hits_as_mentions(findings)
         warnings = list(document.warnings)

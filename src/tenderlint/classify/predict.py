@@ -19,6 +19,7 @@ import numpy as np
 from tenderlint.classify.inference import TRUSTED_TYPES, LinearTopicPredictor, load_predictor
 from tenderlint.errors import TenderlintError
 from tenderlint.results import Evidence
+from tenderlint.rules.cues import STATED_AIM
 
 __all__ = ["TRUSTED_TYPES", "TopicModel"]
 
@@ -131,7 +132,7 @@ class TopicModel:
                 if topic in ai_topics:
                     rows = np.array([i for i in rows if candidates[i].ai], dtype=int)
                 if aim_topics is not None and topic not in aim_topics:
-                    rows = np.array([i for i in rows if candidates[i].why != "objective"], dtype=int)
+                    rows = np.array([i for i in rows if candidates[i].why != STATED_AIM], dtype=int)
                 if not len(rows):
                     continue
                 best = rows[np.argsort(-probs[rows, j])][:MAX_MODEL_EVIDENCE]

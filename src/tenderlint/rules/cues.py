@@ -113,6 +113,7 @@ DISCLAIMER = re.compile(
 # every topic it names. An objective, goal or purpose stated is an aim: it covers outcomes only
 # (rules: objectives_count).
 SEEKS = re.compile(r"\b(?:seeks?|seeking)\b", re.I)
+STATED_AIM = "objective"  # requirement_form's answer for a stated aim (topics: rules' objectives_count)
 OBJECTIVE = re.compile(
     r"\b(?:objectives?|goals?|purpose|aims?|intended outcomes?|desired outcomes?)\b[^.;:]{0,80}?\b(?:is|are|include|includes|will be)\b",
     re.I,
@@ -602,7 +603,7 @@ def requirement_form(norms: list[str], text: str, section: list[str], contract: 
     if SEEKS.search(text):
         return "sought by the buyer"
     if OBJECTIVE.search(text):
-        return "objective"
+        return STATED_AIM
     if is_deliverable_entry(text, section):
         return "deliverable"
     return None
