@@ -258,8 +258,7 @@ class DocxReader:
             # Visible clause numbers say more about depth than list indentation does.
             return guess.level, True
         if numbered:
-            ilvl = _find(p, PPR, NUMPR, _ILVL)
-            return ((_int(ilvl.get(VAL)) or 0) + 1 if ilvl is not None else 1), True
+            return _numbering_depth(_find(p, PPR, NUMPR, _ILVL)) or 1, True
         return self.trail.level_for_unnumbered(), False
 
     def _table(self, tbl, blocks: list[Block]) -> None:
@@ -328,26 +327,26 @@ _PSTYLE, _OUTLINE_LVL, _B, _ILVL = _w("pStyle"), _w("outlineLvl"), _w("b"), _w("
 _TRAILING_NUMBER = re.compile(r"\s(\d)$")
 
 
+def _numbering_depth(ilvl) -> int | None:
+    """The depth (1 = top) a ``w:ilvl`` element gives, counted from 0 in the file; None without one."""
+    level = _int(ilvl.get(VAL)) if ilvl is not None else None
+    return max(level, 0) + 1 if level is not None else None
+
+
 def _style_list_depth(name: str, numbering) -> int:
     """How deep a list paragraph style nests (1 = top): its own numbering level, else the number
     Word puts at the end of the name of a nested list style ("List Bullet 2", "List Number 3")."""
-    if numbering is not None:
-        ilvl = numbering.find(_ILVL)
-        if ilvl is not None and (level := _int(ilvl.get(VAL))) is not None:
-            return max(level, 0) + 1
-    match = _TRAILING_NUMBER.search(name)
-    return int(match.group(1)) if match else 1
+    depth = _numbering_depth(numbering.find(_ILVL)) if numbering is not None else None
+    if depth is None and (match := _TRAILING_NUMBER.search(name)):
+        depth = int(match.group(1))
+    return depth or 1
 
 
 def _list_depth(p, style: StyleInfo | None) -> int:
     """How deep a list paragraph is nested (1 = top level): the level its numbering gives
-    (``w:numPr/w:ilvl``, counted from 0), else its style's."""
-    ilvl = _find(p, PPR, NUMPR, _ILVL)
-    if ilvl is not None and (level := _int(ilvl.get(VAL))) is not None:
-        return max(level, 0) + 1
-    if style is not None and style.list_depth is not None:
-        return style.list_depth
-    return 1
+    (``w:numPr/w:ilvl``), else its style's."""
+    return (_numbering_depth(_find(p, PPR, NUMPR, _ILVL))
+            or (style.list_depth if style is not None else None) or 1)
 
 
 _GRID_SPAN, _V_MERGE = _w("gridSpan"), _w("vMerge")
