@@ -622,13 +622,8 @@ class CompiledRules:
         # what it says: they are delivered. (heading text, the co-occurrence groups it matched)
         deliverables: tuple[str, dict[str, set[int]]] = ("", {})
         answered: set[str] = set()  # flags whose answer the document gives (RedFlagRule.unless_elsewhere)
-        forbids: dict[str, bool] = {}  # heading text -> whether it forbids the entries under it
-        # Table columns headed by what must be met ("Performance Standard(s)"): (table, column);
-        # and rows so headed, in tables laid out the other way round: (table, row)
-        standard_columns = {(b.table, b.col) for b in blocks if b.kind == "table_cell" and b.row == 0
-                            and b.table is not None and cues.is_standard_header(b.text)}
-        standard_rows = {(b.table, b.row) for b in blocks if b.kind == "table_cell" and b.col == 0
-                         and b.table is not None and cues.is_standard_header(b.text)}
+        # Where an entry sits can make it a requirement (_required_by_place)
+        place = _Place.of(blocks)
         for batch, doc in zip(parts, self.nlp.pipe(self._tokenized(batch) for batch in parts)):
             sents = Sentences.of(doc, batch)
             block_hits: dict[int, list[tuple[int, SentenceHit]]] = defaultdict(list)
@@ -653,18 +648,8 @@ class CompiledRules:
                     _, lead_in, lead_groups = nested.pop()  # back out of the nested list
                 inherited = lead_in if item else False
                 lent = lead_groups if inherited else {}
-                # An entry of a list in a section that forbids ("Prohibited Uses", and the
-                # subsections under it) is a prohibition.
-                if item and not inherited and block.section and block.kind != "table_cell":
-                    for heading in block.section:
-                        if heading not in forbids:
-                            forbids[heading] = cues.is_prohibition_heading(heading)
-                    inherited = any(forbids[heading] for heading in block.section)
-                # A cell of a column headed "Performance Standard(s)" or "Requirement" states one.
-                if not inherited and block.kind == "table_cell" and (
-                        (block.row and (block.table, block.col) in standard_columns)
-                        or (block.col and (block.table, block.row) in standard_rows)):
-                    inherited = True
+                if item and not inherited:
+                    inherited = place.requires(block)
                 if (deliverables[1] and block.kind != "heading" and block.section
                         and block.section[-1] == deliverables[0]
                         and cues.is_deliverable_entry(batch.texts[bi - batch.first], block.section)):
@@ -839,7 +824,7 @@ class CompiledRules:
             return bool(said[cue])
 
         substantive = strong and form == "substantive"
-        if substantive and why == "objective" and topic not in self.objective_topics:
+        if substantive and why == cues.STATED_AIM and topic not in self.objective_topics:
             return False, "only an aim stated, not a provision on this topic"
         if substantive:
             cue = next((c for c in self.mention_statements.get(topic, ()) if says(c)), None)
@@ -929,6 +914,42 @@ def _flag_matchers(flag) -> list[tuple[str, object]]:
     if flag.unless_elsewhere is None:
         return [(flag.id, flag)]
     return [(flag.id, flag), (flag.id + ANSWERED, flag.unless_elsewhere)]
+
+
+@dataclass(slots=True)
+class _Place:
+    """Where a list entry or table cell sits can make it a requirement, whatever its wording: an
+    entry in a section that forbids ("Prohibited Uses", and the subsections under it) is a
+    prohibition; a cell in a column headed by what must be met ("Performance Standard(s)",
+    "Acceptable Quality Level"), or beside a row so headed in a table laid out the other way round,
+    states a requirement."""
+
+    standard_columns: set[tuple[int, int]]  # (table, column)
+    standard_rows: set[tuple[int, int]]  # (table, row)
+    forbids: dict[str, bool] = field(default_factory=dict)  # heading text -> whether it forbids
+
+    @classmethod
+    def of(cls, blocks: list[Block]) -> _Place:
+        columns: set[tuple[int, int]] = set()
+        rows: set[tuple[int, int]] = set()
+        for b in blocks:
+            if b.kind != "table_cell" or b.table is None or (b.row and b.col):
+                continue  # (only a first row or first column holds headers)
+            if cues.is_standard_header(b.text):
+                if b.row == 0:
+                    columns.add((b.table, b.col))
+                if b.col == 0:
+                    rows.add((b.table, b.row))
+        return cls(columns, rows)
+
+    def requires(self, block: Block) -> bool:
+        if block.kind == "table_cell":
+            return bool((block.row and (block.table, block.col) in self.standard_columns)
+                        or (block.col and (block.table, block.row) in self.standard_rows))
+        for heading in block.section:
+            if heading not in self.forbids:
+                self.forbids[heading] = cues.is_prohibition_heading(heading)
+        return any(self.forbids[heading] for heading in block.section)
 
 
 def _groups_of(hits: list[tuple[int, SentenceHit]], sentence: int) -> dict[str, set[int]]:
