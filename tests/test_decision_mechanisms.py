@@ -537,3 +537,60 @@ def test_cells_beside_a_row_of_standards_are_requirements(tmp_path, checker):
                         encoding="utf-8")
         statuses[name] = _status(checker.check_parsed(parse_file(path, checker.options), "rfp"), "accessibility")
     assert statuses == {"standards": "covered", "notes": "weak"}
+
+
+@pytest.mark.parametrize("heading, topics", [
+    ("4.2 Intellectual Property", {"ip-licensing"}),
+    ("Security and Privacy", {"security", "privacy"}),
+    ("ARTICLE IV - LIMITATION OF LIABILITY", {"liability"}),
+    ("7.1 Processor Liability", {"liability"}),
+    ("Service Levels", {"performance"}),
+    ("4.1 Updates", {"maintenance-updates"}),
+    ("Sub-processors", {"supply-chain"}),
+    ("2.0 Program Objectives", {"outcomes"}),
+    ("Term and Termination", set()),  # ending the contract is not planning the exit
+    ("Indemnification", set()),  # a bare indemnity is only a mention of liability (rules/liability.yaml)
+    ("Confidentiality", set()),
+    ("Updates to these terms", set()),  # more than a title: a clause about changing the terms
+    ("Background", set()),
+])
+def test_a_heading_titles_a_topic_only_when_every_part_is_a_standard_title(heading, topics):
+    assert cues.section_title_topics(heading) == frozenset(topics)
+
+
+def _status_of_text(tmp_path, checker, name: str, text: str, topic: str, kind: str = "contract") -> str:
+    from tenderlint.check import parse_file
+
+    path = tmp_path / f"{name}.md"
+    path.write_text(text, encoding="utf-8")
+    return _status(checker.check_parsed(parse_file(path, checker.options), kind), topic)
+
+
+def test_a_provision_under_a_heading_on_its_topic_is_a_provision_on_it(tmp_path, checker):
+    """Vendor terms put what they say about a topic under its title: under "4.2 Intellectual
+    Property" a clause that grants no rights in the vendor's trademarks is an IP provision,
+    although its words alone only touch the topic (a trademark is named, no licence is made). The same clause under a heading on
+    something else is a mention, and so is a plain statement under the title."""
+    clause = "These terms do not grant you any rights to the provider's trademarks, logos or branding."
+    statuses = {
+        name: _status_of_text(tmp_path, checker, name, f"# Service terms\n\n## {heading}\n\n{body}\n", "ip-licensing")
+        for name, heading, body in (
+            ("titled", "4.2 Intellectual Property", clause),
+            ("elsewhere", "4.2 General", clause),
+            ("statement", "4.2 Intellectual Property", "Brands matter to every company that sells online."),
+        )
+    }
+    assert statuses == {"titled": "covered", "elsewhere": "weak", "statement": "weak"}
+
+
+def test_entries_under_an_objectives_heading_state_the_outcomes_sought(tmp_path, checker):
+    """A statement of objectives lists what the work must achieve under "2. Objectives" (often in
+    subsections), in entries that never say "objective": each states an outcome sought
+    (COVERAGE.md). The same entry under "2. Tasks" is a task, not a statement of outcomes."""
+    body = ("### 2.1 Storage\n\nInvestigate and recommend ways of keeping the analysis results with the "
+            "building model files.\n")
+    statuses = {
+        name: _status_of_text(tmp_path, checker, name, f"# Statement of work\n\n## {heading}\n\n{body}", "outcomes", "rfp")
+        for name, heading in (("objectives", "2. Objectives"), ("tasks", "2. Tasks"))
+    }
+    assert statuses == {"objectives": "covered", "tasks": "missing"}

@@ -338,3 +338,21 @@ def test_clean_block_shortcut_for_plain_ascii_agrees_with_the_full_clean_up():
     assert not [c for c in _REPLACEMENTS if c.isascii() and c.isprintable()]
     for text in ("  Unit 17 is delivered. ", "a  b", "x\ty", "line\nbreak", "ﬁne\u00a0print", "", "   ", "ok"):
         assert clean_block(text) == clean_line(text.replace("\r", " ").replace("\n", " ")), text
+
+
+def test_plain_text_saved_as_markdown_keeps_its_numbered_headings(tmp_path: Path):
+    """A licence or terms page exported as .md often has no Markdown heading at all, only
+    numbered titles on their own lines: read as plain text, they still open sections, so findings
+    are located ("4.1 Updates") and headings can say what the clauses under them are about."""
+    path = tmp_path / "licence.md"
+    path.write_text("Model Licence\n\nSection 4: Additional Provisions\n\n4.1 Updates\n\n"
+                    "We may update the model from time to time.\n\n4.2 Intellectual Property\n\n"
+                    "We claim no ownership of outputs.\n", encoding="utf-8")
+    doc = parse(path)
+    assert [b.text for b in doc.headings] == ["Section 4: Additional Provisions", "4.1 Updates",
+                                              "4.2 Intellectual Property"]
+    by_text = {b.text: b.section for b in doc.blocks}
+    assert by_text["We may update the model from time to time."] == ["Section 4: Additional Provisions", "4.1 Updates"]
+    # Markdown with a heading of its own is read as Markdown: its numbered lines stay paragraphs.
+    path.write_text("# Licence\n\n4.1 Updates\n\nWe may update the model.\n", encoding="utf-8")
+    assert [b.text for b in parse(path).headings] == ["Licence"]

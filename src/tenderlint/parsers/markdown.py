@@ -52,6 +52,13 @@ def parse_markdown(data: bytes, name: str):
                 parsed = parse_html(sections.encode("utf-8"), name)
                 return ParsedContent(parsed.blocks, pages=None, title=title)
     blocks = MarkdownReader(text).blocks()
+    if not any(block.kind in ("heading", "table_cell", "list_item") for block in blocks):
+        # Plain text saved as Markdown (a licence or terms page exported as .md): no Markdown
+        # heading, list or table marks its structure, so read it as plain text, whose headings
+        # come from numbering and capitals ("4.1 Updates", "Section 2: License Rights").
+        plain = plain_text_blocks(text.splitlines())
+        if any(block.kind == "heading" for block in plain):
+            blocks = plain
     return ParsedContent(blocks, pages=None, title=title)
 
 

@@ -338,6 +338,61 @@ def is_prohibition_heading(text: str) -> bool:
     return len(text) <= 120 and bool(PROHIBITION_HEADING.match(text))
 
 
+# The standard titles of contract clauses and tender sections on a topic. A heading made only of
+# such titles ("4.2 Intellectual Property", "Security and Privacy", "Limitation of Liability")
+# says what the provisions under it are about: a provision there that mentions the topic is a
+# provision on it ("Nebula will use reasonable efforts to maintain availability" under "Service
+# Levels"). Titles that name a neighbouring matter stay out ("Term and Termination" is not exit
+# planning, "Confidentiality" not personal data, "Warranties" not maintenance), and so do titles
+# whose provisions the topic's rule reads as mentions on purpose ("Indemnification": a bare
+# indemnity between two companies is only a mention of liability).
+SECTION_TITLES: dict[str, str] = {
+    "ip-licensing": r"(?:ownership\s+(?:of\s+|and\s+)?)?intellectual\s+property(?:\s+rights)?(?:\s+ownership)?|ownership|licen[cs]e\s+grant|grant\s+of\s+(?:rights|licen[cs]e)|licen[cs]es?|proprietary\s+rights|ip\s+(?:rights|indemnit(?:y|ies)|ownership)",
+    "liability": r"(?:(?:limitation|limits?|exclusion)s?\s+(?:of|on)\s+)?liability|(?:processor|supplier|contractor|vendor|provider)['’]?s?\s+liability",
+    "security": r"(?:data|information|cyber|system|it|network)?\s*security(?:\s+(?:requirements|measures|controls|standards))?",
+    "privacy": r"(?:data\s+)?privacy|(?:protection\s+of\s+)?personal\s+(?:data|information)|data\s+protection",
+    "performance": r"service\s+levels?(?:\s+agreement)?|slas?|availability|uptime|service\s+level\s+commitments?|performance\s+standards?",
+    "maintenance-updates": r"(?:software\s+)?(?:maintenance|updates|upgrades)(?:\s+(?:and|&)\s+(?:support|updates|upgrades))?|support(?:\s+services)?|technical\s+support",
+    "supply-chain": r"sub-?processors?|sub-?contract(?:ors?|ing)|third[-\s]party\s+(?:components|materials|software|providers|services)",
+    "audit-logging": r"audits?(?:\s+rights)?|records(?:\s+retention)?|right\s+to\s+audit|audit\s+and\s+inspection|logging|audit\s+logs?",
+    "exit-transition": r"transition(?:[-\s]out)?(?:\s+(?:assistance|services|plan))?|exit(?:\s+(?:plan|management|assistance))?|data\s+(?:export|portability)",
+    "decommissioning": r"(?:return|deletion|destruction)(?:\s+(?:and|or|&)\s+(?:return|deletion|destruction))?(?:\s+of\s+(?:customer\s+)?data)?|data\s+(?:retention|deletion)",
+    "monitoring-incidents": r"(?:security\s+|data\s+)?(?:incidents?|breach)(?:\s+(?:response|notification|management|reporting))?|(?:data\s+)?breach\s+notification|monitoring",
+    "accessibility": r"accessibility|section\s+508",
+    "pricing": r"fees|pricing|prices|payment(?:\s+terms)?|charges|invoicing",
+    "testing-acceptance": r"(?:testing\s+and\s+)?acceptance(?:\s+testing)?|testing",
+    "interoperability": r"interoperability|integration|interfaces?|apis?",
+    "outcomes": r"(?:(?:program|project|business|technical|key|contract|performance|desired|overall|primary|"
+                r"general|specific|strategic)\s+)*(?:objectives?|goals?|desired\s+(?:outcomes?|results?)|"
+                r"outcomes?|problem\s+statement)",
+}
+# Topics whose title makes every entry under it a provision on the topic, whatever its words: the
+# entries under "2.0 Objectives" state the objectives sought (COVERAGE.md: a statement of
+# objectives counts for outcomes).
+TITLE_COVERS_ENTRIES = frozenset({"outcomes"})
+_TITLE_PARTS = re.compile(r"\s*(?:,|&|\band\b|/|;)\s*", re.I)
+_TITLE_NUMBER = re.compile(r"^\W*(?:(?:section|article|clause|part)\s+)?(?:[A-Z]?[\d.]*\d\.?\)?|[IVXLC]+\.?(?=[\s:.\-\u2013\u2014])|\(?[a-z]{1,3}\)|[A-Z]\.)?\s*[:.\-\u2013\u2014]?\s*", re.I)
+_TITLES = {topic: re.compile(rf"^(?:the\s+)?(?:{pattern})$", re.I) for topic, pattern in SECTION_TITLES.items()}
+
+
+def section_title_topics(heading: str) -> frozenset[str]:
+    """The topics a heading titles: each of its parts ("Security and Privacy") must be a standard
+    title of some topic (SECTION_TITLES), else it titles none."""
+    if len(heading) > 80:
+        return frozenset()
+    title = _TITLE_NUMBER.sub("", heading.strip(), count=1).strip(" .:").strip()
+    parts = [part.strip() for part in _TITLE_PARTS.split(title) if part.strip()]
+    if not parts:
+        return frozenset()
+    topics: set[str] = set()
+    for part in parts:
+        matched = {topic for topic, pattern in _TITLES.items() if pattern.match(part)}
+        if not matched:
+            return frozenset()
+        topics |= matched
+    return frozenset(topics)
+
+
 # The header of a table column (or, in a table laid out the other way round, of a row) that states
 # what must be met: "Performance Standard(s)", "Acceptable Quality Level", "Requirement", "Service
 # Level". Each cell under it (or beside it) is a requirement, even when written as a bare state of

@@ -621,6 +621,10 @@ class CompiledRules:
         # A heading that names deliverables ("F.4 Contract Deliverables") lends the entries under it
         # what it says: they are delivered. (heading text, the co-occurrence groups it matched)
         deliverables: tuple[str, dict[str, set[int]]] = ("", {})
+        # A heading that is itself on a topic ("4.2 Intellectual Property", "Service Levels") makes a
+        # provision under it that mentions the topic a provision on it. (heading text -> topics)
+        titled: dict[str, set[str]] = {}
+        lent_entries: dict[str, set[str]] = {}  # heading text -> topics its first entry was read for
         answered: set[str] = set()  # flags whose answer the document gives (RedFlagRule.unless_elsewhere)
         # Where an entry sits can make it a requirement (_required_by_place)
         place = _Place.of(blocks)
@@ -630,6 +634,7 @@ class CompiledRules:
             for si, hit in self._sentence_hits(doc, sents, names).items():
                 block_hits[sents.owners[si]].append((si, hit))
             last_sentence = {owner: si for si, owner in enumerate(sents.owners) if owner is not None}
+            first_sentence = {owner: si for si, owner in reversed(list(enumerate(sents.owners))) if owner is not None}
             for bi in batch.indices:
                 ti = read[bi]  # the text's index among all texts (bi: among those read)
                 for skipped in range(passed, ti):
@@ -658,6 +663,19 @@ class CompiledRules:
                 # A lead-in and its lettered items inside one paragraph ("We make no warranty that:
                 # (a) … (b) the service will be secure. (c) …"): each item reads on from the lead-in.
                 inline_lead: SentenceHit | None = None
+                under = titled.get(block.section[-1], set()) if block.section and block.kind != "heading" else set()
+                entries_of = {(topic, heading) for heading in (block.section if block.kind != "heading" else ())
+                              for topic in titled.get(heading, set()) & cues.TITLE_COVERS_ENTRIES}
+                for topic, heading in sorted(entries_of):
+                    # The first entry under the title states what it titles (once per heading).
+                    si = first_sentence.get(bi)
+                    if si is None or topic in lent_entries.setdefault(heading, set()):
+                        continue
+                    passage = Passage.of(sents.span(doc, si), block, batch, bi, bases[ti])
+                    if len(passage.span) >= 6 and not cues.is_toc(passage.text, block.section):
+                        lent_entries[heading].add(topic)
+                        evidence[topic].append(self._evidence(topic, passage, True, "stated under a heading on this topic",
+                                                              SentenceHit()))
                 for si, hit in block_hits[bi]:
                     ai_sentences += hit.ai
                     if lent:
@@ -695,6 +713,10 @@ class CompiledRules:
                     for topic in mentioned:
                         if topic in strong and _only_in_exceptions(hit.names.get(topic, []), doc, passage):
                             substantive, topic_why = False, "only named as an exception to the scope"
+                        elif topic not in strong and topic in under:
+                            substantive, topic_why = self._topic_strength(topic, True, form, why, passage.text, said)
+                            if substantive:
+                                topic_why += ", under a heading on this topic"
                         else:
                             substantive, topic_why = self._topic_strength(topic, topic in strong, form, why,
                                                                           passage.text, said)
@@ -719,6 +741,7 @@ class CompiledRules:
                         red_flags.append(RedFlag(flag_id, rule.id, flag.title, flag.severity, ev))
                 if block.kind == "heading":
                     heading = block.text.strip()
+                    titled[heading] = set(cues.section_title_topics(heading))
                     deliverables = (heading, {key: set(groups) for _, hit in block_hits[bi]
                                               for key, groups in hit.groups.items()}
                                     if cues.is_deliverables_heading(heading) else {})
