@@ -594,3 +594,38 @@ def test_entries_under_an_objectives_heading_state_the_outcomes_sought(tmp_path,
         for name, heading in (("objectives", "2. Objectives"), ("tasks", "2. Tasks"))
     }
     assert statuses == {"objectives": "covered", "tasks": "missing"}
+
+
+@pytest.mark.parametrize("heading, asks", [
+    ("Evaluation Criteria Details", True),
+    ("4.2 Evaluation Criteria and Weighting", True),
+    ("Proposal Contents", True),
+    ("Section L: Proposal Instructions", True),
+    ("Questions for Respondents", True),
+    ("Information to be Provided", True),
+    ("Evaluation", False),  # could be the evaluation of the model in service
+    ("Scope of Work", False),
+    ("Background", False),
+])
+def test_a_heading_over_what_bidders_answer_is_told_from_others(heading, asks):
+    assert cues.is_criteria_heading(heading) is asks
+
+
+def test_entries_listed_under_evaluation_criteria_are_criteria(tmp_path, checker):
+    """An RFP lists what it scores as bare entries under "Evaluation Criteria" ("Hosting model,
+    data residency and regulatory alignment"): a reviewer reads each as a criterion bidders must
+    address. The same entry under "Background" describes, and after a lead-in that lists the
+    skills staff must bring ("individuals with experience in each of these areas:") it names a
+    skill, not a criterion on the solution."""
+    entry = "- Hosting model, tenancy, data residency and regulatory alignment\n"
+    skills = "Proposals must name individuals with experience in each of the following areas:\n\n"
+    statuses = {
+        name: _status_of_text(tmp_path, checker, name, f"# Request for proposals\n\n## {heading}\n\n{lead}{entry}",
+                              "privacy", "rfp")
+        for name, heading, lead in (
+            ("criteria", "Evaluation Criteria", ""),
+            ("background", "Background", ""),
+            ("skills", "Evaluation Criteria", skills),
+        )
+    }
+    assert statuses == {"criteria": "covered", "background": "weak", "skills": "weak"}

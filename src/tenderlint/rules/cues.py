@@ -412,6 +412,27 @@ def is_standard_header(header: str) -> bool:
     return len(header) <= 60 and bool(STANDARD_HEADER.match(header))
 
 
+# A heading over what bidders must answer or will be scored on: "Evaluation Criteria Details",
+# "Proposal Contents", "Submission Requirements", "Questions for Respondents". Each entry listed
+# under it is a criterion or a question, whatever its wording ("Backup, recovery and encryption
+# standards" under "Evaluation Criteria" asks bidders to describe them).
+CRITERIA_HEADING = re.compile(
+    r"^\W*(?:[A-Z]?[\d.]*\d\.?\)?\s+|[A-Z]\.\s+|(?:section|part)\s+[\w.]+\s*[:.\-\u2013\u2014]?\s*)?(?:"
+    r"(?:(?:technical|proposal|bid|tender|detailed|mandatory|rated|weighted)\s+)?(?:evaluation|scoring|selection|award)"
+    r"\s+(?:criteria|factors|requirements)(?:\s+(?:details|and\s+(?:weighting|scoring|basis\s+for\s+award)))?"
+    r"|(?:proposal|submission|response|bid|tender|quotation)\s+(?:contents?|requirements|format|instructions|structure)"
+    r"|(?:information|documents)\s+(?:to\s+be\s+)?(?:provided|submitted|required)|required\s+information"
+    r"|questions?\s+(?:for|to)\s+(?:respondents|bidders|offerors|vendors|proponents|suppliers|tenderers)"
+    r")\s*:?\s*$",
+    re.I,
+)
+
+
+def is_criteria_heading(text: str) -> bool:
+    """Whether a heading is over what bidders must answer or are scored on (CRITERIA_HEADING)."""
+    return len(text) <= 90 and bool(CRITERIA_HEADING.match(text))
+
+
 def is_deliverables_heading(text: str) -> bool:
     """Whether a heading names a list of deliverables ("F.4 Contract Deliverables", "Deliverables")."""
     return bool(DELIVERABLES_HEADING.match(text))

@@ -609,6 +609,7 @@ class CompiledRules:
         # … and lends them its context: after "On termination the Supplier shall:", an item "return
         # all Buyer Data" is about the end of the contract although it does not say so itself.
         lead_groups: dict[str, set[int]] = {}
+        skills_listed = False  # the paragraph before the list introduces skills staff bring
         # A list item that is itself a requirement and ends with a colon ("Don't use the Service to
         # harm others, including by:") lends its requirement to the items nested under it, and only
         # to them: (its list depth, the lead-in state it replaced), innermost last. Only formats
@@ -643,7 +644,7 @@ class CompiledRules:
                     if blocks[skipped].kind == "heading":  # (one that names deliverables is always read)
                         deliverables = (blocks[skipped].text.strip(), {})
                     if blocks[skipped].kind == "heading" or (blocks[skipped].kind == "paragraph" and not item):
-                        lead_in, lead_groups = False, {}
+                        lead_in, lead_groups, skills_listed = False, {}, False
                         if not flag_item:
                             flag_lead_in = None
                 passed = ti + 1
@@ -653,7 +654,7 @@ class CompiledRules:
                     _, lead_in, lead_groups = nested.pop()  # back out of the nested list
                 inherited = lead_in if item else False
                 lent = lead_groups if inherited else {}
-                if item and not inherited:
+                if item and not inherited and not skills_listed:
                     inherited = place.requires(block)
                 if (deliverables[1] and block.kind != "heading" and block.section
                         and block.section[-1] == deliverables[0]
@@ -755,6 +756,9 @@ class CompiledRules:
                         lead_in, lead_groups = True, _groups_of(block_hits[bi], last_si)
                 if block.kind == "heading" or (block.kind == "paragraph" and not item):
                     lead_in, lead_groups = False, {}
+                    # "… individuals with experience in each of the following areas:" lists skills,
+                    # not criteria or prohibitions, wherever the list sits (_Place)
+                    skills_listed = ends_in_colon and bool(cues.EXPERIENCE_LEAD_IN.search(text))
                     if not flag_item:
                         flag_lead_in = None
                     if ends_in_colon:
@@ -943,13 +947,15 @@ def _flag_matchers(flag) -> list[tuple[str, object]]:
 class _Place:
     """Where a list entry or table cell sits can make it a requirement, whatever its wording: an
     entry in a section that forbids ("Prohibited Uses", and the subsections under it) is a
-    prohibition; a cell in a column headed by what must be met ("Performance Standard(s)",
+    prohibition, and one in a section over what bidders answer or are scored on ("Evaluation
+    Criteria", "Proposal Contents") a criterion or question, unless the paragraph before it
+    introduces skills staff bring; a cell in a column headed by what must be met ("Performance Standard(s)",
     "Acceptable Quality Level"), or beside a row so headed in a table laid out the other way round,
     states a requirement."""
 
     standard_columns: set[tuple[int, int]]  # (table, column)
     standard_rows: set[tuple[int, int]]  # (table, row)
-    forbids: dict[str, bool] = field(default_factory=dict)  # heading text -> whether it forbids
+    forbids: dict[str, bool] = field(default_factory=dict)  # heading text -> whether it forbids or asks
 
     @classmethod
     def of(cls, blocks: list[Block]) -> _Place:
@@ -971,7 +977,7 @@ class _Place:
                         or (block.col and (block.table, block.row) in self.standard_rows))
         for heading in block.section:
             if heading not in self.forbids:
-                self.forbids[heading] = cues.is_prohibition_heading(heading)
+                self.forbids[heading] = cues.is_prohibition_heading(heading) or cues.is_criteria_heading(heading)
         return any(self.forbids[heading] for heading in block.section)
 
 
