@@ -629,3 +629,16 @@ def test_entries_listed_under_evaluation_criteria_are_criteria(tmp_path, checker
         )
     }
     assert statuses == {"criteria": "covered", "background": "weak", "skills": "weak"}
+
+
+def test_a_clearance_under_a_security_heading_stays_a_mention(tmp_path, checker):
+    """COVERAGE.md: a personnel clearance alone is only a mention of security. The "Security"
+    title lends its topic to the provisions under it, but not across that boundary."""
+    statuses = {
+        name: _status_of_text(tmp_path, checker, name, f"# Statement of work\n\n## 5. Security\n\n{body}\n", "security", "rfp")
+        for name, body in (
+            ("clearance", "Contractor personnel shall hold a Secret clearance before starting work."),
+            ("controls", "The contractor shall protect the portal as required by the agency's security plan."),
+        )
+    }
+    assert statuses == {"clearance": "weak", "controls": "covered"}

@@ -370,6 +370,11 @@ SECTION_TITLES: dict[str, str] = {
 # entries under "2.0 Objectives" state the objectives sought (COVERAGE.md: a statement of
 # objectives counts for outcomes).
 TITLE_COVERS_ENTRIES = frozenset({"outcomes"})
+# What a title does not lend, because COVERAGE.md draws the topic's boundary there: a personnel
+# clearance under "Security" is still only a mention of security.
+TITLE_DOES_NOT_LEND: dict[str, re.Pattern[str]] = {
+    "security": re.compile(r"\b(?:clearances?|background\s+(?:checks?|investigations?)|badg(?:e|es|ing)|suitability\s+determinations?)\b", re.I),
+}
 _TITLE_PARTS = re.compile(r"\s*(?:,|&|\band\b|/|;)\s*", re.I)
 _TITLE_NUMBER = re.compile(r"^\W*(?:(?:section|article|clause|part)\s+)?(?:[A-Z]?[\d.]*\d\.?\)?|[IVXLC]+\.?(?=[\s:.\-\u2013\u2014])|\(?[a-z]{1,3}\)|[A-Z]\.)?\s*[:.\-\u2013\u2014]?\s*", re.I)
 _TITLES = {topic: re.compile(rf"^(?:the\s+)?(?:{pattern})$", re.I) for topic, pattern in SECTION_TITLES.items()}

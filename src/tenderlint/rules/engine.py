@@ -714,7 +714,9 @@ class CompiledRules:
                     for topic in mentioned:
                         if topic in strong and _only_in_exceptions(hit.names.get(topic, []), doc, passage):
                             substantive, topic_why = False, "only named as an exception to the scope"
-                        elif topic not in strong and topic in under:
+                        elif (topic not in strong and topic in under
+                              and not (topic in cues.TITLE_DOES_NOT_LEND
+                                       and cues.TITLE_DOES_NOT_LEND[topic].search(passage.text))):
                             substantive, topic_why = self._topic_strength(topic, True, form, why, passage.text, said)
                             if substantive:
                                 topic_why += ", under a heading on this topic"
