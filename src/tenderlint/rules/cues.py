@@ -318,8 +318,11 @@ TOC_SECTION = re.compile(r"^\s*(?:table of contents|contents)\s*$", re.I)
 # ("Restricted Data", "Prohibited Persons" name things, not conduct: they lend nothing.)
 _FORBIDDEN_CONDUCT = (r"(?:uses?|usages?|use\s+cases|activit(?:y|ies)|conduct|content|practices|actions|behaviou?rs?|"
                       r"purposes|applications|acts)")
+# What numbers a heading, before its title: "4.2 ", "(b) ", "C. ", "IV. ", "Section 3: ", "ARTICLE IV - ".
+HEADING_NUMBER = (r"^\W*(?:(?:section|article|clause|part)\s+)?(?:[A-Z]?[\d.]*\d\.?\)?|[IVXLC]+\.?(?=[\s:.\-\u2013\u2014])"
+                  r"|\(?[a-z]{1,3}\)|[A-Z]\.)?\s*[:.\-\u2013\u2014]?\s*")
 PROHIBITION_HEADING = re.compile(
-    r"^\W*(?:[A-Z]?[\d.]*\d\.?\)?\s+|\(?[a-z]{1,3}\)\s+|[A-Z]\.\s+)?(?:"
+    HEADING_NUMBER + r"(?:"
     r"(?:prohibited|forbidden|disallowed|restricted|unacceptable|impermissible|banned)\s+"
     r"(?:[\w-]+\s+)?" + _FORBIDDEN_CONDUCT + r"(?:\s+[\w&-]+){0,5}"
     r"|(?:(?:use|usage|general|service|acceptable\s+use)\s+)?(?:restrictions|prohibitions)"
@@ -376,7 +379,7 @@ TITLE_DOES_NOT_LEND: dict[str, re.Pattern[str]] = {
     "security": re.compile(r"\b(?:clearances?|background\s+(?:checks?|investigations?)|badg(?:e|es|ing)|suitability\s+determinations?)\b", re.I),
 }
 _TITLE_PARTS = re.compile(r"\s*(?:,|&|\band\b|/|;)\s*", re.I)
-_TITLE_NUMBER = re.compile(r"^\W*(?:(?:section|article|clause|part)\s+)?(?:[A-Z]?[\d.]*\d\.?\)?|[IVXLC]+\.?(?=[\s:.\-\u2013\u2014])|\(?[a-z]{1,3}\)|[A-Z]\.)?\s*[:.\-\u2013\u2014]?\s*", re.I)
+_TITLE_NUMBER = re.compile(HEADING_NUMBER, re.I)
 _TITLES = {topic: re.compile(rf"^(?:the\s+)?(?:{pattern})$", re.I) for topic, pattern in SECTION_TITLES.items()}
 
 
@@ -422,7 +425,7 @@ def is_standard_header(header: str) -> bool:
 # under it is a criterion or a question, whatever its wording ("Backup, recovery and encryption
 # standards" under "Evaluation Criteria" asks bidders to describe them).
 CRITERIA_HEADING = re.compile(
-    r"^\W*(?:[A-Z]?[\d.]*\d\.?\)?\s+|[A-Z]\.\s+|(?:section|part)\s+[\w.]+\s*[:.\-\u2013\u2014]?\s*)?(?:"
+    HEADING_NUMBER + r"(?:"
     r"(?:(?:technical|proposal|bid|tender|detailed|mandatory|rated|weighted)\s+)?(?:evaluation|scoring|selection|award)"
     r"\s+(?:criteria|factors|requirements)(?:\s+(?:details|and\s+(?:weighting|scoring|basis\s+for\s+award)))?"
     r"|(?:proposal|submission|response|bid|tender|quotation)\s+(?:contents?|requirements|format|instructions|structure)"
