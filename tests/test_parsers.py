@@ -356,3 +356,23 @@ def test_plain_text_saved_as_markdown_keeps_its_numbered_headings(tmp_path: Path
     # Markdown with a heading of its own is read as Markdown: its numbered lines stay paragraphs.
     path.write_text("# Licence\n\n4.1 Updates\n\nWe may update the model.\n", encoding="utf-8")
     assert [b.text for b in parse(path).headings] == ["Licence"]
+
+
+def test_a_text_dump_saved_as_markdown_keeps_one_paragraph_per_line(tmp_path: Path):
+    """A PDF's text saved as .md often has one clause per line and no blank line at all: read as
+    Markdown it would be one giant paragraph (no sections, no located evidence). Read line by
+    line, each clause is its own paragraph and its numbered titles open sections."""
+    lines = ["Statement of requirements", "1) Credential management"]
+    lines += [f"The platform must keep record {n} of each credential it issues." for n in range(12)]
+    lines += ["2) Auditing and logging"]
+    lines += [f"Capture event type {n} in the audit trail." for n in range(8)]
+    path = tmp_path / "dump.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    doc = parse(path)
+    assert [b.text for b in doc.headings] == ["1) Credential management", "2) Auditing and logging"]
+    by_text = {b.text: b.section for b in doc.blocks}
+    assert by_text["Capture event type 7 in the audit trail."] == ["2) Auditing and logging"]
+    assert len([b for b in doc.blocks if b.kind == "paragraph"]) == 21
+    # With its blank lines, the same text is ordinary Markdown: soft-wrapped lines join.
+    path.write_text("\n\n".join(["# Statement", "\n".join(lines[2:8])]) + "\n", encoding="utf-8")
+    assert len([b for b in parse(path).blocks if b.kind == "paragraph"]) == 1

@@ -18,6 +18,8 @@ from tenderlint.parsers.headings import SectionTrail, guess_heading, has_dot_lea
 from tenderlint.parsers.text import clean_block, decode_text, normalise_characters
 
 _LIST = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)]|[a-z][.)]|\([a-z0-9]{1,3}\))\s+(.*)$")
+# A Markdown file of at least this many lines with almost no blank line is a text dump (see parse_markdown).
+LINE_DUMP_MIN_LINES = 20
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 _ADMONITION = re.compile(r"^\[!(?:NOTE|WARNING|TIP|IMPORTANT|CAUTION)\]\s*", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
@@ -51,6 +53,15 @@ def parse_markdown(data: bytes, name: str):
 
                 parsed = parse_html(sections.encode("utf-8"), name)
                 return ParsedContent(parsed.blocks, pages=None, title=title)
+    lines = text.splitlines()
+    nonblank = [line for line in lines if line.strip()]
+    if (len(nonblank) >= LINE_DUMP_MIN_LINES and len(lines) - len(nonblank) <= 0.05 * len(nonblank)
+            and not any(line.lstrip().startswith(("#", "|", "```")) for line in nonblank)):
+        # A text dump with one paragraph or clause per line and (almost) no blank lines, such as a
+        # PDF's text saved as .md: Markdown would join all of it into a few giant paragraphs, so
+        # each line is read as its own paragraph, with headings inferred as in plain text.
+        return ParsedContent(plain_text_blocks([part for line in nonblank for part in (line, "")]),
+                             pages=None, title=title)
     blocks = MarkdownReader(text).blocks()
     if not any(block.kind in ("heading", "table_cell", "list_item") for block in blocks):
         # Plain text saved as Markdown (a licence or terms page exported as .md): no Markdown
