@@ -622,10 +622,8 @@ class CompiledRules:
         # A heading that names deliverables ("F.4 Contract Deliverables") lends the entries under it
         # what it says: they are delivered. (heading text, the co-occurrence groups it matched)
         deliverables: tuple[str, dict[str, set[int]]] = ("", {})
-        # A heading that is itself on a topic ("4.2 Intellectual Property", "Service Levels") makes a
-        # provision under it that mentions the topic a provision on it. (heading text -> topics)
-        titled: dict[str, set[str]] = {}
-        lent_entries: dict[str, set[str]] = {}  # heading text -> topics its first entry was read for
+        # What the headings met so far title (_Titles)
+        titles = _Titles()
         answered: set[str] = set()  # flags whose answer the document gives (RedFlagRule.unless_elsewhere)
         # Where an entry sits can make it a requirement (_required_by_place)
         place = _Place.of(blocks)
@@ -664,17 +662,14 @@ class CompiledRules:
                 # A lead-in and its lettered items inside one paragraph ("We make no warranty that:
                 # (a) … (b) the service will be secure. (c) …"): each item reads on from the lead-in.
                 inline_lead: SentenceHit | None = None
-                under = titled.get(block.section[-1], set()) if block.section and block.kind != "heading" else set()
-                entries_of = {(topic, heading) for heading in (block.section if block.kind != "heading" else ())
-                              for topic in titled.get(heading, set()) & cues.TITLE_COVERS_ENTRIES}
-                for topic, heading in sorted(entries_of):
-                    # The first entry under the title states what it titles (once per heading).
+                under = titles.lent_to(block)
+                for topic, heading in titles.entries_to_state(block):
                     si = first_sentence.get(bi)
-                    if si is None or topic in lent_entries.setdefault(heading, set()):
+                    if si is None:
                         continue
                     passage = Passage.of(sents.span(doc, si), block, batch, bi, bases[ti])
                     if len(passage.span) >= 6 and not cues.is_toc(passage.text, block.section):
-                        lent_entries[heading].add(topic)
+                        titles.stated(heading, topic)
                         evidence[topic].append(self._evidence(topic, passage, True, "stated under a heading on this topic",
                                                               SentenceHit()))
                 for si, hit in block_hits[bi]:
@@ -714,9 +709,7 @@ class CompiledRules:
                     for topic in mentioned:
                         if topic in strong and _only_in_exceptions(hit.names.get(topic, []), doc, passage):
                             substantive, topic_why = False, "only named as an exception to the scope"
-                        elif (topic not in strong and topic in under
-                              and not (topic in cues.TITLE_DOES_NOT_LEND
-                                       and cues.TITLE_DOES_NOT_LEND[topic].search(passage.text))):
+                        elif topic not in strong and topic in under and titles.lends(topic, passage.text):
                             substantive, topic_why = self._topic_strength(topic, True, form, why, passage.text, said)
                             if substantive:
                                 topic_why += ", under a heading on this topic"
@@ -744,7 +737,7 @@ class CompiledRules:
                         red_flags.append(RedFlag(flag_id, rule.id, flag.title, flag.severity, ev))
                 if block.kind == "heading":
                     heading = block.text.strip()
-                    titled[heading] = set(cues.section_title_topics(heading))
+                    titles.enter(heading)
                     deliverables = (heading, {key: set(groups) for _, hit in block_hits[bi]
                                               for key, groups in hit.groups.items()}
                                     if cues.is_deliverables_heading(heading) else {})
@@ -981,6 +974,44 @@ class _Place:
             if heading not in self.forbids:
                 self.forbids[heading] = cues.is_prohibition_heading(heading) or cues.is_criteria_heading(heading)
         return any(self.forbids[heading] for heading in block.section)
+
+
+@dataclass
+class _Titles:
+    """What the headings of a document title (cues.SECTION_TITLES). A provision under a heading
+    that titles its topic ("4.2 Intellectual Property", "Service Levels") and mentions the topic is
+    a provision on it; under a heading that titles a topic whose entries state it ("2. Objectives",
+    cues.TITLE_COVERS_ENTRIES), the first entry states it, once per heading."""
+
+    topics: dict[str, frozenset[str]] = field(default_factory=dict)  # heading text -> topics it titles
+    done: set[tuple[str, str]] = field(default_factory=set)  # (heading, topic) whose first entry was read
+
+    def enter(self, heading: str) -> None:
+        if heading not in self.topics:
+            self.topics[heading] = cues.section_title_topics(heading)
+
+    def lent_to(self, block: Block) -> frozenset[str]:
+        """The topics the nearest heading above ``block`` titles (none for a heading)."""
+        if block.kind == "heading" or not block.section:
+            return frozenset()
+        return self.topics.get(block.section[-1], frozenset())
+
+    def lends(self, topic: str, text: str) -> bool:
+        """Whether the title lends ``topic`` to this sentence: not across a boundary COVERAGE.md
+        draws (a clearance under "Security", cues.TITLE_DOES_NOT_LEND)."""
+        guard = cues.TITLE_DOES_NOT_LEND.get(topic)
+        return guard is None or not guard.search(text)
+
+    def entries_to_state(self, block: Block) -> list[tuple[str, str]]:
+        """(topic, heading) pairs whose first entry ``block`` may be: under any heading of its trail."""
+        if block.kind == "heading":
+            return []
+        return sorted((topic, heading) for heading in block.section
+                      for topic in self.topics.get(heading, frozenset()) & cues.TITLE_COVERS_ENTRIES
+                      if (heading, topic) not in self.done)
+
+    def stated(self, heading: str, topic: str) -> None:
+        self.done.add((heading, topic))
 
 
 def _groups_of(hits: list[tuple[int, SentenceHit]], sentence: int) -> dict[str, set[int]]:
