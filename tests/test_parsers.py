@@ -341,21 +341,44 @@ def test_clean_block_shortcut_for_plain_ascii_agrees_with_the_full_clean_up():
 
 
 def test_plain_text_saved_as_markdown_keeps_its_numbered_headings(tmp_path: Path):
-    """A licence or terms page exported as .md often has no Markdown heading at all, only
-    numbered titles on their own lines: read as plain text, they still open sections, so findings
-    are located ("4.1 Updates") and headings can say what the clauses under them are about."""
+    """A licence or terms page exported as .md often has no Markdown heading at all, only a title
+    and numbered titles on their own lines: they still open sections, nested by their numbers, so
+    findings are located ("4.1 Updates") and headings can say what the clauses under them are
+    about."""
     path = tmp_path / "licence.md"
     path.write_text("Model Licence\n\nSection 4: Additional Provisions\n\n4.1 Updates\n\n"
                     "We may update the model from time to time.\n\n4.2 Intellectual Property\n\n"
                     "We claim no ownership of outputs.\n", encoding="utf-8")
     doc = parse(path)
-    assert [b.text for b in doc.headings] == ["Section 4: Additional Provisions", "4.1 Updates",
+    assert [b.text for b in doc.headings] == ["Model Licence", "Section 4: Additional Provisions", "4.1 Updates",
                                               "4.2 Intellectual Property"]
     by_text = {b.text: b.section for b in doc.blocks}
     assert by_text["We may update the model from time to time."] == ["Section 4: Additional Provisions", "4.1 Updates"]
-    # Markdown with a heading of its own is read as Markdown: its numbered lines stay paragraphs.
+    # Markdown with a heading of its own is read as Markdown; a numbered title line in it is a
+    # heading below the Markdown one (see the next test).
     path.write_text("# Licence\n\n4.1 Updates\n\nWe may update the model.\n", encoding="utf-8")
-    assert [b.text for b in parse(path).headings] == ["Licence"]
+    doc = parse(path)
+    assert [b.text for b in doc.headings] == ["Licence", "4.1 Updates"]
+    assert doc.blocks[-1].section == ["Licence", "4.1 Updates"]
+
+
+def test_markdown_headings_written_without_marks(tmp_path: Path):
+    """Documents converted from Word or PDF write headings as a bold paragraph, a numbered or
+    capitalised line, or a short title-case line; each opens a section under the last Markdown
+    heading. Sentences, bold words inside a sentence, and lines in a list stay what they are."""
+    path = tmp_path / "sor.md"
+    path.write_text("# Statement of requirements\n\nBusiness Need\n\nThe agency needs a new portal.\n\n"
+                    "**Scope of Work**\n\nThe supplier shall build it.\n\nPROJECT COMPLEXITY\n\n"
+                    "The work is of **medium** complexity.\n\nThank you for reading this.\n\n"
+                    "- Period Of Performance\n", encoding="utf-8")
+    doc = parse(path)
+    assert [b.text for b in doc.headings] == ["Statement of requirements", "Business Need", "Scope of Work",
+                                              "PROJECT COMPLEXITY"]
+    by_text = {b.text: b for b in doc.blocks}
+    assert by_text["The supplier shall build it."].section == ["Statement of requirements", "Scope of Work"]
+    assert by_text["The work is of medium complexity."].kind == "paragraph"
+    assert by_text["Thank you for reading this."].kind == "paragraph"
+    assert by_text["Period Of Performance"].kind == "list_item"
 
 
 def test_a_text_dump_saved_as_markdown_keeps_one_paragraph_per_line(tmp_path: Path):

@@ -198,12 +198,38 @@ def inline_text(children) -> str:
     return "".join(parts)
 
 
+_SMALL_WORDS = frozenset({"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "&"})
+_TITLE_WORD = re.compile(r"^[(\[]?[A-Z][\w'’&/-]*[)\]]?$")
+
+
+def is_pseudo_heading(children, text: str) -> bool:
+    """Whether a top-level paragraph is a heading written without Markdown's marks, as documents
+    converted from Word or PDF write them: a whole paragraph in bold ("**Scope of Work**"), a line
+    that reads as a heading by its numbering or capitals ("1.0 Background", "PROJECT COMPLEXITY"),
+    or a short title-case line ("Business Need", "Period of Performance")."""
+    line = text.strip()
+    if not line or "\n" in line or len(line) > 90 or any(c.type in ("softbreak", "hardbreak") for c in children or ()):
+        return False
+    if line[-1] in ".;,!?" or (line[-1] == ":" and len(line.split()) > 6):
+        return False
+    kinds = [c.type for c in children or () if c.type != "text" or c.content.strip()]
+    if kinds[:1] == ["strong_open"] and kinds[-1:] == ["strong_close"] and kinds.count("strong_open") == 1:
+        return len(line.split()) <= 12
+    if guess_heading(line) is not None:
+        return True
+    words = line.rstrip(":").split()
+    return (1 <= len(words) <= 6 and bool(_TITLE_WORD.match(words[0]))
+            and all(w.lower() in _SMALL_WORDS or _TITLE_WORD.match(w) for w in words)
+            and any(len(w) >= 4 for w in words) and not any(ch.isdigit() for ch in line))
+
+
 class MarkdownReader:
     """Walks markdown-it's token stream once, keeping the section trail and each list item's first paragraph."""
 
     def __init__(self, text: str):
         self.text = text
         self.trail = SectionTrail()
+        self.marked_level = 0  # the level of the last heading marked as one ("#", "##", underlined)
         self.out: list[Block] = []
         self.table_index = -1
 
@@ -236,6 +262,12 @@ class MarkdownReader:
                 elif containers and containers[-1] == "item" and items[-1]:
                     items[-1] = False
                     self._emit(text, "list_item", depth=len(items))
+                elif not containers and is_pseudo_heading(token.children, text):
+                    guess = guess_heading(text.strip())
+                    if guess is not None and guess.numbered:  # "4.1 Updates" under "Section 4", below any "#"
+                        self._heading(text, self.marked_level + guess.level, numbered=True, marked=False)
+                    else:
+                        self._heading(text, self.trail.level_for_unnumbered(), numbered=False, marked=False)
                 else:
                     self._emit(_ADMONITION.sub("", text.lstrip()) if "quote" in containers else text, "paragraph")
             elif kind in ("fence", "code_block"):
@@ -246,10 +278,12 @@ class MarkdownReader:
                 self._table(token.meta["lines"])
         return self.out
 
-    def _heading(self, text: str, level: int) -> None:
+    def _heading(self, text: str, level: int, numbered: bool = True, marked: bool = True) -> None:
         text = clean_block(text)
         if text:
-            above = self.trail.enter(text, level)
+            if marked:
+                self.marked_level = level
+            above = self.trail.enter(text, level, numbered=numbered)
             self.out.append(Block(text=text, kind="heading", section=above, level=level))
 
     def _emit(self, text: str, kind: str, depth: int | None = None) -> None:

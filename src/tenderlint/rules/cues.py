@@ -367,7 +367,7 @@ SECTION_TITLES: dict[str, str] = {
     "interoperability": r"interoperability|integration|interfaces?|apis?",
     "outcomes": r"(?:(?:program|project|business|technical|key|contract|performance|desired|overall|primary|"
                 r"general|specific|strategic)\s+)*(?:objectives?|goals?|desired\s+(?:outcomes?|results?)|"
-                r"outcomes?|problem\s+statement)",
+                r"outcomes?|problem\s+statement|needs?|statement\s+of\s+(?:need|objectives))",
 }
 # Topics whose title makes every entry under it a provision on the topic, whatever its words: the
 # entries under "2.0 Objectives" state the objectives sought (COVERAGE.md: a statement of
@@ -378,6 +378,7 @@ TITLE_COVERS_ENTRIES = frozenset({"outcomes"})
 TITLE_DOES_NOT_LEND: dict[str, re.Pattern[str]] = {
     "security": re.compile(r"\b(?:clearances?|background\s+(?:checks?|investigations?)|badg(?:e|es|ing)|suitability\s+determinations?)\b", re.I),
 }
+_BRACKETED_TITLE = re.compile(r"\(([^()]{3,60})\)\s*$")
 _TITLE_PARTS = re.compile(r"\s*(?:,|&|\band\b|/|;)\s*", re.I)
 _TITLE_NUMBER = re.compile(HEADING_NUMBER, re.I)
 _TITLES = {topic: re.compile(rf"^(?:the\s+)?(?:{pattern})$", re.I) for topic, pattern in SECTION_TITLES.items()}
@@ -385,10 +386,18 @@ _TITLES = {topic: re.compile(rf"^(?:the\s+)?(?:{pattern})$", re.I) for topic, pa
 
 def section_title_topics(heading: str) -> frozenset[str]:
     """The topics a heading titles: each of its parts ("Security and Privacy") must be a standard
-    title of some topic (SECTION_TITLES), else it titles none."""
+    title of some topic (SECTION_TITLES), else it titles none. A title in brackets stands for the
+    heading ("Introduction (Business Need)")."""
     if len(heading) > 80:
         return frozenset()
     title = _TITLE_NUMBER.sub("", heading.strip(), count=1).strip(" .:").strip()
+    bracketed = _BRACKETED_TITLE.search(title)
+    if bracketed:
+        return _titled_by(title[:bracketed.start()]) | _titled_by(bracketed.group(1))
+    return _titled_by(title)
+
+
+def _titled_by(title: str) -> frozenset[str]:
     parts = [part.strip() for part in _TITLE_PARTS.split(title) if part.strip()]
     if not parts:
         return frozenset()
