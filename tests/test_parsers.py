@@ -341,8 +341,8 @@ def test_clean_block_shortcut_for_plain_ascii_agrees_with_the_full_clean_up():
 
 
 def test_plain_text_saved_as_markdown_keeps_its_numbered_headings(tmp_path: Path):
-    """A licence or terms page exported as .md often has no Markdown heading at all, only a title
-    and numbered titles on their own lines: they still open sections, nested by their numbers, so
+    """A licence or terms page exported as .md often has no Markdown heading at all, only
+    numbered titles on their own lines: they still open sections, nested by their numbers, so
     findings are located ("4.1 Updates") and headings can say what the clauses under them are
     about."""
     path = tmp_path / "licence.md"
@@ -350,7 +350,7 @@ def test_plain_text_saved_as_markdown_keeps_its_numbered_headings(tmp_path: Path
                     "We may update the model from time to time.\n\n4.2 Intellectual Property\n\n"
                     "We claim no ownership of outputs.\n", encoding="utf-8")
     doc = parse(path)
-    assert [b.text for b in doc.headings] == ["Model Licence", "Section 4: Additional Provisions", "4.1 Updates",
+    assert [b.text for b in doc.headings] == ["Section 4: Additional Provisions", "4.1 Updates",
                                               "4.2 Intellectual Property"]
     by_text = {b.text: b.section for b in doc.blocks}
     assert by_text["We may update the model from time to time."] == ["Section 4: Additional Provisions", "4.1 Updates"]
@@ -365,15 +365,19 @@ def test_plain_text_saved_as_markdown_keeps_its_numbered_headings(tmp_path: Path
 def test_markdown_headings_written_without_marks(tmp_path: Path):
     """Documents converted from Word or PDF write headings as a bold paragraph, a numbered or
     capitalised line, or a short title-case line; each opens a section under the last Markdown
-    heading. Sentences, bold words inside a sentence, and lines in a list stay what they are."""
+    heading. A bold or title-case line opens one only when text follows it: the header cells of a
+    flattened table ("**Deliverable Name**", "**Definition**") stay paragraphs. Sentences, bold
+    words inside a sentence, and lines in a list stay what they are."""
     path = tmp_path / "sor.md"
     path.write_text("# Statement of requirements\n\nBusiness Need\n\nThe agency needs a new portal.\n\n"
                     "**Scope of Work**\n\nThe supplier shall build it.\n\nPROJECT COMPLEXITY\n\n"
                     "The work is of **medium** complexity.\n\nThank you for reading this.\n\n"
+                    "**Deliverable Name**\n\n**Definition**\n\nMonthly Report\n\nWhat was done last month.\n\n"
                     "- Period Of Performance\n", encoding="utf-8")
     doc = parse(path)
     assert [b.text for b in doc.headings] == ["Statement of requirements", "Business Need", "Scope of Work",
-                                              "PROJECT COMPLEXITY"]
+                                              "PROJECT COMPLEXITY", "Monthly Report"]
+    assert {b.text: b.kind for b in doc.blocks}["Deliverable Name"] == "paragraph"
     by_text = {b.text: b for b in doc.blocks}
     assert by_text["The supplier shall build it."].section == ["Statement of requirements", "Scope of Work"]
     assert by_text["The work is of medium complexity."].kind == "paragraph"

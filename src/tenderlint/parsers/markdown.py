@@ -202,25 +202,29 @@ _SMALL_WORDS = frozenset({"a", "an", "and", "as", "at", "by", "for", "in", "of",
 _TITLE_WORD = re.compile(r"^[(\[]?[A-Z][\w'’&/-]*[)\]]?$")
 
 
-def is_pseudo_heading(children, text: str) -> bool:
-    """Whether a top-level paragraph is a heading written without Markdown's marks, as documents
-    converted from Word or PDF write them: a whole paragraph in bold ("**Scope of Work**"), a line
-    that reads as a heading by its numbering or capitals ("1.0 Background", "PROJECT COMPLEXITY"),
-    or a short title-case line ("Business Need", "Period of Performance")."""
+def pseudo_heading(children, text: str) -> str | None:
+    """How a top-level paragraph is a heading written without Markdown's marks, as documents
+    converted from Word or PDF write them: "marked" for a line that reads as a heading by its
+    numbering or capitals ("1.0 Background", "PROJECT COMPLEXITY"); "title" for a whole paragraph
+    in bold ("**Scope of Work**") or a short title-case line ("Business Need"), a heading only if
+    text follows it (a flattened table's header cells, "**Deliverable Name**" then
+    "**Definition**", are not); None for a paragraph."""
     line = text.strip()
     if not line or "\n" in line or len(line) > 90 or any(c.type in ("softbreak", "hardbreak") for c in children or ()):
-        return False
+        return None
     if line[-1] in ".;,!?" or (line[-1] == ":" and len(line.split()) > 6):
-        return False
+        return None
     kinds = [c.type for c in children or () if c.type != "text" or c.content.strip()]
     if kinds[:1] == ["strong_open"] and kinds[-1:] == ["strong_close"] and kinds.count("strong_open") == 1:
-        return len(line.split()) <= 12
+        return "title" if len(line.split()) <= 12 else None
     if guess_heading(line) is not None:
-        return True
+        return "marked"
     words = line.rstrip(":").split()
-    return (1 <= len(words) <= 6 and bool(_TITLE_WORD.match(words[0]))
+    if (1 <= len(words) <= 6 and bool(_TITLE_WORD.match(words[0]))
             and all(w.lower() in _SMALL_WORDS or _TITLE_WORD.match(w) for w in words)
-            and any(len(w) >= 4 for w in words) and not any(ch.isdigit() for ch in line))
+            and any(len(w) >= 4 for w in words) and not any(ch.isdigit() for ch in line)):
+        return "title"
+    return None
 
 
 class MarkdownReader:
@@ -230,6 +234,7 @@ class MarkdownReader:
         self.text = text
         self.trail = SectionTrail()
         self.marked_level = 0  # the level of the last heading marked as one ("#", "##", underlined)
+        self.title: str | None = None  # a title-case line waiting to learn whether text follows it
         self.out: list[Block] = []
         self.table_index = -1
 
@@ -262,10 +267,13 @@ class MarkdownReader:
                 elif containers and containers[-1] == "item" and items[-1]:
                     items[-1] = False
                     self._emit(text, "list_item", depth=len(items))
-                elif not containers and is_pseudo_heading(token.children, text):
+                elif not containers and (kind_of_heading := pseudo_heading(token.children, text)):
                     guess = guess_heading(text.strip())
                     if guess is not None and guess.numbered:  # "4.1 Updates" under "Section 4", below any "#"
                         self._heading(text, self.marked_level + guess.level, numbered=True, marked=False)
+                    elif kind_of_heading == "title":
+                        self._resolve_title(follows_text=False)
+                        self.title = text  # a heading only if text follows it (_resolve_title)
                     else:
                         self._heading(text, self.trail.level_for_unnumbered(), numbered=False, marked=False)
                 else:
@@ -276,9 +284,21 @@ class MarkdownReader:
                 self._emit(_TAG.sub("", _LINE_BREAK_TAG.sub(" ", _COMMENT.sub("", token.content))), "paragraph")
             elif kind == "table":
                 self._table(token.meta["lines"])
+        self._resolve_title(follows_text=False)
         return self.out
 
+    def _resolve_title(self, follows_text: bool) -> None:
+        """Settle a pending title-case line: a heading when text follows it, else a paragraph."""
+        title, self.title = self.title, None
+        if title is None:
+            return
+        if follows_text:
+            self._heading(title, self.trail.level_for_unnumbered(), numbered=False, marked=False)
+        else:
+            self._emit(title, "paragraph")
+
     def _heading(self, text: str, level: int, numbered: bool = True, marked: bool = True) -> None:
+        self._resolve_title(follows_text=False)
         text = clean_block(text)
         if text:
             if marked:
@@ -287,11 +307,13 @@ class MarkdownReader:
             self.out.append(Block(text=text, kind="heading", section=above, level=level))
 
     def _emit(self, text: str, kind: str, depth: int | None = None) -> None:
+        self._resolve_title(follows_text=kind in ("paragraph", "list_item"))
         text = clean_block(text)
         if text:
             self.out.append(Block(text=text, kind=kind, section=self.trail.trail, depth=depth))
 
     def _table(self, lines: list[str]) -> None:
+        self._resolve_title(follows_text=True)
         self.table_index += 1
         section = self.trail.trail  # shared by the table's cells: one table sits in one section
         parse_inline = markdown_parser().parseInline
