@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 
 from tenderlint.document import Block
-from tenderlint.parsers.headings import SectionTrail, guess_heading, has_dot_leader
+from tenderlint.parsers.headings import HeadingGuess, SectionTrail, guess_heading, has_dot_leader
 from tenderlint.parsers.text import clean_block, decode_text, normalise_characters
 
 _LIST = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)]|[a-z][.)]|\([a-z0-9]{1,3}\))\s+(.*)$")
@@ -62,15 +62,7 @@ def parse_markdown(data: bytes, name: str):
         # each line is read as its own paragraph, with headings inferred as in plain text.
         return ParsedContent(plain_text_blocks([part for line in nonblank for part in (line, "")]),
                              pages=None, title=title)
-    blocks = MarkdownReader(text).blocks()
-    if not any(block.kind in ("heading", "table_cell", "list_item") for block in blocks):
-        # Plain text saved as Markdown (a licence or terms page exported as .md): no Markdown
-        # heading, list or table marks its structure, so read it as plain text, whose headings
-        # come from numbering and capitals ("4.1 Updates", "Section 2: License Rights").
-        plain = plain_text_blocks(text.splitlines())
-        if any(block.kind == "heading" for block in plain):
-            blocks = plain
-    return ParsedContent(blocks, pages=None, title=title)
+    return ParsedContent(MarkdownReader(text).blocks(), pages=None, title=title)
 
 
 # Keys of front-matter entries that hold a page's text.
@@ -202,12 +194,12 @@ _SMALL_WORDS = frozenset({"a", "an", "and", "as", "at", "by", "for", "in", "of",
 _TITLE_WORD = re.compile(r"^[(\[]?[A-Z][\w'’&/-]*[)\]]?$")
 
 
-def pseudo_heading(children, text: str) -> str | None:
+def pseudo_heading(children, text: str) -> HeadingGuess | str | None:
     """How a top-level paragraph is a heading written without Markdown's marks, as documents
-    converted from Word or PDF write them: "marked" for a line that reads as a heading by its
-    numbering or capitals ("1.0 Background", "PROJECT COMPLEXITY"); "title" for a whole paragraph
-    in bold ("**Scope of Work**") or a short title-case line ("Business Need"), a heading only if
-    text follows it (a flattened table's header cells, "**Deliverable Name**" then
+    converted from Word or PDF write them: the ``HeadingGuess`` of a line that reads as a heading
+    by its numbering or capitals ("1.0 Background", "PROJECT COMPLEXITY"); "title" for a whole
+    paragraph in bold ("**Scope of Work**") or a short title-case line ("Business Need"), a heading
+    only if text follows it (a flattened table's header cells, "**Deliverable Name**" then
     "**Definition**", are not); None for a paragraph."""
     line = text.strip()
     if not line or "\n" in line or len(line) > 90 or any(c.type in ("softbreak", "hardbreak") for c in children or ()):
@@ -217,8 +209,9 @@ def pseudo_heading(children, text: str) -> str | None:
     kinds = [c.type for c in children or () if c.type != "text" or c.content.strip()]
     if kinds[:1] == ["strong_open"] and kinds[-1:] == ["strong_close"] and kinds.count("strong_open") == 1:
         return "title" if len(line.split()) <= 12 else None
-    if guess_heading(line) is not None:
-        return "marked"
+    guess = guess_heading(line)
+    if guess is not None:
+        return guess
     words = line.rstrip(":").split()
     if (1 <= len(words) <= 6 and bool(_TITLE_WORD.match(words[0]))
             and all(w.lower() in _SMALL_WORDS or _TITLE_WORD.match(w) for w in words)
@@ -267,13 +260,12 @@ class MarkdownReader:
                 elif containers and containers[-1] == "item" and items[-1]:
                     items[-1] = False
                     self._emit(text, "list_item", depth=len(items))
-                elif not containers and (kind_of_heading := pseudo_heading(token.children, text)):
-                    guess = guess_heading(text.strip())
-                    if guess is not None and guess.numbered:  # "4.1 Updates" under "Section 4", below any "#"
-                        self._heading(text, self.marked_level + guess.level, numbered=True, marked=False)
-                    elif kind_of_heading == "title":
+                elif not containers and (guess := pseudo_heading(token.children, text)):
+                    if guess == "title":
                         self._resolve_title(follows_text=False)
                         self.title = text  # a heading only if text follows it (_resolve_title)
+                    elif guess.numbered:  # "4.1 Updates" under "Section 4", below any "#"
+                        self._heading(text, self.marked_level + guess.level, numbered=True, marked=False)
                     else:
                         self._heading(text, self.trail.level_for_unnumbered(), numbered=False, marked=False)
                 else:
