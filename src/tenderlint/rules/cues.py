@@ -300,8 +300,19 @@ RULES_APPLY = re.compile(
 # A heading over a list of what the contractor hands over: "F.4 Contract Deliverables",
 # "Schedule of Deliverables", "Deliverable Items". Every entry of that list is a deliverable, which
 # COVERAGE.md counts as a substantive provision, though the entries are bare noun phrases.
+# What numbers a heading, before its title: "4.2 ", "(b) ", "C. ", "IV. ", "Section 3: ", "ARTICLE IV - ".
+HEADING_NUMBER = (r"^\W*(?:(?:section|article|clause|part)\s+)?(?:[A-Z]?[\d.]*\d\.?\)?|[IVXLC]+\.?(?=[\s:.\-\u2013\u2014])"
+                  r"|\(?[a-z]{1,3}\)|[A-Z]\.)?\s*[:.\-\u2013\u2014]?\s*")
+
+
+def _is_whole_heading(pattern: re.Pattern[str], text: str, longest: int) -> bool:
+    """Whether ``text`` is a heading (or header) no longer than ``longest`` that ``pattern``,
+    anchored at both ends, matches whole."""
+    return len(text) <= longest and bool(pattern.match(text))
+
+
 DELIVERABLES_HEADING = re.compile(
-    r"^\W*(?:[A-Z]?[\d.]*\d\.?\s+|[A-Z]\.\d+(?:\.\d+)*\.?\s+)?(?:(?:contract|project|required|key|major|final|"
+    HEADING_NUMBER + r"(?:(?:contract|project|required|key|major|final|"
     r"schedule\s+of|list\s+of|summary\s+of)\s+)?deliverables?(?:\s+(?:items?|list|schedule|table))?(?:\s+and\s+(?:reports?|milestones?|schedules?))?\s*:?\s*$",
     re.I,
 )
@@ -318,9 +329,6 @@ TOC_SECTION = re.compile(r"^\s*(?:table of contents|contents)\s*$", re.I)
 # ("Restricted Data", "Prohibited Persons" name things, not conduct: they lend nothing.)
 _FORBIDDEN_CONDUCT = (r"(?:uses?|usages?|use\s+cases|activit(?:y|ies)|conduct|content|practices|actions|behaviou?rs?|"
                       r"purposes|applications|acts)")
-# What numbers a heading, before its title: "4.2 ", "(b) ", "C. ", "IV. ", "Section 3: ", "ARTICLE IV - ".
-HEADING_NUMBER = (r"^\W*(?:(?:section|article|clause|part)\s+)?(?:[A-Z]?[\d.]*\d\.?\)?|[IVXLC]+\.?(?=[\s:.\-\u2013\u2014])"
-                  r"|\(?[a-z]{1,3}\)|[A-Z]\.)?\s*[:.\-\u2013\u2014]?\s*")
 PROHIBITION_HEADING = re.compile(
     HEADING_NUMBER + r"(?:"
     r"(?:prohibited|forbidden|disallowed|restricted|unacceptable|impermissible|banned)\s+"
@@ -338,7 +346,7 @@ PROHIBITION_HEADING = re.compile(
 
 def is_prohibition_heading(text: str) -> bool:
     """Whether a heading forbids the entries listed under it ("Prohibited Uses", "Restrictions")."""
-    return len(text) <= 120 and bool(PROHIBITION_HEADING.match(text))
+    return _is_whole_heading(PROHIBITION_HEADING, text, 120)
 
 
 # The standard titles of contract clauses and tender sections on a topic. A heading made only of
@@ -426,7 +434,7 @@ STANDARD_HEADER = re.compile(
 
 def is_standard_header(header: str) -> bool:
     """Whether a table column's (or row's) header says its cells state what must be met."""
-    return len(header) <= 60 and bool(STANDARD_HEADER.match(header))
+    return _is_whole_heading(STANDARD_HEADER, header, 60)
 
 
 # A heading over what bidders must answer or will be scored on: "Evaluation Criteria Details",
@@ -447,12 +455,12 @@ CRITERIA_HEADING = re.compile(
 
 def is_criteria_heading(text: str) -> bool:
     """Whether a heading is over what bidders must answer or are scored on (CRITERIA_HEADING)."""
-    return len(text) <= 90 and bool(CRITERIA_HEADING.match(text))
+    return _is_whole_heading(CRITERIA_HEADING, text, 90)
 
 
 def is_deliverables_heading(text: str) -> bool:
     """Whether a heading names a list of deliverables ("F.4 Contract Deliverables", "Deliverables")."""
-    return bool(DELIVERABLES_HEADING.match(text))
+    return _is_whole_heading(DELIVERABLES_HEADING, text, 120)
 
 
 def is_deliverable_entry(text: str, section: list[str]) -> bool:
