@@ -625,7 +625,7 @@ class CompiledRules:
         # What the headings met so far title (_Titles)
         titles = _Titles()
         answered: set[str] = set()  # flags whose answer the document gives (RedFlagRule.unless_elsewhere)
-        # Where an entry sits can make it a requirement (_required_by_place)
+        # Where an entry sits can make it a requirement (_Place)
         place = _Place.of(blocks)
         for batch, doc in zip(parts, self.nlp.pipe(self._tokenized(batch) for batch in parts)):
             sents = Sentences.of(doc, batch)
@@ -633,7 +633,6 @@ class CompiledRules:
             for si, hit in self._sentence_hits(doc, sents, names).items():
                 block_hits[sents.owners[si]].append((si, hit))
             last_sentence = {owner: si for si, owner in enumerate(sents.owners) if owner is not None}
-            first_sentence = {owner: si for si, owner in reversed(list(enumerate(sents.owners))) if owner is not None}
             for bi in batch.indices:
                 ti = read[bi]  # the text's index among all texts (bi: among those read)
                 for skipped in range(passed, ti):
@@ -663,15 +662,15 @@ class CompiledRules:
                 # (a) … (b) the service will be secure. (c) …"): each item reads on from the lead-in.
                 inline_lead: SentenceHit | None = None
                 under = titles.lent_to(block)
-                for topic, heading in titles.entries_to_state(block):
-                    si = first_sentence.get(bi)
-                    if si is None:
-                        continue
-                    passage = Passage.of(sents.span(doc, si), block, batch, bi, bases[ti])
+                to_state = titles.entries_to_state(block)
+                first = next((si for si, owner in enumerate(sents.owners) if owner == bi), None) if to_state else None
+                if first is not None:
+                    passage = Passage.of(sents.span(doc, first), block, batch, bi, bases[ti])
                     if len(passage.span) >= 6 and not cues.is_toc(passage.text, block.section):
-                        titles.stated(heading, topic)
-                        evidence[topic].append(self._evidence(topic, passage, True, "stated under a heading on this topic",
-                                                              SentenceHit()))
+                        for topic, heading in to_state:
+                            titles.stated(heading, topic)
+                            evidence[topic].append(self._evidence(topic, passage, True, "stated under a heading on this topic",
+                                                                  SentenceHit()))
                 for si, hit in block_hits[bi]:
                     ai_sentences += hit.ai
                     if lent:
@@ -950,7 +949,7 @@ class _Place:
 
     standard_columns: set[tuple[int, int]]  # (table, column)
     standard_rows: set[tuple[int, int]]  # (table, row)
-    forbids: dict[str, bool] = field(default_factory=dict)  # heading text -> whether it forbids or asks
+    heading_requires: dict[str, bool] = field(default_factory=dict)  # heading text -> whether it forbids or asks
 
     @classmethod
     def of(cls, blocks: list[Block]) -> _Place:
@@ -971,9 +970,9 @@ class _Place:
             return bool((block.row and (block.table, block.col) in self.standard_columns)
                         or (block.col and (block.table, block.row) in self.standard_rows))
         for heading in block.section:
-            if heading not in self.forbids:
-                self.forbids[heading] = cues.is_prohibition_heading(heading) or cues.is_criteria_heading(heading)
-        return any(self.forbids[heading] for heading in block.section)
+            if heading not in self.heading_requires:
+                self.heading_requires[heading] = cues.is_prohibition_heading(heading) or cues.is_criteria_heading(heading)
+        return any(self.heading_requires[heading] for heading in block.section)
 
 
 @dataclass
