@@ -60,6 +60,14 @@ def _status(result, topic: str) -> str:
     return next(t.status for t in result.topics if t.id == topic)
 
 
+def _status_of_text(tmp_path, checker, name: str, text: str, topic: str, kind: str = "contract") -> str:
+    from tenderlint.check import parse_file
+
+    path = tmp_path / f"{name}.md"
+    path.write_text(text, encoding="utf-8")
+    return _status(checker.check_parsed(parse_file(path, checker.options), kind), topic)
+
+
 def test_red_flag_makes_its_topic_addressed(checker):
     # Only the red flag finds this training clause; the topic is addressed, against the buyer.
     text = "We may use the content you submit and the outputs generated to train and improve our models."
@@ -469,19 +477,13 @@ def test_entries_listed_under_a_heading_that_forbids_are_prohibitions(tmp_path, 
     subsections ("Harassment") of it. A reviewer reads each entry as a prohibition; the same entry
     under a heading that forbids nothing, or a plain paragraph under the forbidding heading, is
     only a mention."""
-    from tenderlint.check import parse_file
-
     texts = {
         "prohibited": f"# Prohibited uses\n\n- Sending spam\n- {_PERSONAL}\n",
         "subsection": f"# Prohibited uses\n\n## Harassment\n\n- Stalking\n- {_PERSONAL}\n",
         "examples": f"# What people make with the service\n\n- Birthday cards\n- {_PERSONAL}\n",
         "paragraph": "# Prohibited uses\n\nSome apps are built for collecting personal information about people.\n",
     }
-    statuses = {}
-    for name, text in texts.items():
-        path = tmp_path / f"{name}.md"
-        path.write_text(text, encoding="utf-8")
-        statuses[name] = _status(checker.check_parsed(parse_file(path, checker.options), "contract"), "privacy")
+    statuses = {name: _status_of_text(tmp_path, checker, name, text, "privacy") for name, text in texts.items()}
     assert statuses == {"prohibited": "covered", "subsection": "covered", "examples": "weak", "paragraph": "weak"}
 
 
@@ -509,33 +511,27 @@ def test_cells_under_a_column_of_standards_are_requirements(tmp_path, checker):
     """A quality assurance plan's performance requirements summary states each standard as a bare
     state of affairs in a table ("Pages meet WCAG 2.1 AA"): under a column headed "Performance
     Standard" each cell is a requirement; under one headed "Notes" it is not."""
-    from tenderlint.check import parse_file
-
-    statuses = {}
-    for name, column in (("standards", "Performance Standard"), ("notes", "Notes")):
-        path = tmp_path / f"{name}.md"
-        path.write_text("# Quality assurance plan\n\n"
-                        f"| Characteristic | {column} | How it is checked |\n|---|---|---|\n"
-                        "| Usable by everyone | Every page meets WCAG 2.1 AA | Automated and manual review |\n",
-                        encoding="utf-8")
-        statuses[name] = _status(checker.check_parsed(parse_file(path, checker.options), "rfp"), "accessibility")
+    statuses = {
+        name: _status_of_text(tmp_path, checker, name, "# Quality assurance plan\n\n"
+                              f"| Characteristic | {column} | How it is checked |\n|---|---|---|\n"
+                              "| Usable by everyone | Every page meets WCAG 2.1 AA | Automated and manual review |\n",
+                              "accessibility", "rfp")
+        for name, column in (("standards", "Performance Standard"), ("notes", "Notes"))
+    }
     assert statuses == {"standards": "covered", "notes": "weak"}
 
 
 def test_cells_beside_a_row_of_standards_are_requirements(tmp_path, checker):
     """The same plan laid out the other way round, one table per deliverable with the labels in
     the first column ("Performance Standard(s) | every page meets WCAG 2.1 AA")."""
-    from tenderlint.check import parse_file
-
-    statuses = {}
-    for name, label in (("standards", "Performance Standard(s)"), ("notes", "Notes")):
-        path = tmp_path / f"{name}.md"
-        path.write_text("# Quality assurance plan\n\n"
-                        "| **Deliverable** | **Usable by everyone** |\n|---|---|\n"
-                        f"| **{label}** | Every page meets WCAG 2.1 AA |\n"
-                        "| **How it is checked** | Automated and manual review |\n",
-                        encoding="utf-8")
-        statuses[name] = _status(checker.check_parsed(parse_file(path, checker.options), "rfp"), "accessibility")
+    statuses = {
+        name: _status_of_text(tmp_path, checker, name, "# Quality assurance plan\n\n"
+                              "| **Deliverable** | **Usable by everyone** |\n|---|---|\n"
+                              f"| **{label}** | Every page meets WCAG 2.1 AA |\n"
+                              "| **How it is checked** | Automated and manual review |\n",
+                              "accessibility", "rfp")
+        for name, label in (("standards", "Performance Standard(s)"), ("notes", "Notes"))
+    }
     assert statuses == {"standards": "covered", "notes": "weak"}
 
 
@@ -558,14 +554,6 @@ def test_cells_beside_a_row_of_standards_are_requirements(tmp_path, checker):
 ])
 def test_a_heading_titles_a_topic_only_when_every_part_is_a_standard_title(heading, topics):
     assert cues.section_title_topics(heading) == frozenset(topics)
-
-
-def _status_of_text(tmp_path, checker, name: str, text: str, topic: str, kind: str = "contract") -> str:
-    from tenderlint.check import parse_file
-
-    path = tmp_path / f"{name}.md"
-    path.write_text(text, encoding="utf-8")
-    return _status(checker.check_parsed(parse_file(path, checker.options), kind), topic)
 
 
 def test_a_provision_under_a_heading_on_its_topic_is_a_provision_on_it(tmp_path, checker):
