@@ -552,8 +552,8 @@ def test_cells_beside_a_row_of_standards_are_requirements(tmp_path, checker):
     ("Updates to these terms", set()),  # more than a title: a clause about changing the terms
     ("Background", set()),
 ])
-def test_a_heading_titles_a_topic_only_when_every_part_is_a_standard_title(heading, topics):
-    assert cues.section_title_topics(heading) == frozenset(topics)
+def test_a_heading_titles_a_topic_only_when_every_part_is_a_standard_title(compiled, heading, topics):
+    assert cues.section_title_topics(heading, compiled.section_titles) == frozenset(topics)
 
 
 def test_a_provision_under_a_heading_on_its_topic_is_a_provision_on_it(tmp_path, checker):

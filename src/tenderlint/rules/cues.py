@@ -349,69 +349,39 @@ def is_prohibition_heading(text: str) -> bool:
     return _is_whole_heading(PROHIBITION_HEADING, text, 120)
 
 
-# The standard titles of contract clauses and tender sections on a topic. A heading made only of
-# such titles ("4.2 Intellectual Property", "Security and Privacy", "Limitation of Liability")
-# says what the provisions under it are about: a provision there that mentions the topic is a
-# provision on it ("Nebula will use reasonable efforts to maintain availability" under "Service
-# Levels"). Titles that name a neighbouring matter stay out ("Term and Termination" is not exit
-# planning, "Confidentiality" not personal data, "Warranties" not maintenance), and so do titles
-# whose provisions the topic's rule reads as mentions on purpose ("Indemnification": a bare
-# indemnity between two companies is only a mention of liability).
-SECTION_TITLES: dict[str, str] = {
-    "ip-licensing": r"(?:ownership\s+(?:of\s+|and\s+)?)?intellectual\s+property(?:\s+rights)?(?:\s+ownership)?|ownership|licen[cs]e\s+grant|grant\s+of\s+(?:rights|licen[cs]e)|licen[cs]es?|proprietary\s+rights|ip\s+(?:rights|indemnit(?:y|ies)|ownership)",
-    "liability": r"(?:(?:limitation|limits?|exclusion)s?\s+(?:of|on)\s+)?liability|(?:processor|supplier|contractor|vendor|provider)['’]?s?\s+liability",
-    "security": r"(?:data|information|cyber|system|it|network)?\s*security(?:\s+(?:requirements|measures|controls|standards))?",
-    "privacy": r"(?:data\s+)?privacy|(?:protection\s+of\s+)?personal\s+(?:data|information)|data\s+protection",
-    "performance": r"service\s+levels?(?:\s+agreement)?|slas?|availability|uptime|service\s+level\s+commitments?|performance\s+standards?",
-    "maintenance-updates": r"(?:software\s+)?(?:maintenance|updates|upgrades)(?:\s+(?:and|&)\s+(?:support|updates|upgrades))?|support(?:\s+services)?|technical\s+support",
-    "supply-chain": r"sub-?processors?|sub-?contract(?:ors?|ing)|third[-\s]party\s+(?:components|materials|software|providers|services)",
-    "audit-logging": r"audits?(?:\s+rights)?|records(?:\s+retention)?|right\s+to\s+audit|audit\s+and\s+inspection|logging|audit\s+logs?",
-    "exit-transition": r"transition(?:[-\s]out)?(?:\s+(?:assistance|services|plan))?|exit(?:\s+(?:plan|management|assistance))?|data\s+(?:export|portability)",
-    "decommissioning": r"(?:return|deletion|destruction)(?:\s+(?:and|or|&)\s+(?:return|deletion|destruction))?(?:\s+of\s+(?:customer\s+)?data)?|data\s+(?:retention|deletion)",
-    "monitoring-incidents": r"(?:security\s+|data\s+)?(?:incidents?|breach)(?:\s+(?:response|notification|management|reporting))?|(?:data\s+)?breach\s+notification|monitoring",
-    "accessibility": r"accessibility|section\s+508",
-    "pricing": r"fees|pricing|prices|payment(?:\s+terms)?|charges|invoicing",
-    "testing-acceptance": r"(?:testing\s+and\s+)?acceptance(?:\s+testing)?|testing",
-    "interoperability": r"interoperability|integration|interfaces?|apis?",
-    "outcomes": r"(?:(?:program|project|business|technical|key|contract|performance|desired|overall|primary|"
-                r"general|specific|strategic)\s+)*(?:objectives?|goals?|desired\s+(?:outcomes?|results?)|"
-                r"outcomes?|problem\s+statement|needs?|statement\s+of\s+(?:need|objectives))",
-}
-# Topics whose title makes every entry under it a provision on the topic, whatever its words: the
-# entries under "2.0 Objectives" state the objectives sought (COVERAGE.md: a statement of
-# objectives counts for outcomes).
-TITLE_COVERS_ENTRIES = frozenset({"outcomes"})
-# What a title does not lend, because COVERAGE.md draws the topic's boundary there: a personnel
-# clearance under "Security" is still only a mention of security.
-TITLE_DOES_NOT_LEND: dict[str, re.Pattern[str]] = {
-    "security": re.compile(r"\b(?:clearances?|background\s+(?:checks?|investigations?)|badg(?:e|es|ing)|suitability\s+determinations?)\b", re.I),
-}
+# The standard titles of a topic's clauses and sections live in its rule (`section_titles`): a
+# heading made only of such titles ("4.2 Intellectual Property", "Security and Privacy",
+# "Limitation of Liability") says what the provisions under it are about (engine: _Titles).
 _BRACKETED_TITLE = re.compile(r"\(([^()]{3,60})\)\s*$")
 _TITLE_PARTS = re.compile(r"\s*(?:,|&|\band\b|/|;)\s*", re.I)
 _TITLE_NUMBER = re.compile(HEADING_NUMBER, re.I)
-_TITLES = {topic: re.compile(rf"^(?:the\s+)?(?:{pattern})$", re.I) for topic, pattern in SECTION_TITLES.items()}
 
 
-def section_title_topics(heading: str) -> frozenset[str]:
-    """The topics a heading titles: each of its parts ("Security and Privacy") must be a standard
-    title of some topic (SECTION_TITLES), else it titles none. A title in brackets stands for the
-    heading ("Introduction (Business Need)")."""
+def compile_section_titles(titles: dict[str, list[str]]) -> dict[str, re.Pattern[str]]:
+    """One pattern per topic that matches a whole heading part which is one of its titles."""
+    return {topic: re.compile(rf"^(?:the\s+)?(?:{'|'.join(items)})$", re.I) for topic, items in titles.items() if items}
+
+
+def section_title_topics(heading: str, titles: dict[str, re.Pattern[str]]) -> frozenset[str]:
+    """The topics a heading titles (``titles``: compile_section_titles of the rules): each of its
+    parts ("Security and Privacy") must be a standard title of some topic, else it titles none. A
+    title in brackets stands for the heading ("Introduction (Business Need)")."""
     if len(heading) > 80:
         return frozenset()
     title = _TITLE_NUMBER.sub("", heading.strip(), count=1).strip(" .:").strip()
     bracketed = _BRACKETED_TITLE.search(title)
     if bracketed:
-        return _titled_by(title[:bracketed.start()]) | _titled_by(bracketed.group(1))
-    return _titled_by(title)
+        return _titled_by(title[:bracketed.start()], titles) | _titled_by(bracketed.group(1), titles)
+    return _titled_by(title, titles)
 
 
-def _titled_by(title: str) -> frozenset[str]:
+def _titled_by(title: str, titles: dict[str, re.Pattern[str]]) -> frozenset[str]:
     parts = [part.strip() for part in _TITLE_PARTS.split(title) if part.strip()]
     if not parts:
         return frozenset()
     topics: set[str] = set()
     for part in parts:
-        matched = {topic for topic, pattern in _TITLES.items() if pattern.match(part)}
+        matched = {topic for topic, pattern in titles.items() if pattern.match(part)}
         if not matched:
             return frozenset()
         topics |= matched

@@ -27,6 +27,14 @@ def rule_markdown(rule: Rule, heading: str = "#") -> str:
               f"{heading}# Questions to ask", ""]
     lines += [f"- {q}" for q in rule.questions]
     lines += ["", f"{heading}# Suggested clause", "", "> " + rule.suggestion.strip().replace("\n", " "), ""]
+    if rule.section_titles:
+        lines += [f"{heading}# Section titles on this topic", "",
+                  "A provision under a heading made of these titles that mentions the topic counts"
+                  + (" (and the first entry under one states the topic)" if rule.titled_entries_state_it else "")
+                  + (f"; a sentence matching `{rule.title_does_not_lend}` stays a mention" if rule.title_does_not_lend else "")
+                  + ":", ""]
+        lines += [f"- `{title}`" for title in rule.section_titles]
+        lines.append("")
     if rule.red_flags:
         lines += [f"{heading}# Red flags", ""]
         for flag in rule.red_flags:

@@ -367,6 +367,10 @@ class CompiledRules:
         self.statement_cues = {rule.id: rule.statement_cues for rule in pack.rules.values() if rule.statement_cues}
         self.solution_topics = frozenset(rule.id for rule in pack.rules.values() if rule.about_the_solution)
         self.objective_topics = frozenset(rule.id for rule in pack.rules.values() if rule.objectives_count)
+        self.section_titles = cues.compile_section_titles({rule.id: rule.section_titles for rule in pack.rules.values()})
+        self.titled_entries = frozenset(rule.id for rule in pack.rules.values() if rule.titled_entries_state_it)
+        self.title_guards = {rule.id: re.compile(rule.title_does_not_lend, re.I)
+                             for rule in pack.rules.values() if rule.title_does_not_lend}
         self.flag_sizes: dict[str, int] = {}
         self.company_suffixes = frozenset(vocab.strings.add(suffix) for suffix in COMPANY_SUFFIXES)
         self.flags = {f.id: (rule, f) for rule in pack.rules.values() for f in rule.red_flags}
@@ -623,7 +627,7 @@ class CompiledRules:
         # what it says: they are delivered. (heading text, the co-occurrence groups it matched)
         deliverables: tuple[str, dict[str, set[int]]] = ("", {})
         # What the headings met so far title (_Titles)
-        titles = _Titles()
+        titles = _Titles(self.section_titles, self.titled_entries, self.title_guards)
         answered: set[str] = set()  # flags whose answer the document gives (RedFlagRule.unless_elsewhere)
         # Where an entry sits can make it a requirement (_Place)
         place = _Place.of(blocks)
@@ -977,17 +981,20 @@ class _Place:
 
 @dataclass
 class _Titles:
-    """What the headings of a document title (cues.SECTION_TITLES). A provision under a heading
-    that titles its topic ("4.2 Intellectual Property", "Service Levels") and mentions the topic is
-    a provision on it; under a heading that titles a topic whose entries state it ("2. Objectives",
-    cues.TITLE_COVERS_ENTRIES), the first entry states it, once per heading."""
+    """What the headings of a document title (the rules' ``section_titles``). A provision under a
+    heading that titles its topic ("4.2 Intellectual Property", "Service Levels") and mentions the
+    topic is a provision on it; under a heading that titles a topic whose entries state it ("2.
+    Objectives": ``titled_entries_state_it``), the first entry states it, once per heading."""
 
+    patterns: dict[str, re.Pattern[str]]  # topic -> its titles (cues.compile_section_titles)
+    entries_state: frozenset[str]  # topics whose titled entries state them
+    guards: dict[str, re.Pattern[str]]  # topic -> what its titles do not lend to (title_does_not_lend)
     topics: dict[str, frozenset[str]] = field(default_factory=dict)  # heading text -> topics it titles
     done: set[tuple[str, str]] = field(default_factory=set)  # (heading, topic) whose first entry was read
 
     def enter(self, heading: str) -> None:
         if heading not in self.topics:
-            self.topics[heading] = cues.section_title_topics(heading)
+            self.topics[heading] = cues.section_title_topics(heading, self.patterns)
 
     def lent_to(self, block: Block) -> frozenset[str]:
         """The topics the nearest heading above ``block`` titles (none for a heading)."""
@@ -997,8 +1004,8 @@ class _Titles:
 
     def lends(self, topic: str, text: str) -> bool:
         """Whether the title lends ``topic`` to this sentence: not across a boundary COVERAGE.md
-        draws (a clearance under "Security", cues.TITLE_DOES_NOT_LEND)."""
-        guard = cues.TITLE_DOES_NOT_LEND.get(topic)
+        draws (a clearance under "Security": the rule's ``title_does_not_lend``)."""
+        guard = self.guards.get(topic)
         return guard is None or not guard.search(text)
 
     def entries_to_state(self, block: Block) -> list[tuple[str, str]]:
@@ -1006,7 +1013,7 @@ class _Titles:
         if block.kind == "heading":
             return []
         return sorted((topic, heading) for heading in block.section
-                      for topic in self.topics.get(heading, frozenset()) & cues.TITLE_COVERS_ENTRIES
+                      for topic in self.topics.get(heading, frozenset()) & self.entries_state
                       if (heading, topic) not in self.done)
 
     def stated(self, heading: str, topic: str) -> None:

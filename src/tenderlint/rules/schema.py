@@ -9,6 +9,7 @@ documentation.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -181,6 +182,23 @@ class Rule(_Strict):
                     "objectives for outcomes; for every other topic such a statement names an aim and is "
                     "only a mention",
     )
+    section_titles: list[str] = Field(
+        default_factory=list,
+        description="standard titles of a clause or section on this topic, as regular expressions each matching "
+                    "a whole part of a heading ('intellectual\\s+property', 'service\\s+levels?'): under a heading "
+                    "made only of such titles ('4.2 Intellectual Property', 'Security and Privacy') a provision "
+                    "that mentions the topic is a provision on it. Titles of a neighbouring matter stay out",
+    )
+    titled_entries_state_it: bool = Field(
+        default=False,
+        description="the first entry under one of the topic's titles states the topic whatever its words "
+                    "(the entries under '2. Objectives' state the outcomes sought)",
+    )
+    title_does_not_lend: str | None = Field(
+        default=None,
+        description="a regular expression: a sentence it finds stays a mention under the topic's titles, where "
+                    "COVERAGE.md draws the topic's boundary (a personnel clearance under 'Security')",
+    )
     description: str = Field(min_length=20, description="what the rule checks, in our words")
     rationale: str = Field(min_length=20, description="why it matters to the buyer")
     sources: list[Source] = Field(min_length=1)
@@ -190,6 +208,26 @@ class Rule(_Strict):
     red_flags: list[RedFlagRule] = Field(default_factory=list)
     examples: Examples
     aliases: list[str] = Field(default_factory=list, description="retired ids that still select this topic")
+
+    @field_validator("section_titles")
+    @classmethod
+    def _titles_compile(cls, titles: list[str]) -> list[str]:
+        for title in titles:
+            try:
+                re.compile(title)
+            except re.error as error:
+                raise ValueError(f"section title {title!r} is not a regular expression: {error}") from None
+        return titles
+
+    @field_validator("title_does_not_lend")
+    @classmethod
+    def _guard_compiles(cls, guard: str | None) -> str | None:
+        if guard is not None:
+            try:
+                re.compile(guard)
+            except re.error as error:
+                raise ValueError(f"title_does_not_lend {guard!r} is not a regular expression: {error}") from None
+        return guard
 
     @field_validator("red_flags")
     @classmethod
