@@ -16,7 +16,8 @@
 - "Don’t …" prohibitions in terms of service are provisions, and so are the entries listed under
   a heading that forbids ("Prohibited uses");
 - the cells of a table column headed by what must be met ("Performance Standard(s)") are
-  requirements;
+  requirements, and so are the entries listed under a heading over the work to do ("Scope of
+  Work", "Tasks"), unless a heading or lead-in between says they describe what exists;
 - a stated aim ("The objective of the project is …") covers outcomes only; what the buyer seeks
   is what it buys, a requirement on every topic it names;
 - a requirement list item ending in a colon leads into its nested items, with the list depth read
@@ -619,6 +620,41 @@ def test_entries_listed_under_evaluation_criteria_are_criteria(tmp_path, checker
         )
     }
     assert statuses == {"criteria": "covered", "background": "weak", "skills": "weak"}
+
+
+@pytest.mark.parametrize("heading, scope", [
+    ("3. Scope of Work", True),
+    ("Statement of Work", True),
+    ("C.4 Specific Tasks", True),
+    ("Technical Requirements", True),
+    ("Services Required", True),
+    ("Contractor Responsibilities", True),
+    ("Scope of Work Assumptions", False),
+    ("Background", False),
+    ("Evaluation Criteria", False),
+    ("Requirements for the protection of our staff during the pandemic", False),
+])
+def test_a_heading_over_the_work_to_do_is_told_from_others(heading, scope):
+    assert cues.is_scope_heading(heading) is scope
+
+
+def test_entries_listed_under_a_scope_of_work_are_tasks(tmp_path, checker):
+    """A statement of work lists the tasks under "Scope of Work" as bare entries ("Assess the
+    quality of the audit log collection"): a reviewer reads each as work the supplier must do.
+    Under a subsection that describes what exists ("Current environment"), or after a paragraph
+    that introduces a description rather than a requirement ("The agency's tools include:"), the
+    same entry describes."""
+    entry = "- Assess the quality of the audit log collection and of its reports\n"
+    statuses = {
+        name: _status_of_text(tmp_path, checker, name, f"# Statement of requirements\n\n## 3. Scope of Work\n\n{body}{entry}",
+                              "audit-logging", "rfp")
+        for name, body in (
+            ("task", ""),
+            ("current", "### 3.1 Current environment\n\n"),
+            ("described", "The agency's security tools include the following:\n\n"),
+        )
+    }
+    assert statuses == {"task": "covered", "current": "weak", "described": "weak"}
 
 
 def test_a_clearance_under_a_security_heading_stays_a_mention(tmp_path, checker):

@@ -48,6 +48,8 @@ def _form(text: str, section: list[str] | None = None) -> str | None:
         "Load testing of the portal will be carried out in the staging environment.",
         # a named party's promise after an opening phrase
         "Without limiting the clause above, Northwind Systems will follow the state's data protection act.",
+        # a duty beside a "could": the "will" binds
+        "The contractor will report any defect that could delay the release.",
     ],
 )
 def test_requirement_form_recognises_provision(text):
@@ -79,6 +81,9 @@ def test_requirement_form_recognises_provision(text):
         # a modal of possibility gives no party a right or a duty
         "Because systems and governance overlap, one may see links between these policies and the security rules.",
         "Users of the old system may be able to reuse some of their saved reports.",
+        # "could" and "might" (lemmatised to "can" and "may") say what is possible
+        "Without a plan, the system upgrade could go over budget and leave staff without support.",
+        "The vendor might be replaced when the current agreement ends in 2027.",
         # work done in the past is background
         "Defects in the old portal were corrected by the previous vendor last year.",
         # an opening phrase before a plural noun is still background

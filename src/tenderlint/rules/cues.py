@@ -423,6 +423,33 @@ CRITERIA_HEADING = re.compile(
 )
 
 
+# A heading over the work the supplier is to do: "3. Scope of Work", "Statement of Work", "Tasks",
+# "Technical Requirements", "Services Required", "Contractor Responsibilities". An entry listed under
+# it is a task or requirement, whatever its wording ("Assess the quality of log data collection",
+# "Monitoring of system performance"), unless a heading between says it describes what exists
+# (SCOPE_DESCRIBES) or the paragraph before the list is not itself a requirement.
+SCOPE_HEADING = re.compile(
+    HEADING_NUMBER + r"(?:(?:detailed|general|technical|functional|non-functional|specific|minimum|mandatory|project|"
+    r"business|system|service|performance|work|contractor|contractor['’]s|supplier|supplier['’]s|vendor|vendor['’]s)\s+)*"
+    r"(?:scope(?:\s+of\s+(?:the\s+)?(?:work|services|project|engagement))?(?:\s+part\s+\w{1,3})?"
+    r"|statement\s+of\s+(?:work|objectives|requirements)"
+    r"|tasks?(?:\s+(?:and|&)\s+(?:deliverables|activities))?|requirements?|specifications?"
+    r"|(?:services|work)\s+(?:required|requested|to\s+be\s+(?:provided|performed))"
+    r"|performance\s+work\s+statement|responsibilities|duties)\s*:?\s*$",
+    re.I,
+)
+SCOPE_DESCRIBES = re.compile(
+    r"\b(?:background|current|existing|as-is|history|overview|introduction|about|context|assumptions|"
+    r"out\s+of\s+scope|not\s+in\s+scope|exclu\w*|glossary|definitions?|acronyms|references)\b",
+    re.I,
+)
+
+
+def is_scope_heading(text: str) -> bool:
+    """Whether a heading is over the work the supplier is to do (SCOPE_HEADING)."""
+    return _is_whole_heading(SCOPE_HEADING, text, 90)
+
+
 def is_criteria_heading(text: str) -> bool:
     """Whether a heading is over what bidders must answer or are scored on (CRITERIA_HEADING)."""
     return _is_whole_heading(CRITERIA_HEADING, text, 90)
@@ -633,6 +660,18 @@ VENDOR_PRACTICE = re.compile(
 )
 
 
+# "could" and "might" (which the lemmatizer reads as "can" and "may") say what is possible, not
+# what a party will or may do: "This could result in an inefficient upgrade", "the system might be
+# replaced in 2027" describe; "the Contractor will" and "Customer may export" bind or permit.
+_MODAL_WORDS = re.compile(r"\b(?:will|wo(?=n['’]t)|may|should|can|cannot|could|might)\b", re.I)
+
+
+def only_hypothetical_modals(text: str) -> bool:
+    """Whether every modal verb of ``text`` is "could" or "might"."""
+    found = {word.lower() for word in _MODAL_WORDS.findall(text)}
+    return bool(found) and found <= {"could", "might"}
+
+
 def requirement_form(norms: list[str], text: str, section: list[str], contract: bool = False) -> str | None:
     """Why the sentence is a substantive provision ("obligation", "question", "criterion"), or None.
     In a contract (``contract``) a sentence with "will" is an obligation whatever its subject."""
@@ -646,7 +685,8 @@ def requirement_form(norms: list[str], text: str, section: list[str], contract: 
         return "obligation"
     # ("the Services may interoperate with …": neither a party's modal nor a named subject's)
     described = what_a_thing_may_do(norms)
-    if norm_set & PARTY_MODALS and norm_set & PARTY_NORMS and not POSSIBILITY.search(text) and not described:
+    if (norm_set & PARTY_MODALS and norm_set & PARTY_NORMS and not POSSIBILITY.search(text) and not described
+            and not only_hypothetical_modals(text)):
         return "obligation"
     if contract and norm_set & CONTRACT_MODALS and not POSSIBILITY.search(text):
         return "obligation"

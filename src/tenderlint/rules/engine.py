@@ -614,6 +614,7 @@ class CompiledRules:
         # all Buyer Data" is about the end of the contract although it does not say so itself.
         lead_groups: dict[str, set[int]] = {}
         skills_listed = False  # the paragraph before the list introduces skills staff bring
+        described = False  # the paragraph before the list ends in a colon and is no requirement
         # A list item that is itself a requirement and ends with a colon ("Don't use the Service to
         # harm others, including by:") lends its requirement to the items nested under it, and only
         # to them: (its list depth, the lead-in state it replaced), innermost last. Only formats
@@ -645,7 +646,7 @@ class CompiledRules:
                     if blocks[skipped].kind == "heading":  # (one that names deliverables is always read)
                         deliverables = (blocks[skipped].text.strip(), {})
                     if blocks[skipped].kind == "heading" or (blocks[skipped].kind == "paragraph" and not item):
-                        lead_in, lead_groups, skills_listed = False, {}, False
+                        lead_in, lead_groups, skills_listed, described = False, {}, False, False
                         if not flag_item:
                             flag_lead_in = None
                 passed = ti + 1
@@ -656,7 +657,7 @@ class CompiledRules:
                 inherited = lead_in if item else False
                 lent = lead_groups if inherited else {}
                 if item and not inherited and not skills_listed:
-                    inherited = place.requires(block)
+                    inherited = place.requires(block, described)
                 if (deliverables[1] and block.kind != "heading" and block.section
                         and block.section[-1] == deliverables[0]
                         and cues.is_deliverable_entry(batch.texts[bi - batch.first], block.section)):
@@ -757,12 +758,14 @@ class CompiledRules:
                     # "… individuals with experience in each of the following areas:" lists skills,
                     # not criteria or prohibitions, wherever the list sits (_Place)
                     skills_listed = ends_in_colon and bool(cues.EXPERIENCE_LEAD_IN.search(text))
+                    described = False
                     if not flag_item:
                         flag_lead_in = None
                     if ends_in_colon:
                         last_si = last_sentence[bi]
                         last = Passage.of(sents.span(doc, last_si), block, batch, bi, bases[ti])
                         lead_in = self._leads_in(text, last, False, contract)
+                        described = not lead_in
                         if lead_in:
                             lead_groups = _groups_of(block_hits[bi], last_si)
                         flag_lead_in = next((hit for si, hit in block_hits[bi] if si == last_si
@@ -947,13 +950,17 @@ class _Place:
     entry in a section that forbids ("Prohibited Uses", and the subsections under it) is a
     prohibition, and one in a section over what bidders answer or are scored on ("Evaluation
     Criteria", "Proposal Contents") a criterion or question, unless the paragraph before it
-    introduces skills staff bring; a cell in a column headed by what must be met ("Performance Standard(s)",
+    introduces skills staff bring; one in a section over the work to do ("Scope of Work", "Tasks")
+    a task, unless a heading nearer to it describes what exists ("Current environment") or the
+    paragraph before the list ends in a colon without being a requirement ("The tools in use
+    include:"); a cell in a column headed by what must be met ("Performance Standard(s)",
     "Acceptable Quality Level"), or beside a row so headed in a table laid out the other way round,
     states a requirement."""
 
     standard_columns: set[tuple[int, int]]  # (table, column)
     standard_rows: set[tuple[int, int]]  # (table, row)
     heading_requires: dict[str, bool] = field(default_factory=dict)  # heading text -> whether it forbids or asks
+    heading_scope: dict[str, str] = field(default_factory=dict)  # heading text -> "scope", "describes" or ""
 
     @classmethod
     def of(cls, blocks: list[Block]) -> _Place:
@@ -969,14 +976,30 @@ class _Place:
                     rows.add((b.table, b.row))
         return cls(columns, rows)
 
-    def requires(self, block: Block) -> bool:
+    def requires(self, block: Block, described: bool = False) -> bool:
+        """Whether ``block`` (a list entry or table cell) is a requirement by where it sits;
+        ``described``: the paragraph before its list ends in a colon without being a requirement
+        ("The current environment includes:"), so a scope heading above does not make it one."""
         if block.kind == "table_cell":
             return bool((block.row and (block.table, block.col) in self.standard_columns)
                         or (block.col and (block.table, block.row) in self.standard_rows))
         for heading in block.section:
             if heading not in self.heading_requires:
                 self.heading_requires[heading] = cues.is_prohibition_heading(heading) or cues.is_criteria_heading(heading)
-        return any(self.heading_requires[heading] for heading in block.section)
+        if any(self.heading_requires[heading] for heading in block.section):
+            return True
+        if described:
+            return False
+        for depth in range(len(block.section) - 1, -1, -1):
+            heading = block.section[depth]
+            if heading not in self.heading_scope:
+                self.heading_scope[heading] = ("scope" if cues.is_scope_heading(heading)
+                                               else "describes" if cues.SCOPE_DESCRIBES.search(heading) else "")
+            if self.heading_scope[heading] == "describes":
+                return False
+            if self.heading_scope[heading] == "scope":
+                return True
+        return False
 
 
 @dataclass
