@@ -150,6 +150,14 @@ def test_a_company_named_ai_is_a_party_not_ai():
     assert defined_terms.ai_terms(texts) == ["Ranker"]
 
 
+def test_a_product_named_after_a_company_named_ai_is_a_name_not_ai():
+    texts = ["Continued use of the Orbit AI API service after a change means the Customer accepts it.",
+             "Orbit AI Platform customers may open a ticket at any time.",
+             "Responsible AI Services are a growing field."]
+    # (a kind of AI before the name's "AI" is not a company's name)
+    assert defined_terms.ai_named_parties(texts) == ["Orbit AI"]
+
+
 def test_a_sentence_about_a_company_named_ai_is_not_about_ai(tmp_path):
     from tenderlint.check import Checker, CheckOptions, parse_file
 
@@ -158,7 +166,8 @@ def test_a_sentence_about_a_company_named_ai_is_not_about_ai(tmp_path):
             "Customer will pay Acme AI the fees in each order.\n\n"
             "Acme AI will answer support requests within two business days.\n\n"
             "Acme AI may suspend the Customer's access immediately if Acme AI determines that the use "
-            "poses a security risk to Acme AI or to any third party.\n")
+            "poses a security risk to Acme AI or to any third party.\n\n"
+            "If the Customer rejects a change to these terms, it may stop using the Acme AI API service.\n")
     path = tmp_path / "terms.md"
     path.write_text(text, encoding="utf-8")
     checker = Checker(CheckOptions())

@@ -165,7 +165,9 @@ def _ai_terms(found: list[Definition], parties: re.Pattern | None, systems_only:
 # may suspend access if there is a risk to its systems" is no sentence about AI risk.
 AI_NAMED_PARTY = re.compile(
     r"\b((?:[A-Z][\w&-]*\s){0,2}[A-Z][\w&-]*\s+AI)(?=(?:['’]s)?\s+(?:agrees?|will|may|shall|must|reserves?|"
-    r"grants?|provides?|is|has|does|can|cannot|retains?|owns?|makes?|warrants?|represents?)\b)"
+    r"grants?|provides?|is|has|does|can|cannot|retains?|owns?|makes?|warrants?|represents?)\b"
+    # … or names its products: "the Kling AI API service", "Voxia AI Platform"
+    r"|\s+(?:API|APIs|Platform|Services?|Solutions?|Products?|Cloud|Studio|App|Apps|Inc|Ltd|LLC|GmbH)\b)"
 )
 # Words before "AI" that say what kind of AI it is, not whose: "Generative AI may produce …".
 _AI_KINDS = frozenset({
