@@ -173,3 +173,24 @@ def test_a_sentence_about_a_company_named_ai_is_not_about_ai(tmp_path):
     checker = Checker(CheckOptions())
     status = {t.id: t.status for t in checker.check_parsed(parse_file(path, checker.options)).topics}
     assert status["risk-management"] != "covered" and status["ai-disclosure"] != "covered"
+
+
+def test_a_name_defined_by_a_law_carries_the_law():
+    import re
+
+    laws = re.compile(r"(?<![\w-])(?:gdpr|hipaa)(?![\w-])", re.I)
+    texts = ['"Applicable Privacy Law" means every law on personal data that applies, including, where it '
+             'applies, the GDPR and the laws made under it.',
+             '"Customer Laws" means the laws of the place where the Customer is established.',
+             "The vendor keeps its records under the state health code and HIPAA (the \"Health Rules\").",
+             'Personal data is handled under the policies (the "Handbook") that the parties agree, which follow '
+             'the HIPAA rules.']
+    found = defined_terms.definitions(texts)
+    # a definition read whole, with what it includes; a name in parentheses only by the words
+    # just before it (not by the rest of its sentence)
+    assert defined_terms.names_defined_by(found, laws) == ["Applicable Privacy Law", "Health Rules"]
+    names = defined_terms.DocumentNames(texts, {"legal-compliance": laws})
+    pattern = names.carried["legal-compliance"]
+    # used in running text with its first word in lower case too
+    assert pattern.search("The supplier shall act as the applicable Privacy Law requires.")
+    assert not pattern.search("The supplier shall act as the Customer Laws require.")

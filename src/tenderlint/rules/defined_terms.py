@@ -33,7 +33,7 @@ _TERM = r"[\"“]\*{0,2}([A-Z][\w’'&\- ]{1,60}?)\*{0,2}[.,]?[\"”]"
 # '"Match Score" means …', '"Outputs" (or "Output") shall mean …'
 TERM_MEANS = re.compile(
     _TERM + r"\s*(?:\([^)]{0,40}\)\s*)?,?\s*(?:means\b|shall mean\b|refers to\b|is defined as\b|has the meaning\b|[—–:])"
-    r"(?=([^\n]{0,400}))"  # (a lookahead: the next definition on the line may start inside it)
+    r"(?=([^\n]{0,600}))"  # (a lookahead: the next definition on the line may start inside it)
 )
 # '… a model trained on the Customer's data (a "Custom Model")', '(together, the "Features")'
 TERM_IN_PARENTHESES = re.compile(
@@ -109,12 +109,14 @@ _INCLUDING = re.compile(r"\b(?:including|includes|include|excluding|other than|b
 
 class Definition(NamedTuple):
     """One defined term: its name, what its definition says it is (``head``), the few words that
-    name it (``noun``), and whether it was defined in parentheses after those words."""
+    name it (``noun``), whether it was defined in parentheses after those words, and the whole
+    definition (``text``, with what it goes on to include)."""
 
     name: str
     head: str
     noun: str
     in_parentheses: bool
+    text: str
 
 
 def definitions(texts: list[str]) -> list[Definition]:
@@ -124,7 +126,8 @@ def definitions(texts: list[str]) -> list[Definition]:
         if "\"" not in text and "“" not in text:
             continue
         for term, definition, noun, in_parentheses in _definitions(text):
-            found.append(Definition(" ".join(term.split()), _head(definition), noun, in_parentheses))
+            found.append(Definition(" ".join(term.split()), _head(definition), noun, in_parentheses,
+                                    " ".join(definition.split())))
     return found
 
 
@@ -198,11 +201,30 @@ def _made_by_something(d: Definition) -> bool:
     return bool(OUTPUT_NOUNS.search(d.noun) and MADE_BY.search(d.head))
 
 
-class DocumentNames:
-    """A document's defined names for its AI, for the buyer's data and for the outputs."""
+def names_defined_by(found: list[Definition], terms: re.Pattern[str]) -> list[str]:
+    """The defined names whose definition uses one of ``terms``: '"Data Protection Law" means all
+    laws on personal data, including the GDPR' is defined by the GDPR. A definition is read whole,
+    with what it includes; a name given in parentheses only by the words just before it ('the GDPR
+    and the CCPA (together, "Privacy Laws")', not the whole sentence around it). Generic names of
+    the offering and names of the vendor's own material are left out."""
+    return list(dict.fromkeys(d.name for d in found
+                              if len(d.name) >= 3 and d.name.lower() not in GENERIC_NAMES
+                              and not VENDOR_NAMED.match(d.name)
+                              and terms.search(d.noun if d.in_parentheses else d.text)))
 
-    def __init__(self, texts: list[str]):
+
+class DocumentNames:
+    """A document's defined names for its AI, for the buyer's data and for the outputs, and, per
+    topic in ``carriers`` (topic -> a pattern of its terms), the names defined by those terms."""
+
+    def __init__(self, texts: list[str], carriers: dict[str, re.Pattern[str]] | None = None):
         found = definitions(texts)
+        # (a name is used in running text with its first word in lower case too: "as the
+        # applicable Data Protection Law requires", after '"Applicable Data Protection Law" means')
+        self.carried = {topic: pattern for topic, terms in (carriers or {}).items()
+                        if (pattern := alias_pattern([variant for name in names_defined_by(found, terms)
+                                                      for variant in (name, name[0].lower() + name[1:])]))
+                        is not None}
         self.ai_parties = alias_pattern(ai_named_parties(texts))
         self.ai = alias_pattern(_ai_terms(found, self.ai_parties, systems_only=False))
         # (what stands in for the word "AI" in the rules' phrase groups: the AI, not its outputs)
@@ -232,7 +254,7 @@ class DocumentNames:
         self.outputs = alias_pattern(outputs)
 
     def __bool__(self) -> bool:
-        return any(p is not None for p in (self.ai, self.data, self.outputs, self.ai_parties))
+        return bool(self.carried) or any(p is not None for p in (self.ai, self.data, self.outputs, self.ai_parties))
 
     def rename(self, doc) -> None:
         """Give the last word of each data or output name in ``doc`` the norm "data" or "output", as

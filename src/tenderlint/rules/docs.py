@@ -21,7 +21,9 @@ def rule_markdown(rule: Rule, heading: str = "#") -> str:
                  + (" · only a solicitation covers it (in a contract, at most mentioned)"
                     if rule.only_in_solicitations else "")
                  + (" · a statement of the aim covers it (elsewhere an aim is only a mention)"
-                    if rule.objectives_count else ""))
+                    if rule.objectives_count else "")
+                 + (" · a name the document defines by one of its terms stands for that term"
+                    if rule.defined_terms_carry else ""))
     lines += ["", f"{heading}# What it checks", "", rule.description.strip(), "",
               f"{heading}# Why it matters", "", rule.rationale.strip(), "",
               f"{heading}# Questions to ask", ""]

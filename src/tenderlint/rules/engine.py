@@ -371,6 +371,9 @@ class CompiledRules:
         self.titled_entries = frozenset(rule.id for rule in pack.rules.values() if rule.titled_entries_state_it)
         self.title_guards = {rule.id: re.compile(rule.title_does_not_lend, re.I)
                              for rule in pack.rules.values() if rule.title_does_not_lend}
+        # Topics whose terms a defined name carries ("Data Protection Law" defined by the GDPR)
+        self.carriers = {rule.id: _terms_pattern(rule.evidence.terms)
+                         for rule in pack.rules.values() if rule.defined_terms_carry and rule.evidence.terms}
         self.flag_sizes: dict[str, int] = {}
         self.company_suffixes = frozenset(vocab.strings.add(suffix) for suffix in COMPANY_SUFFIXES)
         self.flags = {f.id: (rule, f) for rule in pack.rules.values() for f in rule.red_flags}
@@ -489,6 +492,13 @@ class CompiledRules:
             # ("Spice AI agrees …": a party's name, as one with a legal form is)
             for start, end in _token_spans(doc, names.ai_parties):
                 in_names.update(range(start, end))
+            # ("comply with the Data Protection Law", defined by the GDPR: the GDPR is named)
+            for topic, pattern in names.carried.items():
+                for start, end in _token_spans(doc, pattern):
+                    si = sents.index_of(start)
+                    if sents.owners[si] is not None:
+                        hits[si].terms.add(topic)
+                        hits[si].names[topic].append((start, end))
         strings = self.nlp.vocab.strings
         keys = self.match_keys
         owners = sents.owners
@@ -602,7 +612,7 @@ class CompiledRules:
         # their AI sentences, and a heading or paragraph among them ends a lead-in (see _inert_repeats).
         # The document's own names for its AI ("Match Score", "Automated Screening Features"):
         # a sentence that uses one is about AI.
-        names = defined_terms.DocumentNames(texts)
+        names = defined_terms.DocumentNames(texts, self.carriers)
         # Clauses of attached vendor terms that the contract strikes out bind no one.
         struck = voided.struck_clauses(texts)
         inert = self._inert_repeats(texts, blocks, names)
@@ -1041,6 +1051,12 @@ class _Titles:
 
     def stated(self, heading: str, topic: str) -> None:
         self.done.add((heading, topic))
+
+
+def _terms_pattern(terms: list[str]) -> re.Pattern[str]:
+    """A case-blind pattern finding any of a rule's ``terms`` as whole words (in a definition's text)."""
+    words = sorted({re.escape(term) for term in terms}, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(words) + r")(?![\w-])", re.I)
 
 
 def _groups_of(hits: list[tuple[int, SentenceHit]], sentence: int) -> dict[str, set[int]]:

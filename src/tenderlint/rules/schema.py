@@ -199,6 +199,12 @@ class Rule(_Strict):
         description="a regular expression: a sentence it finds stays a mention under the topic's titles, where "
                     "COVERAGE.md draws the topic's boundary (a personnel clearance under 'Security')",
     )
+    defined_terms_carry: bool = Field(
+        default=False,
+        description="a name the document defines by one of this rule's terms ('\"Data Protection Law\" means "
+                    "the GDPR and …') names that term wherever the document uses it: 'comply with the Data "
+                    "Protection Law' then names the GDPR",
+    )
     description: str = Field(min_length=20, description="what the rule checks, in our words")
     rationale: str = Field(min_length=20, description="why it matters to the buyer")
     sources: list[Source] = Field(min_length=1)
