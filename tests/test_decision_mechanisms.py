@@ -22,7 +22,7 @@
   is what it buys, a requirement on every topic it names;
 - a requirement list item ending in a colon leads into its nested items, with the list depth read
   from Markdown, Word list levels and nested HTML lists;
-- typeset apostrophes ("30 days’ notice") read as typed ones;
+- typeset apostrophes ("30 days’ notice") read as typed ones, and "and/or" as "or";
 - plain statements that outputs may be wrong (transparency, performance) or that the service is
   AI-powered (AI disclosure) are provisions of vendor terms for the topics whose rules say so.
 """
@@ -358,6 +358,15 @@ def test_typeset_apostrophes_read_as_typed_ones(compiled):
     assert [t.norm_ for t in nlp(typeset)] == [t.norm_ for t in nlp(typed)]
     assert "pricing/unilateral-price-change" in judge_text(compiled, typeset)[2]
     assert [t.norm_ for t in nlp("Don’t share it")][:2] == ["do", "not"]
+
+
+def test_and_or_reads_as_or(compiled):
+    """Terms join alternatives with "and/or" ("may assign its rights and/or delegate its
+    obligations"); every rule that joins them with "or" reads it so."""
+    either = "Acme may assign its rights or delegate its obligations under these terms to any person at any time."
+    both = either.replace(" or delegate", " and/or delegate")
+    assert [t.norm_ for t in get_pipeline()(both)] == [t.norm_ for t in get_pipeline()(either)]
+    assert "supply-chain/subcontract-without-consent" in judge_text(compiled, both)[2]
 
 
 def test_a_requirement_item_ending_in_a_colon_leads_into_its_own_nested_items_only(tmp_path, checker):
