@@ -162,7 +162,9 @@ def damaged_docx(rng: random.Random, data: bytes) -> tuple[bytes, str]:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for part_name, content in parts.items():
-            archive.writestr(part_name, content)
+            # (a fixed timestamp: a case is the same bytes whenever it is made from its seed)
+            archive.writestr(zipfile.ZipInfo(part_name, date_time=(1980, 1, 1, 0, 0, 0)), content,
+                             compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue(), f"DOCX {name}: {damage}"
 
 
