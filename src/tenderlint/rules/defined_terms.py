@@ -15,6 +15,11 @@ a recording'. A clause that lets the vendor train its models on the Customer Mat
 disclaims the accuracy of any Transcript, says so of the buyer's data and of the outputs; the
 engine reads those names as "data" and "output" (``DocumentNames.rename``).
 
+A name can also stand for what its definition names: '"Applicable Data Protection Law" means all
+laws on personal data, including the GDPR' makes "comply with the applicable Data Protection Law"
+a duty under the GDPR. For the rules that ask for it (``defined_terms_carry``), the engine reads
+such a name as the rule's terms its definition uses (``DocumentNames.carried``).
+
 Terms are found in two shapes: '"Term" means …' (the definition follows; what the term is, is in
 its first words, before any "including") and '… (the "Term")' (the words just before the
 parenthesis say what is named: in '… information, including algorithms, disclosed by a party (the
