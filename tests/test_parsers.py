@@ -403,3 +403,27 @@ def test_a_text_dump_saved_as_markdown_keeps_one_paragraph_per_line(tmp_path: Pa
     # With its blank lines, the same text is ordinary Markdown: soft-wrapped lines join.
     path.write_text("\n\n".join(["# Statement", "\n".join(lines[2:8])]) + "\n", encoding="utf-8")
     assert len([b for b in parse(path).blocks if b.kind == "paragraph"]) == 1
+
+
+def test_a_double_spaced_text_dump_joins_its_wrapped_lines(tmp_path: Path):
+    """A PDF's text saved with a blank line after every wrapped line splits each sentence across
+    paragraphs ("… all or any portion of the" / "Services at its sole discretion."): no clause can
+    then be read whole. When many lines carry a sentence on across the blank, the wrapped lines are
+    joined; a heading line and two blank lines still part paragraphs. Ordinary Markdown, whose
+    paragraphs end their sentences, is left as it is."""
+    clause = ("Acme reserves the right to modify or discontinue, temporarily or permanently, all or any "
+              "portion of the services at its sole discretion and without notice to the customer, "
+              "whose data may then be deleted.")
+    words = clause.split()
+    wrapped = [" ".join(words[i:i + 6]) for i in range(0, len(words), 6)]
+    paragraphs = ["\n\n".join(wrapped) for _ in range(5)]
+    text = "Terms of Service\n\n\n" + "\n\n\n".join(paragraphs) + "\n\n\nChanges to the Terms\n\n\n" + paragraphs[0] + "\n"
+    path = tmp_path / "terms.md"
+    path.write_text(text, encoding="utf-8")
+    doc = parse(path)
+    texts = [b.text for b in doc.blocks if b.kind == "paragraph"]
+    assert texts == [clause] * 6
+    assert [b.text for b in doc.headings][-1] == "Changes to the Terms"
+    # The same clauses each on one line, as Markdown writes them, stay as they are.
+    path.write_text("Terms of Service\n\n" + "\n\n".join([clause] * 25) + "\n", encoding="utf-8")
+    assert [b.text for b in parse(path).blocks if b.kind == "paragraph"] == [clause] * 25

@@ -4,7 +4,9 @@ Markdown is parsed by ``markdown-it-py`` (CommonMark, with GFM tables and strike
 setext and ATX headings, fenced and indented code, nested lists and block quotes follow the
 specification, and inline markup is reduced to the words a reader sees (``snake_case_names``
 stay whole). Plain text uses blank lines for paragraphs and infers headings from clause
-numbering and short capitalised lines, as PDFs do.
+numbering and short capitalised lines, as PDFs do. Two shapes of a PDF's text saved as .md are
+mended first: one clause per line with no blank line (read line by line), and a blank line after
+every wrapped line (the wrapped lines joined again, ``unwrap_double_spaced``).
 """
 
 from __future__ import annotations
@@ -62,7 +64,38 @@ def parse_markdown(data: bytes, name: str):
         # each line is read as its own paragraph, with headings inferred as in plain text.
         return ParsedContent(plain_text_blocks([part for line in nonblank for part in (line, "")]),
                              pages=None, title=title)
-    return ParsedContent(MarkdownReader(text).blocks(), pages=None, title=title)
+    return ParsedContent(MarkdownReader(unwrap_double_spaced(text)).blocks(), pages=None, title=title)
+
+
+# A line that stops in mid-sentence ("… all or any portion of the", "… including,") and the next
+# one that carries on in lower case ("any portion of the Services at its sole discretion").
+_STOPS_MID_SENTENCE = re.compile(r"[a-z,]\s*$")
+_CARRIES_ON = re.compile(r"^\s*[a-z]")
+# Share of lines that carry on a sentence across a blank line, above which a text is double-spaced.
+DOUBLE_SPACED_MIN_SHARE = 0.2
+
+
+def unwrap_double_spaced(text: str) -> str:
+    """A PDF's text saved double-spaced (a blank line after every wrapped line) splits each sentence
+    into as many paragraphs as it has lines. When at least DOUBLE_SPACED_MIN_SHARE of the lines
+    carry a sentence on across a blank line, a single blank line after a line that stops in
+    mid-sentence (and is no heading) is a line wrap: the lines are joined; two or more blank lines
+    still part paragraphs."""
+    lines = text.splitlines()
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    if len(nonblank) < LINE_DUMP_MIN_LINES:
+        return text
+    carried = sum(1 for a, b in zip(nonblank, nonblank[1:])
+                  if b - a == 2 and _STOPS_MID_SENTENCE.search(lines[a]) and _CARRIES_ON.match(lines[b]))
+    if carried < DOUBLE_SPACED_MIN_SHARE * len(nonblank):
+        return text
+    keep = [True] * len(lines)
+    for a, b in zip(nonblank, nonblank[1:]):
+        line = lines[a].strip()
+        if (b - a == 2 and _STOPS_MID_SENTENCE.search(line) and not line.startswith(("#", "|"))
+                and guess_heading(clean_block(line)) is None):
+            keep[a + 1] = False  # (the blank between a wrapped line and its continuation)
+    return "\n".join(line for line, kept in zip(lines, keep) if kept)
 
 
 # Keys of front-matter entries that hold a page's text.
