@@ -427,3 +427,24 @@ def test_a_double_spaced_text_dump_joins_its_wrapped_lines(tmp_path: Path):
     # The same clauses each on one line, as Markdown writes them, stay as they are.
     path.write_text("Terms of Service\n\n" + "\n\n".join([clause] * 25) + "\n", encoding="utf-8")
     assert [b.text for b in parse(path).blocks if b.kind == "paragraph"] == [clause] * 25
+
+
+def test_a_numbered_heading_that_markdown_reads_as_a_one_item_list_is_a_heading(tmp_path: Path):
+    """Converted terms write their numbered headings as "7. Termination and Suspension" on a line
+    of their own: CommonMark reads each as an ordered list of one item, which would leave every
+    clause in the section of the last heading it did recognise. Alone in its list and read as a
+    heading by its numbering, it opens a section; a real list of numbered steps stays a list, and
+    so does a single numbered sentence."""
+    text = ("# Terms of Service\n\n6. Technology services\n\nWe run the models for you.\n\n"
+            "7. Termination and Suspension\n\nWe may end the account at any time.\n\n"
+            "8. Support steps\n\nTo get help:\n\n1. Open a ticket\n2. Wait for the reply\n\n"
+            "9. The customer shall pay every invoice within thirty days.\n\nLate fees apply.\n")
+    path = tmp_path / "terms.md"
+    path.write_text(text, encoding="utf-8")
+    doc = parse(path)
+    assert [b.text for b in doc.headings] == ["Terms of Service", "6. Technology services",
+                                              "7. Termination and Suspension", "8. Support steps"]
+    by_text = {b.text: b for b in doc.blocks}
+    assert by_text["We may end the account at any time."].section[-1] == "7. Termination and Suspension"
+    assert by_text["Open a ticket"].kind == "list_item"
+    assert by_text["The customer shall pay every invoice within thirty days."].kind == "list_item"

@@ -6,7 +6,9 @@ specification, and inline markup is reduced to the words a reader sees (``snake_
 stay whole). Plain text uses blank lines for paragraphs and infers headings from clause
 numbering and short capitalised lines, as PDFs do. Two shapes of a PDF's text saved as .md are
 mended first: one clause per line with no blank line (read line by line), and a blank line after
-every wrapped line (the wrapped lines joined again, ``unwrap_double_spaced``).
+every wrapped line (the wrapped lines joined again, ``unwrap_double_spaced``). A numbered heading
+on a line of its own ("7. Termination and Suspension"), which CommonMark reads as an ordered list
+of one item, is a heading (``lone_numbered_items``).
 """
 
 from __future__ import annotations
@@ -253,6 +255,26 @@ def pseudo_heading(children, text: str) -> HeadingGuess | str | None:
     return None
 
 
+def lone_numbered_items(tokens) -> dict[int, str]:
+    """The inline tokens that are the only text of a top-level ordered list of one item, each with
+    its number as written ("7."): a document converted to Markdown often writes its numbered
+    headings so ("7. Termination and Suspension", then the clause's paragraphs)."""
+    lone: dict[int, str] = {}
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "ordered_list_open" and token.level == 0:
+            close = next(j for j in range(index + 1, len(tokens))
+                         if tokens[j].type == "ordered_list_close" and tokens[j].level == 0)
+            items = [j for j in range(index + 1, close) if tokens[j].type == "list_item_open"]
+            inlines = [j for j in range(index + 1, close) if tokens[j].type == "inline"]
+            if len(items) == 1 and len(inlines) == 1 and tokens[items[0]].info:
+                lone[inlines[0]] = f"{tokens[items[0]].info}{tokens[items[0]].markup}"
+            index = close
+        index += 1
+    return lone
+
+
 class MarkdownReader:
     """Walks markdown-it's token stream once, keeping the section trail and each list item's first paragraph."""
 
@@ -266,11 +288,12 @@ class MarkdownReader:
 
     def blocks(self) -> list[Block]:
         tokens = markdown_parser().parse(self.text)
+        lone = lone_numbered_items(tokens)
         heading_level: int | None = None
         # One entry per open list item: True until its first paragraph has been read.
         items: list[bool] = []
         containers: list[str] = []
-        for token in tokens:
+        for index, token in enumerate(tokens):
             kind = token.type
             if kind == "heading_open":
                 heading_level = int(token.tag[1:])
@@ -292,7 +315,15 @@ class MarkdownReader:
                     self._heading(text, heading_level)
                 elif containers and containers[-1] == "item" and items[-1]:
                     items[-1] = False
-                    self._emit(text, "list_item", depth=len(items))
+                    numbered = lone.get(index)
+                    guess = pseudo_heading(token.children, f"{numbered} {text}") if numbered else None
+                    if isinstance(guess, HeadingGuess) and guess.numbered and len(text.split()) <= 12:
+                        # "7. Termination and Suspension" alone in its list, text after it: a
+                        # numbered heading that Markdown read as an ordered list
+                        self._heading(f"{numbered} {text}", self.marked_level + guess.level, numbered=True,
+                                      marked=False)
+                    else:
+                        self._emit(text, "list_item", depth=len(items))
                 elif not containers and (guess := pseudo_heading(token.children, text)):
                     if guess == "title":
                         self._resolve_title(follows_text=False)
