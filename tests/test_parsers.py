@@ -448,3 +448,22 @@ def test_a_numbered_heading_that_markdown_reads_as_a_one_item_list_is_a_heading(
     assert by_text["We may end the account at any time."].section[-1] == "7. Termination and Suspension"
     assert by_text["Open a ticket"].kind == "list_item"
     assert by_text["The customer shall pay every invoice within thirty days."].kind == "list_item"
+
+
+def test_a_numbered_heading_run_on_into_the_clause_before_it_opens_its_section(tmp_path: Path):
+    """CommonMark lets only a list that starts at 1 interrupt a paragraph, so "2. Purchase of the
+    service" on the line after a clause's last sentence joins that clause's paragraph. It is a
+    heading when it is short, the line before ends a sentence, and it ends the paragraph (or a
+    numbered clause follows); a long numbered sentence running on into its next line is not."""
+    text = ("# Terms\n\n1. Definitions\n\n1.1 Service means the hosted platform.\n"
+            "2. Purchase of the service\n\n2.1 You must register before you buy.\n\n"
+            "3.2 Rights in data are set out in Annex B.\n"
+            "3.3 The right of use in article 3.2 includes the right to\nuse the data for new versions.\n")
+    path = tmp_path / "terms.md"
+    path.write_text(text, encoding="utf-8")
+    doc = parse(path)
+    assert [b.text for b in doc.headings] == ["Terms", "1. Definitions", "2. Purchase of the service"]
+    by_text = {b.text: b for b in doc.blocks}
+    assert by_text["1.1 Service means the hosted platform."].section[-1] == "1. Definitions"
+    assert by_text["2.1 You must register before you buy."].section[-1] == "2. Purchase of the service"
+    assert any(b.text.startswith("3.2 Rights in data") and "new versions" in b.text for b in doc.blocks)

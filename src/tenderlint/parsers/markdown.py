@@ -8,7 +8,8 @@ numbering and short capitalised lines, as PDFs do. Two shapes of a PDF's text sa
 mended first: one clause per line with no blank line (read line by line), and a blank line after
 every wrapped line (the wrapped lines joined again, ``unwrap_double_spaced``). A numbered heading
 on a line of its own ("7. Termination and Suspension"), which CommonMark reads as an ordered list
-of one item, is a heading (``lone_numbered_items``).
+of one item, is a heading (``lone_numbered_items``), and so is one that CommonMark ran on into
+the paragraph before it ("… in Annex B." then "2. Purchase of the service": ``headings_inside``).
 """
 
 from __future__ import annotations
@@ -275,6 +276,46 @@ def lone_numbered_items(tokens) -> dict[int, str]:
     return lone
 
 
+_ENDS_SENTENCE = re.compile(r"[.;:!?)\]”\"]\s*$")
+# A numbered clause opening the line after a heading ("2.1 You must register …").
+_CLAUSE_START = re.compile(r"^\(?\d+(?:\.\d+)*[.)]?\s")
+
+
+def headings_inside(children) -> list[tuple[str, bool]] | None:
+    """A paragraph's lines split at numbered headings run on into it: CommonMark lets only a list
+    that starts at 1 interrupt a paragraph, so "2. Purchase and use of API Services" on the line
+    after a clause's last sentence joins that clause. A line is such a heading when it reads as one
+    by its numbering (``pseudo_heading``), is short, the line before it ends a sentence and it ends
+    the paragraph or a numbered clause follows it (not "12.3. The right of use … includes the
+    right to use" running on into its next line). Returns the
+    paragraph's parts in order, each marked whether it is a heading, or None when it has none."""
+    lines: list[list] = [[]]
+    for child in children or ():
+        if child.type == "softbreak":
+            lines.append([])
+        else:
+            lines[-1].append(child)
+    if len(lines) < 2:
+        return None
+    texts = [inline_text(line).strip() for line in lines]
+    cuts = [i for i in range(1, len(lines))
+            if texts[i] and _ENDS_SENTENCE.search(texts[i - 1]) and len(texts[i].split()) <= 10
+            and (i == len(lines) - 1 or _CLAUSE_START.match(texts[i + 1]))
+            and isinstance(guess := pseudo_heading(lines[i], texts[i]), HeadingGuess) and guess.numbered]
+    if not cuts:
+        return None
+    parts: list[tuple[str, bool]] = []
+    start = 0
+    for cut in cuts:
+        if start < cut:
+            parts.append((" ".join(t for t in texts[start:cut] if t), False))
+        parts.append((texts[cut], True))
+        start = cut + 1
+    if start < len(texts):
+        parts.append((" ".join(t for t in texts[start:] if t), False))
+    return [(text, is_heading) for text, is_heading in parts if text]
+
+
 class MarkdownReader:
     """Walks markdown-it's token stream once, keeping the section trail and each list item's first paragraph."""
 
@@ -324,6 +365,15 @@ class MarkdownReader:
                                       marked=False)
                     else:
                         self._emit(text, "list_item", depth=len(items))
+                elif not containers and (parts := headings_inside(token.children)):
+                    # "… as defined below.\n2. Purchase and use of API Services": a numbered
+                    # heading that CommonMark ran on into the paragraph before it
+                    for part, is_heading in parts:
+                        if is_heading:
+                            guess = guess_heading(part)
+                            self._heading(part, self.marked_level + guess.level, numbered=True, marked=False)
+                        else:
+                            self._emit(part, "paragraph")
                 elif not containers and (guess := pseudo_heading(token.children, text)):
                     if guess == "title":
                         self._resolve_title(follows_text=False)
