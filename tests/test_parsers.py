@@ -438,12 +438,15 @@ def test_a_numbered_heading_that_markdown_reads_as_a_one_item_list_is_a_heading(
     text = ("# Terms of Service\n\n6. Technology services\n\nWe run the models for you.\n\n"
             "7. Termination and Suspension\n\nWe may end the account at any time.\n\n"
             "8. Support steps\n\nTo get help:\n\n1. Open a ticket\n2. Wait for the reply\n\n"
-            "9. The customer shall pay every invoice within thirty days.\n\nLate fees apply.\n")
+            "9. The customer shall pay every invoice within thirty days.\n\nLate fees apply.\n\n"
+            "10. Term and Termination.\n\nEither party may end the agreement on notice.\n")
     path = tmp_path / "terms.md"
     path.write_text(text, encoding="utf-8")
     doc = parse(path)
+    # (a short title may end with a full stop, as licence agreements write "10. Term and Termination.")
     assert [b.text for b in doc.headings] == ["Terms of Service", "6. Technology services",
-                                              "7. Termination and Suspension", "8. Support steps"]
+                                              "7. Termination and Suspension", "8. Support steps",
+                                              "10. Term and Termination."]
     by_text = {b.text: b for b in doc.blocks}
     assert by_text["We may end the account at any time."].section[-1] == "7. Termination and Suspension"
     assert by_text["Open a ticket"].kind == "list_item"

@@ -256,6 +256,16 @@ def pseudo_heading(children, text: str) -> HeadingGuess | str | None:
     return None
 
 
+def titled(text: str) -> str:
+    """A short title with the full stop some documents end their headings with ("License.",
+    "Term and Termination."), without it; any other text as it is."""
+    words = text.strip().rstrip(".").split()
+    if (text.strip().endswith(".") and not text.strip().endswith("..") and 1 <= len(words) <= 5
+            and _TITLE_WORD.match(words[0]) and all(w.lower() in _SMALL_WORDS or _TITLE_WORD.match(w) for w in words)):
+        return text.strip().rstrip(".")
+    return text
+
+
 def lone_numbered_items(tokens) -> dict[int, str]:
     """The inline tokens that are the only text of a top-level ordered list of one item, each with
     its number as written ("7."): a document converted to Markdown often writes its numbered
@@ -357,7 +367,7 @@ class MarkdownReader:
                 elif containers and containers[-1] == "item" and items[-1]:
                     items[-1] = False
                     numbered = lone.get(index)
-                    guess = pseudo_heading(token.children, f"{numbered} {text}") if numbered else None
+                    guess = pseudo_heading(token.children, f"{numbered} {titled(text)}") if numbered else None
                     if isinstance(guess, HeadingGuess) and guess.numbered and len(text.split()) <= 12:
                         # "7. Termination and Suspension" alone in its list, text after it: a
                         # numbered heading that Markdown read as an ordered list
