@@ -240,7 +240,11 @@ OTHER_AGREEMENT_GOVERNS = re.compile(
     # a pointer elsewhere: "Offerors are referred to Section M for the evaluation factors"
     r"|\b(?:is|are)\s+referred\s+to\s+(?:section|part|attachment|appendix|annex|exhibit|schedule|clause|article)\b"
     r"|\b(?:shall|will)\s+be\s+(?:dealt\s+with|evaluated|handled)\s+(?:in\s+accordance\s+with|under|as\s+described\s+in)\s+"
-    r"(?:section|clause|schedule|part|article|attachment)\b|\bappears?\s+in\s+(?:section|schedule|attachment|part)\s+\w+\.?$",
+    r"(?:section|clause|schedule|part|article|attachment)\b|\bappears?\s+in\s+(?:section|schedule|attachment|part)\s+\w+\.?$"
+    # where the vendor's policy can be read: "Our Privacy Policy, detailing how we handle personal
+    # information, can be found at …", "Please review our Privacy Policy, which explains how …"
+    r"|\bpolicy\b[^.;]{0,120}\b(?:can|may)\s+be\s+(?:found|read|viewed|accessed)\s+(?:at|on|here|in)\b"
+    r"|^\W*please\s+(?:review|read|see|refer\s+to|consult)\s+(?:our|the)\s+(?:[\w-]+\s+){0,2}polic(?:y|ies)\b",
     re.I,
 )
 # Terms incorporated by reference: "response times are as set forth in Attachment 1".
