@@ -297,8 +297,8 @@ def headings_inside(children) -> list[tuple[str, bool]] | None:
     after a clause's last sentence joins that clause. A line is such a heading when it reads as one
     by its numbering (``pseudo_heading``), is short, the line before it ends a sentence and it ends
     the paragraph or a numbered clause follows it (not "12.3. The right of use … includes the
-    right to use" running on into its next line). Returns the
-    paragraph's parts in order, each marked whether it is a heading, or None when it has none."""
+    right to use" running on into its next line). Returns the paragraph's parts in order, each
+    marked whether it is a heading, or None when it has none."""
     lines: list[list] = [[]]
     for child in children or ():
         if child.type == "softbreak":
@@ -369,8 +369,8 @@ class MarkdownReader:
                     numbered = lone.get(index)
                     guess = pseudo_heading(token.children, f"{numbered} {titled(text)}") if numbered else None
                     if isinstance(guess, HeadingGuess) and guess.numbered and len(text.split()) <= 12:
-                        # "7. Termination and Suspension" alone in its list, text after it: a
-                        # numbered heading that Markdown read as an ordered list
+                        # "7. Termination and Suspension" alone in its list: a numbered
+                        # heading that Markdown read as an ordered list
                         self._heading(f"{numbered} {text}", self.marked_level + guess.level, numbered=True,
                                       marked=False)
                     else:

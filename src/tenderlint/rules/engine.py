@@ -1000,8 +1000,7 @@ class _Place:
             return True
         if described:
             return False
-        for depth in range(len(block.section) - 1, -1, -1):
-            heading = block.section[depth]
+        for heading in reversed(block.section):  # (the nearest heading first)
             if heading not in self.heading_scope:
                 self.heading_scope[heading] = ("scope" if cues.is_scope_heading(heading)
                                                else "describes" if cues.SCOPE_DESCRIBES.search(heading) else "")
