@@ -533,7 +533,16 @@ AI_NATURE = re.compile(
     r"|\b(?:powered|generated|produced|created)\s+(?:\w+\s+){0,2}?by\s+(?:an?\s+)?" + _AI_TERMS + r"\b"
     r"|\b(?:uses?|relies\s+on|rely\s+on|is\s+built\s+on)\s+" + _AI_TERMS + r"\b",
 )
-STATEMENT_CUES = {"limitation-notice": LIMITATION_NOTICE, "ai-nature": AI_NATURE}
+# Terms that make the vendor's policy part of them, or subject the use to it: "Your use of the
+# Service is also governed by our Privacy Policy, which is incorporated into these Terms", "you are
+# subject to the Acme Privacy Statement" (a pointer to where it can be read is not: OTHER_AGREEMENT_GOVERNS).
+GOVERNING_POLICY = re.compile(
+    r"\b(?:governed\s+by|subject\s+to|incorporated\s+(?:into|in|herein|by\s+reference))\b[^.;]{0,80}?"
+    r"\b(?:polic(?:y|ies)|statement|notice|guidelines)\b"
+    r"|\b(?:polic(?:y|ies)|statement|notice)\b[^.;]{0,80}?\bincorporated\b",
+    re.I,
+)
+STATEMENT_CUES = {"limitation-notice": LIMITATION_NOTICE, "ai-nature": AI_NATURE, "governing-policy": GOVERNING_POLICY}
 _STATEMENT_WHY = "statement ({})"
 
 
