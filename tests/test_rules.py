@@ -240,3 +240,21 @@ def test_false_friends_are_not_even_mentions(compiled, topic, text):
 def test_a_bond_not_required_is_a_mention_of_liability(compiled):
     covered, mentioned, _flags = judge_text(compiled, "Performance Bond: not required for this order.")
     assert "liability" in mentioned and "liability" not in covered
+
+
+@pytest.mark.parametrize("field, value", [
+    ("section_titles", ["service\\s+levels?", "(unclosed"]),
+    ("title_does_not_lend", "clearance(s"),
+])
+def test_a_rule_pattern_that_does_not_compile_is_a_coded_error(tmp_path, field, value):
+    """Section titles and a title's guard are regular expressions: a broken one stops the rule
+    pack with a coded error naming the field, not a crash when a document is checked."""
+    from tenderlint.errors import TenderlintError
+
+    data = yaml.safe_load(RULE_FILES[0].read_text(encoding="utf-8"))
+    data[field] = value
+    path = tmp_path / "broken.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    with pytest.raises(TenderlintError) as raised:
+        load_rule_file(path)
+    assert raised.value.code == "rule-invalid" and field in raised.value.message

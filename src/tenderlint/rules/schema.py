@@ -216,25 +216,15 @@ class Rule(_Strict):
     examples: Examples
     aliases: list[str] = Field(default_factory=list, description="retired ids that still select this topic")
 
-    @field_validator("section_titles")
+    @field_validator("section_titles", "title_does_not_lend")
     @classmethod
-    def _titles_compile(cls, titles: list[str]) -> list[str]:
-        for title in titles:
+    def _patterns_compile(cls, value: list[str] | str | None, info) -> list[str] | str | None:
+        for pattern in [value] if isinstance(value, str) else value or ():
             try:
-                re.compile(title)
+                re.compile(pattern)
             except re.error as error:
-                raise ValueError(f"section title {title!r} is not a regular expression: {error}") from None
-        return titles
-
-    @field_validator("title_does_not_lend")
-    @classmethod
-    def _guard_compiles(cls, guard: str | None) -> str | None:
-        if guard is not None:
-            try:
-                re.compile(guard)
-            except re.error as error:
-                raise ValueError(f"title_does_not_lend {guard!r} is not a regular expression: {error}") from None
-        return guard
+                raise ValueError(f"{info.field_name} {pattern!r} is not a regular expression: {error}") from None
+        return value
 
     @field_validator("red_flags")
     @classmethod
