@@ -273,12 +273,13 @@ class DocumentNames:
                     span[-1].norm_ = norm
 
 
-def alias_pattern(terms: list[str]) -> re.Pattern | None:
-    """A pattern that finds any of ``terms`` as written (a final "s" optional), or None."""
+def alias_pattern(terms: list[str], ignore_case: bool = False) -> re.Pattern | None:
+    """A pattern that finds any of ``terms`` as written (a final "s" optional; in any case with
+    ``ignore_case``), or None."""
     if not terms:
         return None
     names = sorted({re.escape(t[:-1] if t.endswith("s") and len(t) > 4 else t) for t in terms}, key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(names) + r")s?(?![\w-])")
+    return re.compile(r"(?<![\w-])(?:" + "|".join(names) + r")s?(?![\w-])", re.I if ignore_case else 0)
 
 
 def _head(definition: str) -> str:

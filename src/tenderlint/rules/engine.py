@@ -372,7 +372,7 @@ class CompiledRules:
         self.title_guards = {rule.id: re.compile(rule.title_does_not_lend, re.I)
                              for rule in pack.rules.values() if rule.title_does_not_lend}
         # Topics whose terms a defined name carries ("Data Protection Law" defined by the GDPR)
-        self.carriers = {rule.id: _terms_pattern(rule.evidence.terms)
+        self.carriers = {rule.id: defined_terms.alias_pattern(rule.evidence.terms, ignore_case=True)
                          for rule in pack.rules.values() if rule.defined_terms_carry and rule.evidence.terms}
         self.flag_sizes: dict[str, int] = {}
         self.company_suffixes = frozenset(vocab.strings.add(suffix) for suffix in COMPANY_SUFFIXES)
@@ -969,8 +969,9 @@ class _Place:
 
     standard_columns: set[tuple[int, int]]  # (table, column)
     standard_rows: set[tuple[int, int]]  # (table, row)
-    heading_requires: dict[str, bool] = field(default_factory=dict)  # heading text -> whether it forbids or asks
-    heading_scope: dict[str, str] = field(default_factory=dict)  # heading text -> "scope", "describes" or ""
+    # heading text -> "requires" (it forbids or asks), "scope" (over the work to do), "describes"
+    # (what exists: "Current environment") or ""
+    heading_kinds: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, blocks: list[Block]) -> _Place:
@@ -993,22 +994,20 @@ class _Place:
         if block.kind == "table_cell":
             return bool((block.row and (block.table, block.col) in self.standard_columns)
                         or (block.col and (block.table, block.row) in self.standard_rows))
-        for heading in block.section:
-            if heading not in self.heading_requires:
-                self.heading_requires[heading] = cues.is_prohibition_heading(heading) or cues.is_criteria_heading(heading)
-        if any(self.heading_requires[heading] for heading in block.section):
+        kinds = [self._kind(heading) for heading in block.section]
+        if "requires" in kinds:
             return True
-        if described:
-            return False
-        for heading in reversed(block.section):  # (the nearest heading first)
-            if heading not in self.heading_scope:
-                self.heading_scope[heading] = ("scope" if cues.is_scope_heading(heading)
-                                               else "describes" if cues.SCOPE_DESCRIBES.search(heading) else "")
-            if self.heading_scope[heading] == "describes":
-                return False
-            if self.heading_scope[heading] == "scope":
-                return True
-        return False
+        # the nearest of a scope heading and a heading that describes decides
+        nearest = next((kind for kind in reversed(kinds) if kind in ("scope", "describes")), "")
+        return nearest == "scope" and not described
+
+    def _kind(self, heading: str) -> str:
+        if heading not in self.heading_kinds:
+            self.heading_kinds[heading] = (
+                "requires" if cues.is_prohibition_heading(heading) or cues.is_criteria_heading(heading)
+                else "scope" if cues.is_scope_heading(heading)
+                else "describes" if cues.SCOPE_DESCRIBES.search(heading) else "")
+        return self.heading_kinds[heading]
 
 
 @dataclass
@@ -1050,12 +1049,6 @@ class _Titles:
 
     def stated(self, heading: str, topic: str) -> None:
         self.done.add((heading, topic))
-
-
-def _terms_pattern(terms: list[str]) -> re.Pattern[str]:
-    """A case-blind pattern finding any of a rule's ``terms`` as whole words (in a definition's text)."""
-    words = sorted({re.escape(term) for term in terms}, key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(?:" + "|".join(words) + r")(?![\w-])", re.I)
 
 
 def _groups_of(hits: list[tuple[int, SentenceHit]], sentence: int) -> dict[str, set[int]]:
