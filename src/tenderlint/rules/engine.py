@@ -623,8 +623,9 @@ class CompiledRules:
         # … and lends them its context: after "On termination the Supplier shall:", an item "return
         # all Buyer Data" is about the end of the contract although it does not say so itself.
         lead_groups: dict[str, set[int]] = {}
-        skills_listed = False  # the paragraph before the list introduces skills staff bring
-        described = False  # the paragraph before the list ends in a colon and is no requirement
+        # What the paragraph before a list introduces, when it is no requirement: "skills" staff
+        # bring, or a "description" (it ends in a colon: "The agency's tools include:")
+        list_intro = ""
         # A list item that is itself a requirement and ends with a colon ("Don't use the Service to
         # harm others, including by:") lends its requirement to the items nested under it, and only
         # to them: (its list depth, the lead-in state it replaced), innermost last. Only formats
@@ -656,7 +657,7 @@ class CompiledRules:
                     if blocks[skipped].kind == "heading":  # (one that names deliverables is always read)
                         deliverables = (blocks[skipped].text.strip(), {})
                     if blocks[skipped].kind == "heading" or (blocks[skipped].kind == "paragraph" and not item):
-                        lead_in, lead_groups, skills_listed, described = False, {}, False, False
+                        lead_in, lead_groups, list_intro = False, {}, ""
                         if not flag_item:
                             flag_lead_in = None
                 passed = ti + 1
@@ -666,8 +667,8 @@ class CompiledRules:
                     _, lead_in, lead_groups = nested.pop()  # back out of the nested list
                 inherited = lead_in if item else False
                 lent = lead_groups if inherited else {}
-                if item and not inherited and not skills_listed:
-                    inherited = place.requires(block, described)
+                if item and not inherited and list_intro != "skills":
+                    inherited = place.requires(block, described=list_intro == "description")
                 if (deliverables[1] and block.kind != "heading" and block.section
                         and block.section[-1] == deliverables[0]
                         and cues.is_deliverable_entry(batch.texts[bi - batch.first], block.section)):
@@ -767,15 +768,14 @@ class CompiledRules:
                     lead_in, lead_groups = False, {}
                     # "… individuals with experience in each of the following areas:" lists skills,
                     # not criteria or prohibitions, wherever the list sits (_Place)
-                    skills_listed = ends_in_colon and bool(cues.EXPERIENCE_LEAD_IN.search(text))
-                    described = False
+                    list_intro = "skills" if ends_in_colon and cues.EXPERIENCE_LEAD_IN.search(text) else ""
                     if not flag_item:
                         flag_lead_in = None
                     if ends_in_colon:
                         last_si = last_sentence[bi]
                         last = Passage.of(sents.span(doc, last_si), block, batch, bi, bases[ti])
                         lead_in = self._leads_in(text, last, False, contract)
-                        described = not lead_in
+                        list_intro = list_intro or ("" if lead_in else "description")
                         if lead_in:
                             lead_groups = _groups_of(block_hits[bi], last_si)
                         flag_lead_in = next((hit for si, hit in block_hits[bi] if si == last_si
