@@ -20,10 +20,13 @@ from spacy.tokens import Doc, Token
 from spacy.util import load_language_data, registry
 
 # Lookup-table lemmas that would hurt matching in our domain ("data" -> "datum").
-# ("and/or" reads as "or" in every rule: "may assign its rights and/or delegate its obligations")
+# ("and/or" reads as "or" in every rule: "may assign its rights and/or delegate its obligations";
+# "could" and "might" keep their own norms — the lookup table makes them "can" and "may" — since
+# they say what is possible, not what a party will or may do: "This could result in an
+# inefficient upgrade" binds no one)
 _NORM_OVERRIDES = {"data": "data", "media": "media", "criteria": "criterion", "'s": "'s", "us": "us",
                    "ai": "ai", "gis": "gis", "terms": "term", "services": "service", "datum": "data",
-                   "and/or": "or"}
+                   "and/or": "or", "could": "could", "might": "might"}
 _TYPESET_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "“": '"', "”": '"'})
 # Distinct lower-cased words whose norm is remembered (a bound on memory for huge inputs).
 _CACHE_SIZE = 200_000

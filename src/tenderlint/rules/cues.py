@@ -673,18 +673,6 @@ VENDOR_PRACTICE = re.compile(
 )
 
 
-# "could" and "might" (which the lemmatizer reads as "can" and "may") say what is possible, not
-# what a party will or may do: "This could result in an inefficient upgrade", "the system might be
-# replaced in 2027" describe; "the Contractor will" and "Customer may export" bind or permit.
-_MODAL_WORDS = re.compile(r"\b(?:will|wo(?=n['’]t)|may|should|can|cannot|could|might)\b", re.I)
-
-
-def only_hypothetical_modals(text: str) -> bool:
-    """Whether every modal verb of ``text`` is "could" or "might"."""
-    found = {word.lower() for word in _MODAL_WORDS.findall(text)}
-    return bool(found) and found <= {"could", "might"}
-
-
 def requirement_form(norms: list[str], text: str, section: list[str], contract: bool = False) -> str | None:
     """Why the sentence is a substantive provision ("obligation", "question", "criterion"), or None.
     In a contract (``contract``) a sentence with "will" is an obligation whatever its subject."""
@@ -698,8 +686,7 @@ def requirement_form(norms: list[str], text: str, section: list[str], contract: 
         return "obligation"
     # ("the Services may interoperate with …": neither a party's modal nor a named subject's)
     described = what_a_thing_may_do(norms)
-    if (norm_set & PARTY_MODALS and norm_set & PARTY_NORMS and not POSSIBILITY.search(text) and not described
-            and not only_hypothetical_modals(text)):
+    if norm_set & PARTY_MODALS and norm_set & PARTY_NORMS and not POSSIBILITY.search(text) and not described:
         return "obligation"
     if contract and norm_set & CONTRACT_MODALS and not POSSIBILITY.search(text):
         return "obligation"
