@@ -59,7 +59,8 @@ def parse_markdown(data: bytes, name: str):
                 parsed = parse_html(sections.encode("utf-8"), name)
                 return ParsedContent(parsed.blocks, pages=None, title=title)
     lines = text.splitlines()
-    nonblank = [line for line in lines if line.strip()]
+    numbered = [i for i, line in enumerate(lines) if line.strip()]  # the non-blank lines
+    nonblank = [lines[i] for i in numbered]
     if (len(nonblank) >= LINE_DUMP_MIN_LINES and len(lines) - len(nonblank) <= 0.05 * len(nonblank)
             and not any(line.lstrip().startswith(("#", "|", "```")) for line in nonblank)):
         # A text dump with one paragraph or clause per line and (almost) no blank lines, such as a
@@ -67,7 +68,7 @@ def parse_markdown(data: bytes, name: str):
         # each line is read as its own paragraph, with headings inferred as in plain text.
         return ParsedContent(plain_text_blocks([part for line in nonblank for part in (line, "")]),
                              pages=None, title=title)
-    return ParsedContent(MarkdownReader(unwrap_double_spaced(text)).blocks(), pages=None, title=title)
+    return ParsedContent(MarkdownReader(unwrap_double_spaced(text, lines, numbered)).blocks(), pages=None, title=title)
 
 
 # A line that stops in mid-sentence ("… all or any portion of the", "… including,") and the next
@@ -78,14 +79,13 @@ _CARRIES_ON = re.compile(r"^\s*[a-z]")
 DOUBLE_SPACED_MIN_SHARE = 0.2
 
 
-def unwrap_double_spaced(text: str) -> str:
+def unwrap_double_spaced(text: str, lines: list[str], nonblank: list[int]) -> str:
     """A PDF's text saved double-spaced (a blank line after every wrapped line) splits each sentence
     into as many paragraphs as it has lines. When at least DOUBLE_SPACED_MIN_SHARE of the lines
     carry a sentence on across a blank line, a single blank line after a line that stops in
     mid-sentence (and is no heading) is a line wrap: the lines are joined; two or more blank lines
-    still part paragraphs."""
-    lines = text.splitlines()
-    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    still part paragraphs. ``lines`` are the text's lines, ``nonblank`` the indices of those that
+    are not blank (parse_markdown has them already)."""
     if len(nonblank) < LINE_DUMP_MIN_LINES:
         return text
     carried = sum(1 for a, b in zip(nonblank, nonblank[1:])
