@@ -291,14 +291,14 @@ _ENDS_SENTENCE = re.compile(r"[.;:!?)\]”\"]\s*$")
 _CLAUSE_START = re.compile(r"^\(?\d+(?:\.\d+)*[.)]?\s")
 
 
-def headings_inside(children) -> list[tuple[str, bool]] | None:
+def headings_inside(children) -> list[tuple[str, HeadingGuess | None]] | None:
     """A paragraph's lines split at numbered headings run on into it: CommonMark lets only a list
     that starts at 1 interrupt a paragraph, so "2. Purchase and use of API Services" on the line
     after a clause's last sentence joins that clause. A line is such a heading when it reads as one
     by its numbering (``pseudo_heading``), is short, the line before it ends a sentence and it ends
     the paragraph or a numbered clause follows it (not "12.3. The right of use … includes the
     right to use" running on into its next line). Returns the paragraph's parts in order, each
-    marked whether it is a heading, or None when it has none."""
+    with its HeadingGuess when it is a heading, or None when the paragraph has none."""
     lines: list[list] = [[]]
     for child in children or ():
         if child.type == "softbreak":
@@ -308,22 +308,24 @@ def headings_inside(children) -> list[tuple[str, bool]] | None:
     if len(lines) < 2:
         return None
     texts = [inline_text(line).strip() for line in lines]
-    cuts = [i for i in range(1, len(lines))
-            if texts[i] and _ENDS_SENTENCE.search(texts[i - 1]) and len(texts[i].split()) <= 10
-            and (i == len(lines) - 1 or _CLAUSE_START.match(texts[i + 1]))
-            and isinstance(guess := pseudo_heading(lines[i], texts[i]), HeadingGuess) and guess.numbered]
+    cuts: dict[int, HeadingGuess] = {}
+    for i in range(1, len(lines)):
+        if (texts[i] and _ENDS_SENTENCE.search(texts[i - 1]) and len(texts[i].split()) <= 10
+                and (i == len(lines) - 1 or _CLAUSE_START.match(texts[i + 1]))
+                and isinstance(guess := pseudo_heading(lines[i], texts[i]), HeadingGuess) and guess.numbered):
+            cuts[i] = guess
     if not cuts:
         return None
-    parts: list[tuple[str, bool]] = []
+    parts: list[tuple[str, HeadingGuess | None]] = []
     start = 0
-    for cut in cuts:
+    for cut, guess in cuts.items():
         if start < cut:
-            parts.append((" ".join(t for t in texts[start:cut] if t), False))
-        parts.append((texts[cut], True))
+            parts.append((" ".join(t for t in texts[start:cut] if t), None))
+        parts.append((texts[cut], guess))
         start = cut + 1
     if start < len(texts):
-        parts.append((" ".join(t for t in texts[start:] if t), False))
-    return [(text, is_heading) for text, is_heading in parts if text]
+        parts.append((" ".join(t for t in texts[start:] if t), None))
+    return [(text, guess) for text, guess in parts if text]
 
 
 class MarkdownReader:
@@ -371,25 +373,23 @@ class MarkdownReader:
                     if isinstance(guess, HeadingGuess) and guess.numbered and len(text.split()) <= 12:
                         # "7. Termination and Suspension" alone in its list: a numbered
                         # heading that Markdown read as an ordered list
-                        self._heading(f"{numbered} {text}", self.marked_level + guess.level, numbered=True,
-                                      marked=False)
+                        self._numbered_heading(f"{numbered} {text}", guess)
                     else:
                         self._emit(text, "list_item", depth=len(items))
                 elif not containers and (parts := headings_inside(token.children)):
                     # "… as defined below.\n2. Purchase and use of API Services": a numbered
                     # heading that CommonMark ran on into the paragraph before it
-                    for part, is_heading in parts:
-                        if is_heading:
-                            guess = guess_heading(part)
-                            self._heading(part, self.marked_level + guess.level, numbered=True, marked=False)
+                    for part, guess in parts:
+                        if guess is not None:
+                            self._numbered_heading(part, guess)
                         else:
                             self._emit(part, "paragraph")
                 elif not containers and (guess := pseudo_heading(token.children, text)):
                     if guess == "title":
                         self._resolve_title(follows_text=False)
                         self.title = text  # a heading only if text follows it (_resolve_title)
-                    elif guess.numbered:  # "4.1 Updates" under "Section 4", below any "#"
-                        self._heading(text, self.marked_level + guess.level, numbered=True, marked=False)
+                    elif guess.numbered:
+                        self._numbered_heading(text, guess)
                     else:
                         self._heading(text, self.trail.level_for_unnumbered(), numbered=False, marked=False)
                 else:
@@ -402,6 +402,11 @@ class MarkdownReader:
                 self._table(token.meta["lines"])
         self._resolve_title(follows_text=False)
         return self.out
+
+    def _numbered_heading(self, text: str, guess: HeadingGuess) -> None:
+        """A heading written without Markdown's marks, placed by its numbering: "4.1 Updates" under
+        "Section 4", below any "#" heading."""
+        self._heading(text, self.marked_level + guess.level, numbered=True, marked=False)
 
     def _resolve_title(self, follows_text: bool) -> None:
         """Settle a pending title-case line: a heading when text follows it, else a paragraph."""
