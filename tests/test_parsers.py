@@ -385,6 +385,13 @@ def test_markdown_headings_written_without_marks(tmp_path: Path):
     assert by_text["Period Of Performance"].kind == "list_item"
 
 
+def _parsed_markdown(tmp_path: Path, text: str):
+    """``text`` written to a Markdown file and parsed, as a user's file would be."""
+    path = tmp_path / "terms.md"
+    path.write_text(text, encoding="utf-8")
+    return parse(path)
+
+
 def test_a_text_dump_saved_as_markdown_keeps_one_paragraph_per_line(tmp_path: Path):
     """A PDF's text saved as .md often has one clause per line and no blank line at all: read as
     Markdown it would be one giant paragraph (no sections, no located evidence). Read line by
@@ -418,15 +425,13 @@ def test_a_double_spaced_text_dump_joins_its_wrapped_lines(tmp_path: Path):
     wrapped = [" ".join(words[i:i + 6]) for i in range(0, len(words), 6)]
     paragraphs = ["\n\n".join(wrapped) for _ in range(5)]
     text = "Terms of Service\n\n\n" + "\n\n\n".join(paragraphs) + "\n\n\nChanges to the Terms\n\n\n" + paragraphs[0] + "\n"
-    path = tmp_path / "terms.md"
-    path.write_text(text, encoding="utf-8")
-    doc = parse(path)
+    doc = _parsed_markdown(tmp_path, text)
     texts = [b.text for b in doc.blocks if b.kind == "paragraph"]
     assert texts == [clause] * 6
     assert [b.text for b in doc.headings][-1] == "Changes to the Terms"
     # The same clauses each on one line, as Markdown writes them, stay as they are.
-    path.write_text("Terms of Service\n\n" + "\n\n".join([clause] * 25) + "\n", encoding="utf-8")
-    assert [b.text for b in parse(path).blocks if b.kind == "paragraph"] == [clause] * 25
+    plain = _parsed_markdown(tmp_path, "Terms of Service\n\n" + "\n\n".join([clause] * 25) + "\n")
+    assert [b.text for b in plain.blocks if b.kind == "paragraph"] == [clause] * 25
 
 
 def test_a_numbered_heading_that_markdown_reads_as_a_one_item_list_is_a_heading(tmp_path: Path):
@@ -440,9 +445,7 @@ def test_a_numbered_heading_that_markdown_reads_as_a_one_item_list_is_a_heading(
             "8. Support steps\n\nTo get help:\n\n1. Open a ticket\n2. Wait for the reply\n\n"
             "9. The customer shall pay every invoice within thirty days.\n\nLate fees apply.\n\n"
             "10. Term and Termination.\n\nEither party may end the agreement on notice.\n")
-    path = tmp_path / "terms.md"
-    path.write_text(text, encoding="utf-8")
-    doc = parse(path)
+    doc = _parsed_markdown(tmp_path, text)
     # (a short title may end with a full stop, as licence agreements write "10. Term and Termination.")
     assert [b.text for b in doc.headings] == ["Terms of Service", "6. Technology services",
                                               "7. Termination and Suspension", "8. Support steps",
@@ -462,9 +465,7 @@ def test_a_numbered_heading_run_on_into_the_clause_before_it_opens_its_section(t
             "2. Purchase of the service\n\n2.1 You must register before you buy.\n\n"
             "3.2 Rights in data are set out in Annex B.\n"
             "3.3 The right of use in article 3.2 includes the right to\nuse the data for new versions.\n")
-    path = tmp_path / "terms.md"
-    path.write_text(text, encoding="utf-8")
-    doc = parse(path)
+    doc = _parsed_markdown(tmp_path, text)
     assert [b.text for b in doc.headings] == ["Terms", "1. Definitions", "2. Purchase of the service"]
     by_text = {b.text: b for b in doc.blocks}
     assert by_text["1.1 Service means the hosted platform."].section[-1] == "1. Definitions"
