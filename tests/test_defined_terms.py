@@ -194,3 +194,14 @@ def test_a_name_defined_by_a_law_carries_the_law():
     # used in running text with its first word in lower case too
     assert pattern.search("The supplier shall act as the applicable Privacy Law requires.")
     assert not pattern.search("The supplier shall act as the Customer Laws require.")
+
+
+def test_a_party_or_purpose_defined_by_the_ai_it_uses_is_not_the_ai():
+    # Who uses the AI service, or what it may be used for, is named after the AI in its
+    # definition; a sentence about the User or the Subscriber is not one about AI.
+    texts = ['"Helper" means the AI assistant the Provider offers through its website.',
+             '"User" means any person who opens an account or consults Helper.',
+             'These terms bind Acme Ltd and the company using the Acme AI Calls platform ("Subscriber").',
+             'Data is processed only to run the AI assistant for the User (the "Permitted Purpose").',
+             '"Engine" means the neural translation model behind Helper.']
+    assert defined_terms.ai_terms(texts) == ["Helper", "Engine"]

@@ -105,6 +105,18 @@ MAKERS = re.compile(r"(?i:\b(?:service|services|model|models|feature|features|to
 NAMED_AS_DATA_OR_OUTPUT = re.compile(r"(?i)\b(?:data|content|input|inputs|output|outputs)\b")
 # Terms named for the vendor's own material ("Provider Materials", "Our Content") are not the buyer's.
 VENDOR_NAMED = re.compile(r"^(?:provider|vendor|licensor|supplier|contractor|company|our|we|service|platform)\b", re.I)
+# Names of a party or a purpose, and definitions that say their term is one: '"User" means any
+# user who consults the assistant', '… the entity using the Voxia AI Calls platform ("Subscriber")',
+# '(the "Permitted Purpose")'. The user of an AI service, or what it may be used for, is not the AI.
+PARTY_OR_PURPOSE_NAME = re.compile(
+    r"(?i)\b(?:users?|subscribers?|customers?|clients?|licensees?|licensors?|processors?|sub-?processors?|"
+    r"controllers?|part(?:y|ies)|members?|purposes?)$"
+)
+PARTY_OR_PURPOSE_HEAD = re.compile(
+    r"(?i)^(?:(?:the|a|an|any|each|every|all|such)\s+)?(?:(?:natural|legal|individual)\s+)?"
+    r"(?:persons?|people|individuals?|entit(?:y|ies)|compan(?:y|ies)|organi[sz]ations?|users?|end[\s-]users?|"
+    r"customers?|subscribers?|part(?:y|ies)|clients?|members?|employees?|purposes?)\b"
+)
 _SENTENCE_START = re.compile(r"(?:[.;:!?]\s|\n)")
 _CONTEXT_CHARS = 300
 _HEAD_CHARS = 160
@@ -157,6 +169,8 @@ def _ai_terms(found: list[Definition], parties: re.Pattern | None, systems_only:
         # ('… information, including source code and algorithms, disclosed by a party (the
         # "Discloser")': only the words just before the parenthesis say what is named.)
         said = d.noun if d.in_parentheses else d.head
+        if PARTY_OR_PURPOSE_NAME.search(d.name) or PARTY_OR_PURPOSE_HEAD.match(said):
+            continue  # "User", "Subscriber": who uses the AI, not the AI
         if parties is not None:
             said = parties.sub("the vendor", said)  # ("provided by Customer to Spice AI")
         generated_answer = OUTPUT_NOUNS.search(d.noun) and GENERATED.search(said) and PROMPTED.search(said)
