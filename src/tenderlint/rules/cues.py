@@ -186,7 +186,8 @@ def is_subclause(text: str, section: list[str]) -> bool:
 LIMITATION_NOTICE = re.compile(
     r"\b(?:may|can|might|could|will\s+sometimes)\s+(?:not\s+)?(?:\w+\s+){0,2}?"
     r"(?:make\s+(?:mistakes|errors)|be\s+(?:inaccurate|incorrect|incomplete|wrong|misleading|unreliable|erroneous|false|flawed)"
-    r"|(?:contain|include)\s+(?:errors|mistakes|inaccuracies|omissions|mispronunciations|misrecognitions|artefacts|artifacts|hallucinations)"
+    # ("may contain material inaccuracies", "may include factual errors")
+    r"|(?:contain|include)\s+(?:\w+\s+)?(?:errors|mistakes|inaccuracies|omissions|mispronunciations|misrecognitions|artefacts|artifacts|hallucinations)"
     # ("may provide incomplete, incorrect or offensive Output": other words of the list may come first)
     r"|(?:give|provide|produce|generate|return|output)\s+(?:you\s+)?(?:[\w-]+,?\s+(?:or\s+|and\s+)?){0,2}?"
     r"(?:wrong|incorrect|inaccurate|false|misleading|erroneous|unreliable)"
