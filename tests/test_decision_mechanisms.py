@@ -87,6 +87,20 @@ def test_cooccurrence_needs_its_phrases_close_together(compiled):
     assert "exit-transition" not in judge_text(compiled, far)[0]
 
 
+def test_only_the_phrases_that_found_a_topic_explain_it(checker):
+    # "provide" and "support" also belong to the API co-occurrence of interoperability, which this
+    # sentence does not complete (no API): they neither keep the excepted integration in scope nor
+    # appear among the words that found the topic.
+    excepted = "The Contractor shall provide network support services (except systems integration)."
+    result = checker.check_document(_document(("paragraph", excepted)), "rfp")
+    assert _status(result, "interoperability") != "covered"
+    required = "The Contractor shall provide network support services and systems integration."
+    result = checker.check_document(_document(("paragraph", required)), "rfp")
+    evidence = next(t for t in result.topics if t.id == "interoperability").evidence
+    assert _status(result, "interoperability") == "covered"
+    assert evidence[0].why.endswith("matched: systems integration")
+
+
 def test_opening_words_lead_into_every_inline_item(compiled):
     # "Upon termination, (i) … (ii) …": the opening words reach the second item however long the
     # first; without the inline list the same distance is too far.

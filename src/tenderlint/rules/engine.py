@@ -527,7 +527,6 @@ class CompiledRules:
             elif kind == "C":
                 hit.groups[b].add(gi)
                 hit.group_spans[b].append((start, end, gi))
-                hit.names[a].append((start, end))
             elif kind == "RC":
                 hit.flag_groups[b].add(gi)
             elif kind == "RX":
@@ -572,14 +571,33 @@ class CompiledRules:
                 if match_end - match_start <= self.longest_match.get(match_id, match_end - match_start):
                     yield si, match_id, start + match_start, start + match_end
 
+    def _completed(self, hit: SentenceHit, key: str) -> bool:
+        """Whether the sentence holds every group of the co-occurrence ``key``, close enough together."""
+        groups = hit.groups[key]
+        return len(groups) == self.cooccur_sizes[key] and (key in hit.inherited or _close_together(
+            hit.group_spans[key], len(groups), self.cooccur_windows[key]) or _close_in_an_item(
+            hit.group_spans[key], len(groups), self.cooccur_windows[key], hit.items))
+
     def _strong_topics(self, hit: SentenceHit) -> set[str]:
         topics = set(hit.terms) | set(hit.patterns)
-        for key, groups in hit.groups.items():
-            if len(groups) == self.cooccur_sizes[key] and (key in hit.inherited or _close_together(
-                    hit.group_spans[key], len(groups), self.cooccur_windows[key]) or _close_in_an_item(
-                    hit.group_spans[key], len(groups), self.cooccur_windows[key], hit.items)):
+        for key in hit.groups:
+            if self._completed(hit, key):
                 topics.add(key.split("|")[0])
         return topics - hit.excluded
+
+    def _matched_spans(self, hit: SentenceHit, topic: str) -> list[tuple[int, int]]:
+        """The token spans that found ``topic`` in the sentence, in text order: its terms and
+        patterns, and the phrases of the co-occurrences it completed. A group matched alone found
+        nothing ("provide" and "support" of an API co-occurrence, with no API in the sentence), so it
+        neither explains the finding nor keeps it out of an exception ("services (except systems
+        integration)"); a topic found by nothing but such groups is explained by them."""
+        spans = list(hit.names.get(topic, []))
+        partial = []
+        for key, found in hit.group_spans.items():
+            if key.split("|", 1)[0] == topic:
+                (spans if self._completed(hit, key) else partial).extend((start, end) for start, end, _ in found)
+        # (a topic only mentioned is explained by the words it was mentioned with)
+        return sorted(set(spans or partial))
 
     def _flags(self, hit: SentenceHit) -> set[str]:
         flags = set(hit.flag_patterns)
@@ -722,7 +740,7 @@ class CompiledRules:
                                                   form == "substantive", why, hit.ai))
                     said: dict[str, object] = {}  # what the sentence says, worked out once for all its topics
                     for topic in mentioned:
-                        if topic in strong and _only_in_exceptions(hit.names.get(topic, []), doc, passage):
+                        if topic in strong and _only_in_exceptions(self._matched_spans(hit, topic), doc, passage):
                             substantive, topic_why = False, "only named as an exception to the scope"
                         elif topic not in strong and topic in under and titles.lends(topic, passage.text):
                             substantive, topic_why = self._topic_strength(topic, True, form, why, passage.text, said)
@@ -929,7 +947,7 @@ class CompiledRules:
         if len(quote) > MAX_QUOTE:
             quote = quote[: MAX_QUOTE - 1].rstrip() + "…"
         doc = passage.span.doc
-        matched = ", ".join(dict.fromkeys(doc[a:b].text for a, b in hit.names.get(topic, [])))
+        matched = ", ".join(dict.fromkeys(doc[a:b].text for a, b in self._matched_spans(hit, topic)))
         return Evidence(
             topic=topic,
             quote=quote,
