@@ -12,7 +12,8 @@
 - handling of the bids (proposals destroyed, white papers reviewed) does not cover solution topics;
 - the solicitation-only topics are at most mentioned in a contract;
 - a solicitation issuer's reservations about its own procurement ("may modify the RFP before the
-  Closing Time") raise no red flag: the buyer wrote them for itself;
+  Closing Time") raise no red flag: the buyer wrote them for itself; its disclaimer of the
+  information it gives bidders covers no topic either;
 - "Don’t …" prohibitions in terms of service are provisions, and so are the entries listed under
   a heading that forbids ("Prohibited uses");
 - the cells of a table column headed by what must be met ("Performance Standard(s)") are
@@ -359,6 +360,15 @@ def test_a_solicitation_issuers_reservation_about_its_own_procurement_is_no_red_
     assert not in_rfp.red_flags
     assert cues.is_the_issuers_own_reservation(text)
     assert not cues.is_the_issuers_own_reservation(vendor)
+
+
+def test_a_solicitation_issuers_disclaimer_of_its_own_information_covers_no_topic(checker):
+    # In vendor terms the same disclaimer of accuracy speaks of the service: performance.
+    issuer = "The information is not guaranteed or warranted to be accurate by the District, nor is it complete."
+    vendor = "The output of the service is not guaranteed or warranted to be accurate by the Provider."
+    assert _status(checker.check_document(_document(("paragraph", issuer)), "rfp"), "performance") != "covered"
+    assert _status(checker.check_document(_document(("paragraph", vendor)), "contract"), "performance") == "covered"
+    assert cues.is_the_issuers_disclaimer(issuer) and not cues.is_the_issuers_disclaimer(vendor)
 
 
 def test_what_a_solicitation_issuer_binds_itself_to_about_the_contract_stays_flaggable(checker):

@@ -621,19 +621,29 @@ def is_run_in_heading(text: str) -> bool:
 # buyer wrote it for itself — so it raises no red flag (COVERAGE.md: a red flag goes against the
 # buyer). What the issuer binds itself to about the contract ("the Agency shall not publish this
 # Agreement") is not about the competition and stays flaggable.
-_ISSUERS = r"(?:Issuer|Province|Government|Agency|State|City|County|Department|Buyer|Ministry|Council|Authority)"
+_ISSUERS = r"(?:Issuer|Province|Government|Agency|State|City|County|Department|Buyer|Ministry|Council|Authority|District)"
+# The issuer disclaiming what it tells bidders: "The information is not guaranteed or warranted to
+# be accurate by the District", "The Province makes no representation …". It is about the
+# solicitation's own information, not the solution: no red flag, and no provision on a topic.
+ISSUERS_DISCLAIMER = re.compile(
+    r"\bnot\s+(?:guaranteed|warranted)\b[^.;]{0,60}\bby\s+the\s+" + _ISSUERS + r"\b"
+    r"|^\W*(?:The\s+)?" + _ISSUERS + r"\s+(?:makes|gives)\s+no\s+(?:guarantee|warranty|representation)"
+)
 PROCUREMENT_PROCESS = re.compile(
     r"\bthe\s+(?:RFP|RFQ|RFI|RFx|ITT|ITB|solicitation|opportunity|competition)\b|\bclosing\s+(?:time|date)\b"
     r"|\bsubmission\s+method\b|\b(?:proposals?|quotations?|applicants?|proponents?|offerors?|bidders?)\b"
-    # the issuer disclaiming what it tells bidders: "The information is not guaranteed … by the Province"
-    r"|\bnot\s+(?:guaranteed|warranted)\b[^.;]{0,60}\bby\s+the\s+" + _ISSUERS + r"\b"
-    r"|^\W*(?:The\s+)?" + _ISSUERS + r"\s+(?:makes|gives)\s+no\s+(?:guarantee|warranty|representation)",
+    r"|" + ISSUERS_DISCLAIMER.pattern,
 )
 
 
 def is_the_issuers_own_reservation(text: str) -> bool:
     """Whether a solicitation's sentence is the issuer's reservation about its own procurement."""
     return bool(PROCUREMENT_PROCESS.search(text))
+
+
+def is_the_issuers_disclaimer(text: str) -> bool:
+    """Whether a solicitation's sentence disclaims the accuracy of what the issuer tells bidders."""
+    return bool(ISSUERS_DISCLAIMER.search(text))
 
 
 def asks_bidders(text: str) -> bool:

@@ -742,6 +742,8 @@ class CompiledRules:
                     for topic in mentioned:
                         if topic in strong and _only_in_exceptions(self._matched_spans(hit, topic), doc, passage):
                             substantive, topic_why = False, "only named as an exception to the scope"
+                        elif not contract and cues.is_the_issuers_disclaimer(passage.text):
+                            substantive, topic_why = False, "the issuer's disclaimer of what it tells bidders"
                         elif topic not in strong and topic in under and titles.lends(topic, passage.text):
                             substantive, topic_why = self._topic_strength(topic, True, form, why, passage.text, said)
                             if substantive:
