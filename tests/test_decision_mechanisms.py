@@ -102,6 +102,18 @@ def test_only_the_phrases_that_found_a_topic_explain_it(checker):
     assert evidence[0].why.endswith("matched: systems integration")
 
 
+def test_a_licence_of_model_weights_and_inference_code_is_about_ai(checker):
+    # A model released as weights with inference code is a learned model, whatever the licence
+    # calls it; the AI topics apply to it.
+    licence = _document(
+        ("paragraph", "We make the model weights and inference code available under this licence."),
+        ("paragraph", "You may create derivatives of the model weights for non-commercial purposes."),
+        ("paragraph", "Every copy of the inference code you distribute must carry this licence."),
+        ("paragraph", "You are solely responsible for the Outputs you generate and their subsequent uses."))
+    result = checker.check_document(licence, "contract")
+    assert _status(result, "human-oversight") == "covered"
+
+
 def test_opening_words_lead_into_every_inline_item(compiled):
     # "Upon termination, (i) … (ii) …": the opening words reach the second item however long the
     # first; without the inline list the same distance is too far.

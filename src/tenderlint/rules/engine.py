@@ -44,6 +44,8 @@ AI_VOCABULARY = [
     "agentic", "ai system", "ai-enabled", "ai-powered", "facial recognition", "speech recognition",
     "machine-learning", "machine-generated", "synthetic voice", "synthetic speech", "speech synthesis",
     "text-to-speech", "voice cloning", "cloned voice", "voice model", "machine translation",
+    # what only a learned model has: weights released with inference code, fine-tuning, diffusion
+    "model weights", "inference code", "fine-tuning", "fine-tuned model", "diffusion model", "text-to-image",
 ]
 AI_DOCUMENT_MIN_SENTENCES = 3
 # A co-occurrence counts only when its phrases sit within this many tokens of each other: about a
