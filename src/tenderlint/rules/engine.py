@@ -157,7 +157,9 @@ class SentenceHit:
     group_spans: dict[str, list[tuple[int, int, int]]] = field(
         default_factory=lambda: defaultdict(list))  # "topic|name" -> (start, end, group) of each match
     patterns: set[str] = field(default_factory=set)  # topic ids with a token-pattern hit
-    names: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))  # topic -> token spans
+    # topic -> token spans of its terms and patterns (co-occurrences keep theirs in group_spans:
+    # only a completed one found the topic, see CompiledRules._matched_spans)
+    names: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
     inherited: set[str] = field(default_factory=set)  # "topic|name" keys completed by the lead-in paragraph
     # Where the inline items "(i) … (ii) …" of the sentence begin, then where it ends (token
     # indices); empty when it has no such list (see _inline_items).
