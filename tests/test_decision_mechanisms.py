@@ -705,6 +705,20 @@ def test_entries_listed_under_a_scope_of_work_are_tasks(tmp_path, checker):
     assert statuses == {"task": "covered", "current": "weak", "described": "weak"}
 
 
+def test_entries_listed_under_a_performance_standard_heading_must_be_met(tmp_path, checker):
+    """A work statement states its standards as facts under a "Performance Standard" heading
+    ("All replacement equipment conforms to the Section 508 standards"): each is what the work must
+    meet, as in a table column with that header. Under a heading naming what is on hand, the
+    same entry describes."""
+    entry = "- All replacement equipment conforms to the Section 508 accessibility standards.\n"
+    statuses = {
+        name: _status_of_text(tmp_path, checker, name, f"# Network maintenance\n\n## {heading}\n\n{entry}",
+                              "accessibility", "rfp")
+        for name, heading in (("standard", "Performance Standard"), ("inventory", "Equipment on hand"))
+    }
+    assert statuses == {"standard": "covered", "inventory": "weak"}
+
+
 def test_a_clearance_under_a_security_heading_stays_a_mention(tmp_path, checker):
     """COVERAGE.md: a personnel clearance alone is only a mention of security. The "Security"
     title lends its topic to the provisions under it, but not across that boundary."""

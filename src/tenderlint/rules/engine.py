@@ -1029,7 +1029,8 @@ class _Place:
         if heading not in self.heading_kinds:
             self.heading_kinds[heading] = (
                 "requires" if cues.is_prohibition_heading(heading) or cues.is_criteria_heading(heading)
-                else "scope" if cues.is_scope_heading(heading)
+                # (what must be met, as a heading over its entries: "Performance Standard")
+                else "scope" if cues.is_scope_heading(heading) or cues.is_standard_header(heading)
                 else "describes" if cues.SCOPE_DESCRIBES.search(heading) else "")
         return self.heading_kinds[heading]
 
