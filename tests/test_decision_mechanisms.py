@@ -109,7 +109,7 @@ def test_a_licence_of_model_weights_and_inference_code_is_about_ai(checker):
         ("paragraph", "We make the model weights and inference code available under this licence."),
         ("paragraph", "You may create derivatives of the model weights for non-commercial purposes."),
         ("paragraph", "Every copy of the inference code you distribute must carry this licence."),
-        ("paragraph", "You are solely responsible for the Outputs you generate and their subsequent uses."))
+        ("paragraph", "The licensee is solely responsible for each output it creates and for the subsequent use of that output."))
     result = checker.check_document(licence, "contract")
     assert _status(result, "human-oversight") == "covered"
 
@@ -376,7 +376,7 @@ def test_a_solicitation_issuers_reservation_about_its_own_procurement_is_no_red_
 
 def test_a_solicitation_issuers_disclaimer_of_its_own_information_covers_no_topic(checker):
     # In vendor terms the same disclaimer of accuracy speaks of the service: performance.
-    issuer = "The information is not guaranteed or warranted to be accurate by the District, nor is it complete."
+    issuer = "The District does not vouch for these figures: they are not warranted to be accurate by the District."
     vendor = "The output of the service is not guaranteed or warranted to be accurate by the Provider."
     assert _status(checker.check_document(_document(("paragraph", issuer)), "rfp"), "performance") != "covered"
     assert _status(checker.check_document(_document(("paragraph", vendor)), "contract"), "performance") == "covered"

@@ -622,9 +622,9 @@ def is_run_in_heading(text: str) -> bool:
 # buyer). What the issuer binds itself to about the contract ("the Agency shall not publish this
 # Agreement") is not about the competition and stays flaggable.
 _ISSUERS = r"(?:Issuer|Province|Government|Agency|State|City|County|Department|Buyer|Ministry|Council|Authority|District)"
-# The issuer disclaiming what it tells bidders: "The information is not guaranteed or warranted to
-# be accurate by the District", "The Province makes no representation …". It is about the
-# solicitation's own information, not the solution: no red flag, and no provision on a topic.
+# The issuer disclaiming what it tells bidders: "these figures are not warranted to be accurate by
+# the County", "The Province makes no representation …". It is about the solicitation's own
+# information, not the solution: no red flag, and no provision on a topic.
 ISSUERS_DISCLAIMER = re.compile(
     r"\bnot\s+(?:guaranteed|warranted)\b[^.;]{0,60}\bby\s+the\s+" + _ISSUERS + r"\b"
     r"|^\W*(?:The\s+)?" + _ISSUERS + r"\s+(?:makes|gives)\s+no\s+(?:guarantee|warranty|representation)"

@@ -105,8 +105,8 @@ MAKERS = re.compile(r"(?i:\b(?:service|services|model|models|feature|features|to
 NAMED_AS_DATA_OR_OUTPUT = re.compile(r"(?i)\b(?:data|content|input|inputs|output|outputs)\b")
 # Terms named for the vendor's own material ("Provider Materials", "Our Content") are not the buyer's.
 VENDOR_NAMED = re.compile(r"^(?:provider|vendor|licensor|supplier|contractor|company|our|we|service|platform)\b", re.I)
-# Names of a party or a purpose, and definitions that say their term is one: '"User" means any
-# user who consults the assistant', '… the entity using the Voxia AI Calls platform ("Subscriber")',
+# Names of a party or a purpose, and definitions that say their term is one: '"User" means anyone
+# who asks the assistant', '… the company that uses the Acme AI Calls platform ("Subscriber")',
 # '(the "Permitted Purpose")'. The user of an AI service, or what it may be used for, is not the AI.
 PARTY_OR_PURPOSE_NAME = re.compile(
     r"(?i)\b(?:users?|subscribers?|customers?|clients?|licensees?|licensors?|processors?|sub-?processors?|"
