@@ -746,8 +746,6 @@ class CompiledRules:
                     for topic in mentioned:
                         if topic in strong and _only_in_exceptions(self._matched_spans(hit, topic), doc, passage):
                             substantive, topic_why = False, "only named as an exception to the scope"
-                        elif not contract and cues.is_the_issuers_disclaimer(passage.text):
-                            substantive, topic_why = False, "the issuer's disclaimer of what it tells bidders"
                         elif topic not in strong and topic in under and titles.lends(topic, passage.text):
                             substantive, topic_why = self._topic_strength(topic, True, form, why, passage.text, said)
                             if substantive:
@@ -938,6 +936,8 @@ class CompiledRules:
             return "mention", "optional: bidders may leave it out"
         if cues.OTHER_AGREEMENT_GOVERNS.search(text):
             return "mention", "terms of another agreement, only referred to"
+        if not contract and cues.is_the_issuers_disclaimer(text):
+            return "mention", "the issuer's disclaimer of what it tells bidders"
         form = cues.requirement_form(norms, text, block.section, contract)
         if form:
             return "substantive", form
