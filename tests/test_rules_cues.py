@@ -436,3 +436,44 @@ def test_prohibitions_in_the_imperative(text, expected):
 ])
 def test_a_service_that_lets_users_invoke_ai_declares_it(text, expected):
     assert bool(cues.SERVICE_USES_AI.search(text)) is expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Acme offers a personal chatbot service through text and voice.", True),
+    ("Quillo is an AI-powered writing assistant for small teams.", True),
+    ("The company provides an artificial intelligence platform for insurers.", True),
+    ("We operate a help desk service for county staff.", False),
+    ("The County is a public body under state law.", False),
+])
+def test_a_provider_saying_its_service_is_ai_declares_it(text, expected):
+    assert bool(cues.SERVICE_IS_AI.search(text)) is expected
+
+
+def test_terms_of_a_chatbot_service_are_about_ai_however_rarely_they_name_it():
+    # One AI word in the whole text, in the provider's statement of what the service is: its
+    # refusal to warrant accurate results is then a notice of the AI's limits (transparency).
+    import tenderlint
+
+    text = ("Terms of Service of Example Companion.\n\n"
+            "Example Companion offers a personal chatbot service through a mobile app.\n\n"
+            "We make no warranty that the results you obtain from the service will be accurate or reliable.\n\n"
+            "You must pay the fees in the order form within thirty days.\n")
+    declared = tenderlint.check_text(text, name="terms.md", doc_type="contract")
+    plain = tenderlint.check_text(text.replace("offers a personal chatbot service through a mobile app",
+                                               "has a mobile app, and a chatbot answers questions about billing"),
+                                  name="terms.md", doc_type="contract")
+    assert {t.id: t.status for t in declared.topics}["transparency"] == "covered"
+    assert {t.id: t.status for t in plain.topics}["transparency"] != "covered"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Answers from the assistant are not a substitute for advice from a doctor.", True),
+    ("The tool does not replace professional judgment or inspections.", True),
+    ("Outputs should not be construed as financial advice.", True),
+    ("Reports are provided for informational purposes only.", True),
+    ("Staff review each summary before relying on it.", True),
+    ("The new portal will replace the legacy case system.", False),
+    ("The Contractor shall substitute key personnel only with approval.", False),
+])
+def test_a_notice_not_to_rely_on_what_a_service_produces(text, expected):
+    assert bool(cues.RELIANCE_NOTICE.search(text)) is expected

@@ -231,6 +231,14 @@ SERVICE_USES_AI = re.compile(
     r"chat\s+with|interact\s+with)\s+(?:[\w-]+\s+){0,3}?)"
     + _AI_TERMS + r"\b(?!-free)"
 )
+# A provider saying what its service is: "Acme offers a personal chatbot service", "Acme is an
+# AI-powered writing assistant". The same declaration as SERVICE_USES_AI, in the words of a
+# service that is the AI rather than one built on it.
+SERVICE_IS_AI = re.compile(
+    r"\b(?:offers?|provides?|operates?|is)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:chatbot|(?:AI|A\.I\.)(?:[\s-](?:powered|based|driven|enabled))?|(?i:artificial[\s-]intelligence|generative\s+AI))"
+    r"\s+(?:[\w-]+\s+)?(?:services?|apps?|applications?|assistants?|companions?|platforms?|tools?|products?|agents?)\b"
+)
 # A document that says it is governed by the terms of another agreement ("… is subject to the
 # terms and conditions of the Master Agreement, including its limitation of liability") only
 # refers to those terms; COVERAGE.md counts a cross-reference as a mention. (Its own attachments
@@ -543,7 +551,21 @@ GOVERNING_POLICY = re.compile(
     r"|\b(?:polic(?:y|ies)|statement|notice)\b[^.;]{0,80}?\bincorporated\b",
     re.I,
 )
-STATEMENT_CUES = {"limitation-notice": LIMITATION_NOTICE, "ai-nature": AI_NATURE, "governing-policy": GOVERNING_POLICY}
+# A notice telling users not to rely on what a service produces unchecked: it is "no substitute for"
+# a professional's advice, "does not replace professional judgment", is "for informational purposes
+# only", or is to be checked "before relying on" it. Of what an AI produces, a notice of its limits
+# (transparency's question of when to rely on outputs); the rule's own words name the AI.
+RELIANCE_NOTICE = re.compile(
+    r"\b(?:not|no)\s+(?:a\s+|intended\s+(?:as\s+a\s+|to\s+be\s+a\s+)?)?substitute\s+for\b"
+    r"|\b(?:does|do|is|are|will)\s+not\s+(?:intended\s+to\s+)?replace\s+(?:\w+\s+){0,2}?"
+    r"(?:professional|human|expert|medical|legal|clinical|qualified)"
+    r"|\bnot\s+(?:be\s+)?(?:construed|considered|treated|taken)\s+as\s+(?:\w+\s+){0,2}?advice\b"
+    r"|\bfor\s+(?:general\s+)?information(?:al)?\s+purposes\s+only\b"
+    r"|\bbefore\s+(?:you\s+|they\s+|anyone\s+)?(?:rely|relying|act|acting)\s+on\b",
+    re.I,
+)
+STATEMENT_CUES = {"limitation-notice": LIMITATION_NOTICE, "reliance-notice": RELIANCE_NOTICE, "ai-nature": AI_NATURE,
+                  "governing-policy": GOVERNING_POLICY}
 _STATEMENT_WHY = "statement ({})"
 
 

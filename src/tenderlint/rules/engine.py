@@ -806,7 +806,8 @@ class CompiledRules:
         # A flag the document answers elsewhere ("as is", but with measured service levels) does
         # not go against the buyer: the answer holds whichever comes first.
         red_flags = [flag for flag in red_flags if flag.id not in answered]
-        declares_ai = ai_sentences > 0 and any(cues.SERVICE_USES_AI.search(text) for text in texts)
+        declares_ai = ai_sentences > 0 and any(cues.SERVICE_USES_AI.search(text) or cues.SERVICE_IS_AI.search(text)
+                                                 for text in texts)
         return Findings(dict(evidence), red_flags, ai_sentences, sentences, declares_ai)
 
     def _inert_repeats(self, texts: list[str], blocks: list[Block],

@@ -157,15 +157,17 @@ class Rule(_Strict):
                     "document detected as a contract its words mean other things (mitigating factors, "
                     "seeking an injunction), so they count as mentions there",
     )
-    statement_cues: list[Literal["limitation-notice", "ai-nature", "governing-policy"]] = Field(
+    statement_cues: list[Literal["limitation-notice", "reliance-notice", "ai-nature", "governing-policy"]] = Field(
         default_factory=list,
         description="plain statements that are provisions on this topic although they carry no modal duty: "
                     "'limitation-notice' (outputs may be wrong or incomplete: COVERAGE.md counts such a notice "
-                    "as transparency, and as a disclaimer of accuracy for performance), 'ai-nature' (the "
+                    "as transparency, and as a disclaimer of accuracy for performance), 'reliance-notice' (what the "
+                    "service produces is no substitute for professional advice, or is to be checked before relying "
+                    "on it), 'ai-nature' (the "
                     "vendor says its service is AI-powered: a disclosure of AI use), 'governing-policy' (the "
                     "use is governed by, subject to, or the terms incorporate a named policy of the vendor)",
     )
-    mention_in_statements: list[Literal["limitation-notice", "ai-nature", "governing-policy"]] = Field(
+    mention_in_statements: list[Literal["limitation-notice", "reliance-notice", "ai-nature", "governing-policy"]] = Field(
         default_factory=list,
         description="statements that are at most mentions of this topic: a warning that outputs may be "
                     "'incomplete, inaccurate, biased' is a notice of limitations, not a fairness commitment",
