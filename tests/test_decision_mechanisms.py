@@ -730,3 +730,18 @@ def test_a_clearance_under_a_security_heading_stays_a_mention(tmp_path, checker)
         )
     }
     assert statuses == {"clearance": "weak", "controls": "covered"}
+
+
+def test_evaluation_under_a_surveillance_plan_rates_the_contractor_not_the_bids(tmp_path, checker):
+    # A quality assurance surveillance plan rates the contractor's work after award: its adjectival
+    # ratings and scoring methodology are no evidence on how bids are scored
+    # (the rule's not_under_headings); the same words in the solicitation's evaluation section are.
+    plan = ("# Help desk services\n\n## Attachment 3: Quality Assurance Surveillance Plan\n\n"
+            "### 5.0 Methods\n\n"
+            "The Contracting Officer will give each monthly report an adjectival rating, and the scoring "
+            "methodology is in Table 2.\n\n"
+            "The Government will evaluate the help desk against each performance standard every month.\n")
+    assert _status_of_text(tmp_path, checker, "qasp", plan, "evaluation-criteria", "rfp") != "covered"
+    scored = plan + ("\n## Section M: Evaluation\n\n"
+                     "Each quotation's technical volume will be evaluated and rated acceptable or unacceptable.\n")
+    assert _status_of_text(tmp_path, checker, "rfq", scored, "evaluation-criteria", "rfp") == "covered"

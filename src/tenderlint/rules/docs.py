@@ -37,6 +37,9 @@ def rule_markdown(rule: Rule, heading: str = "#") -> str:
                   + ":", ""]
         lines += [f"- `{title}`" for title in rule.section_titles]
         lines.append("")
+    if rule.not_under_headings:
+        lines += [f"{heading}# Headings under which its words mean something else", "",
+                  f"Under a heading matching `{rule.not_under_headings}` the topic's words are no evidence.", ""]
     if rule.red_flags:
         lines += [f"{heading}# Red flags", ""]
         for flag in rule.red_flags:

@@ -375,6 +375,8 @@ class CompiledRules:
         self.titled_entries = frozenset(rule.id for rule in pack.rules.values() if rule.titled_entries_state_it)
         self.title_guards = {rule.id: re.compile(rule.title_does_not_lend, re.I)
                              for rule in pack.rules.values() if rule.title_does_not_lend}
+        self.barring_headings = {rule.id: re.compile(rule.not_under_headings, re.I)
+                                 for rule in pack.rules.values() if rule.not_under_headings}
         # Topics whose terms a defined name carries ("Data Protection Law" defined by the GDPR)
         self.carriers = {rule.id: defined_terms.alias_pattern(rule.evidence.terms, ignore_case=True)
                          for rule in pack.rules.values() if rule.defined_terms_carry and rule.evidence.terms}
@@ -603,6 +605,15 @@ class CompiledRules:
         # (a topic only mentioned is explained by the words it was mentioned with)
         return sorted(set(spans or partial))
 
+    def _barred(self, section: list[str], cache: dict[tuple[str, ...], frozenset[str]]) -> frozenset[str]:
+        """The topics whose words mean something else under this trail of headings (the rules'
+        ``not_under_headings``), worked out once per trail."""
+        trail = tuple(section)
+        if trail not in cache:
+            cache[trail] = frozenset(topic for topic, pattern in self.barring_headings.items()
+                                     if any(pattern.search(heading) for heading in trail))
+        return cache[trail]
+
     def _flags(self, hit: SentenceHit) -> set[str]:
         flags = set(hit.flag_patterns)
         for key, groups in hit.flag_groups.items():
@@ -665,6 +676,7 @@ class CompiledRules:
         answered: set[str] = set()  # flags whose answer the document gives (RedFlagRule.unless_elsewhere)
         # Where an entry sits can make it a requirement (_Place)
         place = _Place.of(blocks)
+        barred: dict[tuple[str, ...], frozenset[str]] = {}  # heading trail -> topics it bars (_barred)
         for batch, doc in zip(parts, self.nlp.pipe(self._tokenized(batch) for batch in parts)):
             sents = Sentences.of(doc, batch)
             block_hits: dict[int, list[tuple[int, SentenceHit]]] = defaultdict(list)
@@ -735,6 +747,8 @@ class CompiledRules:
                         answered |= {flag_id[:-len(ANSWERED)] for flag_id in answers}
                         flags -= answers
                     mentioned = (hit.mentions | strong) - hit.excluded
+                    if mentioned and self.barring_headings:
+                        mentioned -= self._barred(block.section, barred)
                     if not (mentioned or flags):
                         continue
                     passage = Passage.of(span or sents.span(doc, si), block, batch, bi, bases[ti])

@@ -202,6 +202,12 @@ class Rule(_Strict):
         description="a regular expression: a sentence it finds stays a mention under the topic's titles, where "
                     "COVERAGE.md draws the topic's boundary (a personnel clearance under 'Security')",
     )
+    not_under_headings: str | None = Field(
+        default=None,
+        description="a regular expression: under a heading it finds, anywhere in a sentence's trail of "
+                    "headings, the topic's words mean something else and are no evidence at all (evaluation "
+                    "under 'Quality Assurance Surveillance Plan' rates the contractor's work after award, not bids)",
+    )
     defined_terms_carry: bool = Field(
         default=False,
         description="a name the document defines by one of this rule's terms ('\"Data Protection Law\" means "
@@ -218,7 +224,7 @@ class Rule(_Strict):
     examples: Examples
     aliases: list[str] = Field(default_factory=list, description="retired ids that still select this topic")
 
-    @field_validator("section_titles", "title_does_not_lend")
+    @field_validator("section_titles", "title_does_not_lend", "not_under_headings")
     @classmethod
     def _patterns_compile(cls, value: list[str] | str | None, info) -> list[str] | str | None:
         for pattern in [value] if isinstance(value, str) else value or ():
