@@ -745,3 +745,18 @@ def test_evaluation_under_a_surveillance_plan_rates_the_contractor_not_the_bids(
     scored = plan + ("\n## Section M: Evaluation\n\n"
                      "Each quotation's technical volume will be evaluated and rated acceptable or unacceptable.\n")
     assert _status_of_text(tmp_path, checker, "rfq", scored, "evaluation-criteria", "rfp") == "covered"
+
+
+def test_topics_a_study_is_to_cover_are_no_provisions_on_them(tmp_path, checker):
+    # COVERAGE.md: a list of things to be discussed later is a mention. The same items are
+    # subjects of a study under "the assessment will cover the following topics:" and provisions
+    # under "the Supplier shall provide the following:".
+    items = ("- Components that require an upgrade, with monthly software updates and security patches\n"
+             "- Integration of the permit system with the existing financial system\n")
+    studied = ("# IT strategic plan\n\n## Assessment\n\n"
+               "The Supplier will conduct an assessment including the following topics:\n\n" + items)
+    provided = studied.replace("will conduct an assessment including the following topics:",
+                               "shall provide the following:")
+    for topic in ("maintenance-updates", "interoperability"):
+        assert _status_of_text(tmp_path, checker, "study", studied, topic, "rfp") != "covered", topic
+        assert _status_of_text(tmp_path, checker, "provided", provided, topic, "rfp") == "covered", topic

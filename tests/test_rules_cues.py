@@ -477,3 +477,13 @@ def test_terms_of_a_chatbot_service_are_about_ai_however_rarely_they_name_it():
 ])
 def test_a_notice_not_to_rely_on_what_a_service_produces(text, expected):
     assert bool(cues.RELIANCE_NOTICE.search(text)) is expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The Supplier will conduct an assessment including but not limited to the following topics:", True),
+    ("The City expects that the plan will cover topics such as, but not limited to:", True),
+    ("The Contractor shall perform the following tasks:", False),
+    ("Offerors shall describe their experience with the following topics in the proposal", False),
+])
+def test_a_paragraph_that_lists_topics_to_study(text, expected):
+    assert bool(cues.TOPICS_LEAD_IN.search(text)) is expected

@@ -158,6 +158,24 @@ EXPERIENCE_LEAD_IN = re.compile(
     r"[^:]{0,120}:\s*$",
     re.I,
 )
+# A paragraph that lists the topics a study, assessment or plan is to cover: "The Supplier will
+# conduct an assessment including the following topics:", "The plan will cover topics such as:".
+# Its items are subjects to be studied or discussed later (COVERAGE.md: a mention), not
+# provisions on those subjects.
+TOPICS_LEAD_IN = re.compile(
+    r"(?:\b(?:following|these|such|other)\s+(?:topics|subjects|areas\s+of\s+(?:study|inquiry|review))\b"
+    r"|\b(?:topics|subjects)\s+(?:such\s+as|including|like)\b)"
+    r"[^:]{0,120}:\s*$",
+    re.I,
+)
+_BINDING_MODAL = re.compile(r"\b(?:shall|must)\b", re.I)
+
+
+def is_binding(text: str) -> bool:
+    """Whether the sentence carries a binding modal of its own ("shall", "must")."""
+    return bool(_BINDING_MODAL.search(text))
+
+
 # A lettered or roman-numbered clause of a list: "(a) ", "b) ", "iv. ", "H.1.a. ", "3.2(b) ".
 LETTERED_ITEM = re.compile(
     r"^\s*(?:\((?:[a-z]|[ivx]{1,4})\)|(?:[a-z]|[ivx]{1,4})[.)]\s|(?:[A-Z]\.)?(?:\d+\.)*\d+\.?\s?\(?[a-z]{1,2}[.)]\s)"

@@ -657,7 +657,8 @@ class CompiledRules:
         # all Buyer Data" is about the end of the contract although it does not say so itself.
         lead_groups: dict[str, set[int]] = {}
         # What the paragraph before a list introduces, when it is no requirement: "skills" staff
-        # bring, or a "description" (it ends in a colon: "The agency's tools include:")
+        # bring, "topics" a study or plan is to cover, or a "description" (it ends in a colon: "The
+        # agency's tools include:")
         list_intro = ""
         # A list item that is itself a requirement and ends with a colon ("Don't use the Service to
         # harm others, including by:") lends its requirement to the items nested under it, and only
@@ -701,7 +702,7 @@ class CompiledRules:
                     _, lead_in, lead_groups = nested.pop()  # back out of the nested list
                 inherited = lead_in if item else False
                 lent = lead_groups if inherited else {}
-                if item and not inherited and list_intro != "skills":
+                if item and not inherited and list_intro not in ("skills", "topics"):
                     inherited = place.requires(block, described=list_intro == "description")
                 if (deliverables[1] and block.kind != "heading" and block.section
                         and block.section[-1] == deliverables[0]
@@ -753,6 +754,8 @@ class CompiledRules:
                         continue
                     passage = Passage.of(span or sents.span(doc, si), block, batch, bi, bases[ti])
                     form, why = self._form(passage, inherited, contract)
+                    if item and list_intro == "topics" and form == "substantive" and not cues.is_binding(passage.text):
+                        form, why = "mention", "a topic listed for a study or plan to cover"
                     if keep_sentences and len(passage.span) >= 4:
                         sentences.append(Sentence(passage.text.strip(), passage.start, passage.end, block,
                                                   form == "substantive", why, hit.ai))
@@ -805,12 +808,15 @@ class CompiledRules:
                     # "… individuals with experience in each of the following areas:" lists skills,
                     # not criteria or prohibitions, wherever the list sits (_Place)
                     list_intro = "skills" if ends_in_colon and cues.EXPERIENCE_LEAD_IN.search(text) else ""
+                    # "… an assessment including the following topics:" lists subjects to study
+                    if ends_in_colon and not list_intro and cues.TOPICS_LEAD_IN.search(text):
+                        list_intro = "topics"
                     if not flag_item:
                         flag_lead_in = None
                     if ends_in_colon:
                         last_si = last_sentence[bi]
                         last = Passage.of(sents.span(doc, last_si), block, batch, bi, bases[ti])
-                        lead_in = self._leads_in(text, last, False, contract)
+                        lead_in = self._leads_in(text, last, False, contract) and list_intro != "topics"
                         list_intro = list_intro or ("" if lead_in else "description")
                         if lead_in:
                             lead_groups = _groups_of(block_hits[bi], last_si)
