@@ -112,3 +112,18 @@ def test_front_matter_without_page_text_leaves_the_body_as_it_is(tmp_path: Path)
     doc = _parse(tmp_path, '---\ntitle: "Order"\nsections:\n  - title: "A"\n    content: "unused"\n---\n\n'
                            "# Order\n\nThe supplier shall host the data in the region.\n")
     assert [b.text for b in doc.blocks] == ["Order", "The supplier shall host the data in the region."]
+
+
+def test_a_list_item_followed_by_an_empty_bullet_stays_an_item(tmp_path: Path):
+    # Documents converted to Markdown leave empty bullets under an item; CommonMark reads the
+    # item's sentence over a lone "-" as a setext heading, which would open a section and put
+    # every later requirement under a sentence.
+    path = tmp_path / "sor.md"
+    path.write_text("The system should meet these needs:\n\n"
+                    "1. The database should be compliant with state standards.\n"
+                    "2. The database should meet the security guidelines.\n\t- \n\t\t- \n\n"
+                    "3. The database should be spatially aware.\n", encoding="utf-8")
+    blocks = parse(path).blocks
+    assert [b.kind for b in blocks if b.text.startswith("The database")] == ["list_item"] * 3
+    assert not any(b.kind == "heading" for b in blocks)
+    assert all(b.section == [] for b in blocks)

@@ -350,6 +350,11 @@ class MarkdownReader:
             kind = token.type
             if kind == "heading_open":
                 heading_level = int(token.tag[1:])
+                if token.markup == "-" and containers and containers[-1] == "item":
+                    # A sentence in a list item "underlined" by the empty bullet that follows it
+                    # ("3. The database should meet the guidelines.\n\t- "): CommonMark reads a
+                    # setext heading, the converted document meant an item and an empty sub-list.
+                    heading_level = None
             elif kind == "heading_close":
                 heading_level = None
             elif kind == "list_item_open":
