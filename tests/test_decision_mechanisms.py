@@ -760,3 +760,19 @@ def test_topics_a_study_is_to_cover_are_no_provisions_on_them(tmp_path, checker)
     for topic in ("maintenance-updates", "interoperability"):
         assert _status_of_text(tmp_path, checker, "study", studied, topic, "rfp") != "covered", topic
         assert _status_of_text(tmp_path, checker, "provided", provided, topic, "rfp") == "covered", topic
+
+
+def test_access_ending_at_termination_is_no_exit_provision():
+    # The reviewers do not read "your right to use the Service ends on termination" as exit (xAI's
+    # terms): it hands nothing over. The rules leave it out, so the classifier, which had learnt
+    # termination sentences as exit, has no mention to confirm either.
+    import tenderlint
+
+    text = ("Terms of Service of Example Writer, an AI writing assistant.\n\n"
+            "## Termination\n\nWe may suspend the account of a user who breaks these terms.\n\n"
+            "Upon termination, your right to use the Service will cease immediately.\n")
+    result = tenderlint.check_text(text, name="terms.md", doc_type="contract")
+    assert {t.id: t.status for t in result.topics}["exit-transition"] != "covered"
+    export = text + "\nFor thirty days after termination you may export your content in CSV format.\n"
+    result = tenderlint.check_text(export, name="terms.md", doc_type="contract")
+    assert {t.id: t.status for t in result.topics}["exit-transition"] == "covered"
