@@ -487,3 +487,12 @@ def test_a_notice_not_to_rely_on_what_a_service_produces(text, expected):
 ])
 def test_a_paragraph_that_lists_topics_to_study(text, expected):
     assert bool(cues.TOPICS_LEAD_IN.search(text)) is expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The “Acme [base] Model” means the text-to-image model and its weights.", True),
+    ('"Customer Data" means all data the Customer submits.', True),
+    ("The vendor's model means a great deal to the project.", False),
+])
+def test_a_quoted_term_defined_after_its_article(text, expected):
+    assert cues.defines_term(text) is expected
