@@ -776,3 +776,18 @@ def test_access_ending_at_termination_is_no_exit_provision():
     export = text + "\nFor thirty days after termination you may export your content in CSV format.\n"
     result = tenderlint.check_text(export, name="terms.md", doc_type="contract")
     assert {t.id: t.status for t in result.topics}["exit-transition"] == "covered"
+
+
+def test_a_platform_whose_agents_call_model_providers_is_about_ai(checker):
+    # "the model providers your agents call" names what only an AI service has; with two more AI
+    # words the usage policy is about AI and its rule on automated decisions is human oversight.
+    policy = _document(
+        ("paragraph", "Do not breach the usage policies of the model providers your agents call."),
+        ("paragraph", "Do not use the platform to misuse AI."),
+        ("paragraph", "Do not make automated decisions with legal effects on people without meaningful human review."))
+    assert _status(checker.check_document(policy, "contract"), "human-oversight") == "covered"
+    plain = _document(
+        ("paragraph", "Do not breach the usage policies of the payment providers your agents call."),
+        ("paragraph", "Do not use the platform to misuse AI."),
+        ("paragraph", "Do not make automated decisions with legal effects on people without meaningful human review."))
+    assert _status(checker.check_document(plain, "contract"), "human-oversight") != "covered"

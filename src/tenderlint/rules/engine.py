@@ -46,6 +46,9 @@ AI_VOCABULARY = [
     "text-to-speech", "voice cloning", "cloned voice", "voice model", "machine translation",
     # what only a learned model has: weights released with inference code, fine-tuning, diffusion
     "model weights", "inference code", "fine-tuning", "fine-tuned model", "diffusion model", "text-to-image",
+    # the companies whose models a service calls ("the usage policies of the model providers your
+    # agents call")
+    "model provider", "model providers",
 ]
 AI_DOCUMENT_MIN_SENTENCES = 3
 # A co-occurrence counts only when its phrases sit within this many tokens of each other: about a
