@@ -258,6 +258,14 @@ SERVICE_IS_AI = re.compile(
     r"(?:chatbot|(?:AI|A\.I\.)(?:[\s-](?:powered|based|driven|enabled))?|(?i:artificial[\s-]intelligence|generative\s+AI))"
     r"\s+(?:[\w-]+\s+)?(?:services?|apps?|applications?|assistants?|companions?|platforms?|tools?|products?|agents?)\b"
 )
+
+
+def says_its_service_is_ai(text: str) -> bool:
+    """Whether the provider says its service rests on AI or is an AI product (SERVICE_USES_AI,
+    SERVICE_IS_AI): terms that say so are about AI however rarely they name it again."""
+    return bool(SERVICE_USES_AI.search(text) or SERVICE_IS_AI.search(text))
+
+
 # A document that says it is governed by the terms of another agreement ("… is subject to the
 # terms and conditions of the Master Agreement, including its limitation of liability") only
 # refers to those terms; COVERAGE.md counts a cross-reference as a mention. (Its own attachments

@@ -297,7 +297,7 @@ class Findings:
     ai_sentences: int
     sentences: list[Sentence] = field(default_factory=list)  # sentences with a finding, when asked for
     # The document says its own service rests on AI ("our Services utilize artificial intelligence
-    # and machine learning"): about AI however rarely it names AI again (see cues.SERVICE_USES_AI).
+    # and machine learning"): about AI however rarely it names AI again (see cues.says_its_service_is_ai).
     declares_ai: bool = False
 
     @property
@@ -819,7 +819,7 @@ class CompiledRules:
                     if ends_in_colon:
                         last_si = last_sentence[bi]
                         last = Passage.of(sents.span(doc, last_si), block, batch, bi, bases[ti])
-                        lead_in = self._leads_in(text, last, False, contract) and list_intro != "topics"
+                        lead_in = self._leads_in(text, last, False, contract)
                         list_intro = list_intro or ("" if lead_in else "description")
                         if lead_in:
                             lead_groups = _groups_of(block_hits[bi], last_si)
@@ -829,8 +829,7 @@ class CompiledRules:
         # A flag the document answers elsewhere ("as is", but with measured service levels) does
         # not go against the buyer: the answer holds whichever comes first.
         red_flags = [flag for flag in red_flags if flag.id not in answered]
-        declares_ai = ai_sentences > 0 and any(cues.SERVICE_USES_AI.search(text) or cues.SERVICE_IS_AI.search(text)
-                                                 for text in texts)
+        declares_ai = ai_sentences > 0 and any(cues.says_its_service_is_ai(text) for text in texts)
         return Findings(dict(evidence), red_flags, ai_sentences, sentences, declares_ai)
 
     def _inert_repeats(self, texts: list[str], blocks: list[Block],
@@ -892,10 +891,11 @@ class CompiledRules:
     def _leads_in(self, text: str, last: Passage, inherited: bool, contract: bool) -> bool:
         """Whether a block ending with a colon (``text``, its last sentence ``last``) makes the list
         items after it provisions: it is itself one ("The Contractor shall:", "Don't use the
-        Service to harm others, including by:"), and not a list of the skills staff bring."""
+        Service to harm others, including by:"), and not a list of the skills staff bring or of
+        the topics a study is to cover."""
         return ((self._form(last, inherited, contract)[0] == "substantive"
                  or bool(cues.OBLIGATION_LEAD_IN.search(text)))
-                and not cues.EXPERIENCE_LEAD_IN.search(text))
+                and not cues.EXPERIENCE_LEAD_IN.search(text) and not cues.TOPICS_LEAD_IN.search(text))
 
     def _topic_strength(self, topic: str, strong: bool, form: str, why: str, text: str,
                         said: dict[str, object]) -> tuple[bool, str]:
