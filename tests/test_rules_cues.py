@@ -496,3 +496,14 @@ def test_a_paragraph_that_lists_topics_to_study(text, expected):
 ])
 def test_a_quoted_term_defined_after_its_article(text, expected):
     assert cues.defines_term(text) is expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The State is not responsible for any breach of the Contractor's own network.", True),
+    ("The Agency shall not be liable for costs the offeror incurs.", True),
+    ("The County assumes no responsibility for third-party software it supplies.", True),
+    ("We are not responsible for any security breach of our servers.", False),
+    ("The Contractor shall not be liable for delays the State causes.", False),
+])
+def test_the_buyer_disclaiming_its_own_responsibility(text, expected):
+    assert cues.is_the_buyers_own_disclaimer(text) is expected

@@ -690,6 +690,21 @@ def is_the_issuers_own_reservation(text: str) -> bool:
     return bool(PROCUREMENT_PROCESS.search(text))
 
 
+# The public buyer disclaiming its own responsibility: "The State is not responsible for any
+# breach of the Contractor's network", "The Agency shall not be liable for …". It limits what the
+# buyer answers for, so it goes against no buyer: no red flag, whatever the topic.
+BUYER_DISCLAIMS = re.compile(
+    r"^\W*(?:The\s+)?" + _ISSUERS + r"\s+(?:is|are|shall|will|does)\s+not\s+(?:be\s+)?(?:held\s+)?(?:responsible|liable)\b"
+    r"|^\W*(?:The\s+)?" + _ISSUERS + r"\s+(?:assumes|accepts|bears|has)\s+no\s+(?:responsibility|liability)\b",
+    re.I,
+)
+
+
+def is_the_buyers_own_disclaimer(text: str) -> bool:
+    """Whether the sentence is the public buyer disclaiming its own responsibility (BUYER_DISCLAIMS)."""
+    return bool(BUYER_DISCLAIMS.search(text))
+
+
 def is_the_issuers_disclaimer(text: str) -> bool:
     """Whether a solicitation's sentence disclaims the accuracy of what the issuer tells bidders."""
     return bool(ISSUERS_DISCLAIMER.search(text))

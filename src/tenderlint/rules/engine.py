@@ -776,11 +776,12 @@ class CompiledRules:
                         evidence[topic].append(self._evidence(topic, passage, substantive, topic_why, hit))
                     # A provision against the buyer is often a plain statement ("We own all Output")
                     # or a refusal ("we have no obligation to keep your data"): only headings,
-                    # contents lines, definitions, questions to bidders, a solicitation issuer's
-                    # reservations about its own procurement and clauses the contract strikes out
-                    # are never flags.
+                    # contents lines, definitions, questions to bidders, the buyer disclaiming its
+                    # own responsibility, a solicitation issuer's reservations about its own
+                    # procurement and clauses the contract strikes out are never flags.
                     if flags and (why in ("heading", "table of contents", "definition")
                                   or cues.asks_bidders(passage.text)
+                                  or cues.is_the_buyers_own_disclaimer(passage.text)
                                   or (not contract and cues.is_the_issuers_own_reservation(passage.text))
                                   or voided.is_struck(block.text, block.section, struck)
                                   or voided.is_struck(passage.text, block.section, struck)
