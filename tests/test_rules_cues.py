@@ -276,6 +276,7 @@ def test_a_run_in_title_under_a_lead_in_is_no_requirement():
     ("Although the answers are filtered, some of them may be flawed.", True),
     ("Outputs are not tested, verified or guaranteed to be accurate or complete.", True),
     ("We make no warranty that the results obtained from the models will be accurate or reliable.", True),
+    ("The provider does not warrant that AI outputs will be accurate, appropriate or free from bias.", True),
     ("You warrant that the information you give us is accurate.", False),
     ("The Contractor may omit the optional reports.", False),
     ("Late payment may result in interest charges.", False),
@@ -507,3 +508,73 @@ def test_a_quoted_term_defined_after_its_article(text, expected):
 ])
 def test_the_buyer_disclaiming_its_own_responsibility(text, expected):
     assert cues.is_the_buyers_own_disclaimer(text) is expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("You agree not to use the model or its derivatives for:", True),
+    ("The Customer shall not use the platform to build applications for:", True),
+    ("Customer shall not, and shall not permit any third party to, use the Service to profile people.", True),
+    ("Don't use the assistant to rank job applicants by ethnicity.", True),
+    ("Extensions must not be used for social scoring.", True),
+    ("Any use intended to discriminate against a group of people.", True),
+    ("We may decline projects that involve discriminatory systems.", True),
+    ("The Contractor shall not use algorithms that discriminate against applicants.", False),
+    ("The Contractor shall test the model for bias before deployment.", False),
+    ("Users can export their data at any time.", False),
+])
+def test_restrictions_on_the_customers_use_are_recognised(text, expected):
+    assert cues.restricts_use(text) is expected
+
+
+def test_a_licences_banned_discriminatory_uses_are_no_bias_provision():
+    # The shared reviewers read a code of conduct banning discriminatory use as a mention of bias:
+    # it binds the user; it neither tests nor mitigates bias in the model (COVERAGE.md's topic).
+    import tenderlint
+
+    licence = ("# Model Licence\n\n"
+               "The licensor provides an AI model that classifies text.\n\nThe AI model is trained by machine learning on public data.\n\nOutputs of the AI model are predictions.\n\n"
+               "## Appendix: Restrictions\n\n"
+               "You agree not to use the model or its derivatives for:\n\n"
+               "- any military purposes;\n"
+               "- any use that has the effect of discriminating against people because of protected characteristics;\n"
+               "- generating spam.\n")
+    commitment = licence.replace("## Appendix: Restrictions", "## Fairness\n\n"
+                                 "The licensor shall test the model for bias across protected characteristics every year.\n\n"
+                                 "## Appendix: Restrictions")
+    banned = {t.id: t.status for t in tenderlint.check_text(licence, name="licence.md", doc_type="contract").topics}
+    tested = {t.id: t.status for t in tenderlint.check_text(commitment, name="licence.md", doc_type="contract").topics}
+    assert banned["bias-fairness"] == "weak"
+    assert tested["bias-fairness"] == "covered"
+
+
+@pytest.mark.parametrize("text,topic", [
+    # The lemma table knows neither "subprocessors" nor "offerors" nor "SLAs": the rules' singular
+    # terms still find them
+    ("The Processor shall ensure that its subprocessors are bound by the same obligations.", "supply-chain"),
+    ("The Supplier shall meet the SLAs in Schedule 2 and report on them monthly.", "performance"),
+])
+def test_a_term_the_lemma_table_does_not_know_also_matches_its_plural(text, topic):
+    from tenderlint.rules.engine import judge_text
+
+    covered, _mentioned, _flags = judge_text(_compiled(), text)
+    assert topic in covered
+
+
+def test_a_menu_of_page_titles_requires_nothing():
+    menu = ("Terms of Service Acceptable Use Policy Data Processing Addendum Subprocessors List "
+            "Service Level Agreement Support Policy Professional Services Terms Security Overview")
+    assert cues.is_run_of_titles(menu)
+    assert not cues.is_run_of_titles("THE SERVICE IS PROVIDED AS IS WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, "
+                                     "INCLUDING WARRANTIES OF MERCHANTABILITY AND FITNESS")
+    assert not cues.is_run_of_titles("The Supplier shall provide Help Desk Support for the County's Finance Team.")
+    from tenderlint.rules.engine import judge_text
+
+    covered, mentioned, _flags = judge_text(_compiled(), menu)
+    assert "supply-chain" in mentioned and "performance" in mentioned and not covered
+
+
+def _compiled():
+    from tenderlint.rules.engine import compile_rules
+    from tenderlint.rules.loader import load_rule_pack
+
+    return compile_rules(load_rule_pack())

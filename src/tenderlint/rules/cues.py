@@ -224,7 +224,8 @@ LIMITATION_NOTICE = re.compile(
     r"|\bnot\s+(?:[\w-]+,?\s+(?:or\s+|and\s+)?){0,5}?(?:guaranteed|warranted)\s+to\s+be\s+"
     r"(?:accurate|correct|complete|reliable|error[\s-]free)\b"
     r"|\b(?:no\s+warranty|not\s+warrant|no\s+guarantee|not\s+guarantee)\w*\s+that\s+(?:the\s+|any\s+)?"
-    r"(?:results?|outputs?|responses?|answers?|(?:\w+\s+){0,2}?generated)\b[^.;]{0,80}?\b(?:is|are|will\s+be)\s+"
+    # ("… does not warrant that AI outputs will be accurate")
+    r"(?:[\w-]+\s+)?(?:results?|outputs?|responses?|answers?|(?:\w+\s+){0,2}?generated)\b[^.;]{0,80}?\b(?:is|are|will\s+be)\s+"
     r"(?:\w+,?\s+){0,2}?(?:accurate|correct|reliable|error[\s-]free)\b"
     # "the Services may generate Output containing incorrect, biased or incomplete information"
     r"|\b(?:may|can|might|could)\s+(?:\w+\s+){0,2}?(?:generate|produce|return|create|provide)\s+(?:\w+\s+){0,3}?"
@@ -387,6 +388,31 @@ PROHIBITION_HEADING = re.compile(
 def is_prohibition_heading(text: str) -> bool:
     """Whether a heading forbids the entries listed under it ("Prohibited Uses", "Restrictions")."""
     return _is_whole_heading(PROHIBITION_HEADING, text, 120)
+
+
+# A restriction on what the customer may use the service for, as usage policies and model licences
+# write them: "You agree not to use the model for:", "Do not use the assistant to …", "Extensions
+# must not be used for …", "Any use intended to …", "prohibited uses", and the provider declining
+# projects of a forbidden kind. It binds the user, not the system bought: for topics whose rule
+# says so (``use_restrictions_mention``) it is only a mention (the shared reviewers read a code of
+# conduct banning discriminatory use as no provision on testing or mitigating bias).
+_USERS = r"(?:you|users?|customers?|licensees?|subscribers?|clients?|recipients?|developers?|end[\s-]users?)"
+USE_RESTRICTION = re.compile(
+    r"\b" + _USERS + r"\b[^.;:]{0,60}?\b(?:not|never|n['’]t)\s+(?:to\s+)?(?:[\w,]+\s+){0,6}?(?:use|utili[sz]e|employ|deploy)\b"
+    r"|^\W*(?:\(?[a-z0-9]{1,3}[.)]\s+)?(?:please\s+)?(?:do\s+not|don['’]t|never)\s+(?:\w+\s+){0,2}?(?:use|utili[sz]e|deploy)\b"
+    r"|\b(?:may|must|shall|will|should|can)\s*not\s+be\s+used\b"
+    r"|\bany\s+use\s+(?:intended|that|which|to|for|in|of)\b"
+    r"|\b(?:prohibited|forbidden|restricted|unacceptable)\s+(?:uses?|use\s+cases|purposes|activities|conduct|practices|applications)\b"
+    r"|\b(?:uses?|purposes|activities)\s+(?:is|are)\s+(?:strictly\s+)?(?:prohibited|forbidden|not\s+(?:allowed|permitted))\b"
+    r"|\b(?:decline|refuse|reject)\s+(?:\w+\s+){0,2}?(?:projects?|requests?|uses?|use\s+cases|engagements?|orders?)\b",
+    re.I,
+)
+
+
+def restricts_use(text: str) -> bool:
+    """Whether a sentence (or the lead-in of a list) restricts what the customer may use the service
+    for ("You agree not to use the model for:", "Do not use the service to …")."""
+    return bool(USE_RESTRICTION.search(text))
 
 
 # The standard titles of a topic's clauses and sections live in its rule (`section_titles`): a
@@ -662,6 +688,19 @@ def is_run_in_heading(text: str) -> bool:
         return False
     return (all(w[0].isupper() or w.lower() in _HEADING_SMALL_WORDS for w in words)
             and not any(w.lower() in _HEADING_MODALS for w in words))
+
+
+# A web page's menu or a list of links kept in the text: "Terms of Service Acceptable Use Policy
+# Data Processing Addendum Subprocessors List …" — a dozen or more capitalised words and no
+# sentence among them. It names pages; it requires nothing. (Text in capitals, as disclaimers are
+# written, is not title case.)
+def is_run_of_titles(text: str) -> bool:
+    """Whether a sentence is only a run of capitalised titles (a navigation menu, a list of links)."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'’\-]*", text) if w.lower() not in _HEADING_SMALL_WORDS]
+    if len(words) < 12:
+        return False
+    titled = sum(1 for w in words if w[0].isupper() and not w.isupper())
+    return titled >= 0.9 * len(words) and not any(w.lower() in _HEADING_MODALS for w in words)
 
 
 # In a solicitation the issuer writes the rules of its own competition: "the Province may modify

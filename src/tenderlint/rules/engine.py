@@ -374,6 +374,7 @@ class CompiledRules:
         self.statement_cues = {rule.id: rule.statement_cues for rule in pack.rules.values() if rule.statement_cues}
         self.solution_topics = frozenset(rule.id for rule in pack.rules.values() if rule.about_the_solution)
         self.objective_topics = frozenset(rule.id for rule in pack.rules.values() if rule.objectives_count)
+        self.use_restricted_topics = frozenset(rule.id for rule in pack.rules.values() if rule.use_restrictions_mention)
         self.section_titles = cues.compile_section_titles({rule.id: rule.section_titles for rule in pack.rules.values()})
         self.titled_entries = frozenset(rule.id for rule in pack.rules.values() if rule.titled_entries_state_it)
         self.title_guards = {rule.id: re.compile(rule.title_does_not_lend, re.I)
@@ -412,11 +413,39 @@ class CompiledRules:
         pending["AI"] += AI_VOCABULARY
         all_phrases = sorted({p for phrases in pending.values() for p in phrases})
         norms = dict(zip(all_phrases, self._phrase_norms(all_phrases)))
+        # A phrase ending in a word the lemma table does not know ("subprocessor", "offeror", "SLA",
+        # "LLM") also matches that word's plural, which the table cannot bring back to it
+        plurals = self._plural_variants(norms)
         for key, phrases in pending.items():
             if phrases:
                 # (the PhraseMatcher takes a pattern as a Doc, or as its tokens' values of its attribute)
-                self.phrases.add(key, [norms[p] for p in dict.fromkeys(phrases)])
-        self.shapes = self._shapes(all_phrases, norms.values()) if self.joinable else None
+                self.phrases.add(key, [variant for p in dict.fromkeys(phrases) for variant in [norms[p], *plurals.get(p, ())]])
+        self.shapes = (self._shapes(all_phrases, [*norms.values(), *(v for vs in plurals.values() for v in vs)])
+                       if self.joinable else None)
+
+    def _plural_variants(self, norms: dict[str, list[int]]) -> dict[str, list[list[int]]]:
+        """For each phrase whose last word's plural the lemma table does not lead back to it, the
+        phrase's norms with that plural last ("third-party subprocessor" -> "… subprocessors")."""
+        strings = self.nlp.vocab.strings
+        table = getattr(self.nlp.get_pipe("tenderlint_norm"), "table", None)
+        if table is None:  # a full pipeline's own lemmatizer brings plurals back
+            return {}
+        variants: dict[str, list[list[int]]] = {}
+        for phrase, ids in norms.items():
+            if not ids:
+                continue
+            last = strings[ids[-1]]
+            if len(last) < 3 or not last.isalpha() or last.endswith("s"):
+                continue
+            if last.endswith(("x", "z", "ch", "sh")):
+                plural = last + "es"
+            elif last.endswith("y") and last[-2] not in "aeiou":
+                plural = last[:-1] + "ies"
+            else:
+                plural = last + "s"
+            if table.get(plural) is None:
+                variants[phrase] = [[*ids[:-1], strings.add(plural)]]
+        return variants
 
     def _add_flag_matchers(self, flag_id: str, matchers, pending: dict[str, list[str]]) -> None:
         """Register a red flag's (or its answer's) co-occurrence groups and token patterns."""
@@ -659,6 +688,9 @@ class CompiledRules:
         # … and lends them its context: after "On termination the Supplier shall:", an item "return
         # all Buyer Data" is about the end of the contract although it does not say so itself.
         lead_groups: dict[str, set[int]] = {}
+        # … and whether it restricts what the customer may use the service for ("You agree not to
+        # use the model for:"): its items are then prohibited uses (cues.restricts_use)
+        lead_restricts = False
         # What the paragraph before a list introduces, when it is no requirement: "skills" staff
         # bring, "topics" a study or plan is to cover, or a "description" (it ends in a colon: "The
         # agency's tools include:")
@@ -668,7 +700,7 @@ class CompiledRules:
         # to them: (its list depth, the lead-in state it replaced), innermost last. Only formats
         # that give list depth (Markdown, Word, HTML; not PDF, whose lines carry no indentation
         # here) open one.
-        nested: list[tuple[int, bool, dict[str, set[int]]]] = []
+        nested: list[tuple[int, bool, dict[str, set[int]], bool]] = []
         # A "We do not warrant:" paragraph lends its red-flag phrases to the items too: each item
         # reads as the end of that sentence ("that the service will be secure;").
         flag_lead_in: SentenceHit | None = None
@@ -695,14 +727,14 @@ class CompiledRules:
                     if blocks[skipped].kind == "heading":  # (one that names deliverables is always read)
                         deliverables = (blocks[skipped].text.strip(), {})
                     if blocks[skipped].kind == "heading" or (blocks[skipped].kind == "paragraph" and not item):
-                        lead_in, lead_groups, list_intro = False, {}, ""
+                        lead_in, lead_groups, list_intro, lead_restricts = False, {}, "", False
                         if not flag_item:
                             flag_lead_in = None
                 passed = ti + 1
                 block = blocks[ti]
                 item, flag_item = _item_kinds(block)
                 while nested and (not item or block.depth is None or block.depth <= nested[-1][0]):
-                    _, lead_in, lead_groups = nested.pop()  # back out of the nested list
+                    _, lead_in, lead_groups, lead_restricts = nested.pop()  # back out of the nested list
                 inherited = lead_in if item else False
                 lent = lead_groups if inherited else {}
                 if item and not inherited and list_intro not in ("skills", "topics"):
@@ -773,6 +805,13 @@ class CompiledRules:
                         else:
                             substantive, topic_why = self._topic_strength(topic, topic in strong, form, why,
                                                                           passage.text, said)
+                        if substantive and topic in self.use_restricted_topics:
+                            if "restricts use" not in said:
+                                said["restricts use"] = (cues.restricts_use(passage.text)
+                                                         or (inherited and lead_restricts)
+                                                         or any(map(cues.is_prohibition_heading, block.section)))
+                            if said["restricts use"]:
+                                substantive, topic_why = False, "only a restriction on what the customer may use it for"
                         evidence[topic].append(self._evidence(topic, passage, substantive, topic_why, hit))
                     # A provision against the buyer is often a plain statement ("We own all Output")
                     # or a refusal ("we have no obligation to keep your data"): only headings,
@@ -805,10 +844,11 @@ class CompiledRules:
                     last_si = last_sentence[bi]
                     last = Passage.of(sents.span(doc, last_si), block, batch, bi, bases[ti])
                     if self._leads_in(text, last, inherited, contract):
-                        nested.append((block.depth, lead_in, lead_groups))
+                        nested.append((block.depth, lead_in, lead_groups, lead_restricts))
                         lead_in, lead_groups = True, _groups_of(block_hits[bi], last_si)
+                        lead_restricts = cues.restricts_use(text)
                 if block.kind == "heading" or (block.kind == "paragraph" and not item):
-                    lead_in, lead_groups = False, {}
+                    lead_in, lead_groups, lead_restricts = False, {}, False
                     # "… individuals with experience in each of the following areas:" lists skills,
                     # not criteria or prohibitions, wherever the list sits (_Place)
                     list_intro = "skills" if ends_in_colon and cues.EXPERIENCE_LEAD_IN.search(text) else ""
@@ -821,6 +861,7 @@ class CompiledRules:
                         last_si = last_sentence[bi]
                         last = Passage.of(sents.span(doc, last_si), block, batch, bi, bases[ti])
                         lead_in = self._leads_in(text, last, False, contract)
+                        lead_restricts = lead_in and cues.restricts_use(text)
                         list_intro = list_intro or ("" if lead_in else "description")
                         if lead_in:
                             lead_groups = _groups_of(block_hits[bi], last_si)
@@ -949,6 +990,8 @@ class CompiledRules:
             return "mention", "heading"
         if cues.is_toc(text, block.section):
             return "mention", "table of contents"
+        if cues.is_run_of_titles(text):
+            return "mention", "a run of titles (a menu or list of links)"
         norms = [t.norm_ for t in passage.span]
         if cues.is_definition(text, block.section):
             # Under a heading such as "Priority definitions" a sentence that does not define a term

@@ -172,6 +172,12 @@ class Rule(_Strict):
         description="statements that are at most mentions of this topic: a warning that outputs may be "
                     "'incomplete, inaccurate, biased' is a notice of limitations, not a fairness commitment",
     )
+    use_restrictions_mention: bool = Field(
+        default=False,
+        description="a restriction on what the customer may use the service for ('do not use the service for "
+                    "discriminatory purposes', a licence's list of prohibited uses, the provider declining such "
+                    "projects) is only a mention of this topic: it binds the user, not the system bought",
+    )
     about_the_solution: bool = Field(
         default=False,
         description="the topic concerns the solution bought, so a provision about handling the bids "
