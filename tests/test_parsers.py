@@ -172,6 +172,25 @@ def test_html_drops_scripts_styles_nav_and_reads_blocks(tmp_path: Path):
     assert "Loose text in a div" in texts
 
 
+def test_html_contract_published_as_a_fill_in_form_keeps_its_clauses(tmp_path: Path):
+    # A standard addendum put online as a form: the clauses sit inside <form>, with fields for the
+    # parties' names. The clauses are the document; what a reader types into the fields is not.
+    path = tmp_path / "addendum.html"
+    path.write_text(
+        "<html><body><form action='save.php' method='POST'>"
+        "<h3>Addendum between the District and <input name='vendor' type='text'/></h3>"
+        "<p>1. The Contractor shall delete all pupil records at the end of the Agreement.</p>"
+        "<p>2. Signed by <input name='signer'/> on <textarea name='date'>typed date</textarea></p>"
+        "<select name='choice'><option>Option A</option></select><button>Save</button>"
+        "</form></body></html>",
+        encoding="utf-8",
+    )
+    doc = parse(path)
+    assert "1. The Contractor shall delete all pupil records at the end of the Agreement." in [b.text for b in doc.blocks]
+    assert [b.text for b in doc.headings] == ["Addendum between the District and"]
+    assert not any(word in doc.text for word in ("typed date", "Option A", "Save"))
+
+
 def test_markdown_headings_lists_tables(tmp_path: Path):
     path = tmp_path / "tender.md"
     path.write_text(

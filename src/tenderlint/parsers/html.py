@@ -17,7 +17,10 @@ from tenderlint.errors import TenderlintError
 from tenderlint.parsers.headings import SectionTrail
 from tenderlint.parsers.text import clean_block, decode_text
 
-DROPPED = {"script", "style", "nav", "template", "noscript", "head", "svg", "math", "iframe", "object", "embed", "canvas", "button", "select", "form"}
+# (Form controls are dropped, not forms: a contract published as a fill-in form keeps its clauses
+# inside ``<form>``; what a reader types into its fields is no part of the text.)
+DROPPED = {"script", "style", "nav", "template", "noscript", "head", "svg", "math", "iframe", "object", "embed", "canvas",
+           "button", "select", "textarea", "datalist"}
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 # Elements whose content is one block of their own kind.
 BLOCK_KINDS = {"p": "paragraph", "li": "list_item", "dt": "paragraph", "dd": "paragraph", "pre": "paragraph",
@@ -25,7 +28,7 @@ BLOCK_KINDS = {"p": "paragraph", "li": "list_item", "dt": "paragraph", "dd": "pa
                "td": "table_cell", "th": "table_cell", "summary": "paragraph"}
 # Containers: they break the flow of text but are not blocks themselves.
 CONTAINERS = {"div", "section", "article", "main", "header", "footer", "aside", "body", "html", "ul", "ol", "dl",
-              "table", "thead", "tbody", "tfoot", "tr", "figure", "details", "hr", "br", "center", "fieldset"}
+              "table", "thead", "tbody", "tfoot", "tr", "figure", "details", "hr", "br", "center", "fieldset", "form"}
 
 
 def parse_html(data: bytes, name: str):
