@@ -245,6 +245,8 @@ def test_run_in_clause_titles_bind_no_one(text, expected):
     # (after a long opening clause of its own: the subject "we" still comes before the verb)
     ("Where we confirm a security incident affecting personal data of yours, we notify you within three days.",
      "obligation"),
+    ("Under this agreement, we charge only our actual costs for hosting.", "obligation"),
+    ("Acme fixes reported defects in the order the partner sets.", "obligation"),
     ("Outputs are probabilistic estimates.", None),
     ("Customer uses the service at its own risk.", None),
 ])

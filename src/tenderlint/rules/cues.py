@@ -766,7 +766,9 @@ _PRACTICE_VERBS = (
     r"(?:delete|retain|keep|store|process|use|encrypt|notif(?:y|ie)|provide|maintain|log|monitor|review|"
     r"disclose|share|collect|host|destroy|return|remove|offer|support|train|test|audit|limit|inform|publish|"
     r"identif(?:y|ie)|label|mark|watermark|hono(?:u)?r|appl(?:y|ie)|restrict|back\s+up|anonymi[sz]e|"
-    r"pseudonymi[sz]e|aggregate|disclaim|warrant)s?"
+    r"pseudonymi[sz]e|aggregate|disclaim|warrant|"
+    # ("we charge only our actual costs", "we fix bugs in order of the partner's priority")
+    r"charge|bill|invoice|refund|fix|patch|update|upgrade|resolve)(?:e?s)?"
 )
 # Who owns what is allocated by saying so: "the Government owns all Government Content", "all
 # Outputs belong to the Agency". ("owns and operates" describes a business.)
