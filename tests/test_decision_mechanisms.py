@@ -599,7 +599,8 @@ def test_cells_beside_a_row_of_standards_are_requirements(tmp_path, checker):
     ("Indemnification", set()),  # a bare indemnity is only a mention of liability (rules/liability.yaml)
     ("Confidentiality", set()),
     ("Updates to these terms", set()),  # more than a title: a clause about changing the terms
-    ("Background", set()),
+    ("Background", {"outcomes"}),  # a solicitation's background states the problem (fifteenth session)
+    ("Background Investigations", set()),
 ])
 def test_a_heading_titles_a_topic_only_when_every_part_is_a_standard_title(compiled, heading, topics):
     assert cues.section_title_topics(heading, compiled.section_titles) == frozenset(topics)
@@ -633,6 +634,21 @@ def test_entries_under_an_objectives_heading_state_the_outcomes_sought(tmp_path,
         for name, heading in (("objectives", "2. Objectives"), ("tasks", "2. Tasks"))
     }
     assert statuses == {"objectives": "covered", "tasks": "missing"}
+
+
+def test_the_first_entry_under_a_background_heading_states_the_problem(tmp_path, checker):
+    """A solicitation's "Background" states the problem the buyer wants solved (COVERAGE.md:
+    outcomes covered when "the document states the problem"), in words that never say "objective".
+    The same paragraph under "Contractor Personnel" is no statement of the problem, and a
+    "Background Investigations" heading is not a background section."""
+    body = ("The county's permit records sit in a database that can no longer be patched, and "
+            "applicants wait weeks for answers.\n")
+    statuses = {
+        name: _status_of_text(tmp_path, checker, name, f"# Request for proposals\n\n## {heading}\n\n{body}", "outcomes", "rfp")
+        for name, heading in (("background", "1. Background"), ("personnel", "1. Contractor Personnel"),
+                              ("investigations", "1. Background Investigations"))
+    }
+    assert statuses == {"background": "covered", "personnel": "missing", "investigations": "weak"}
 
 
 @pytest.mark.parametrize("heading, asks", [

@@ -766,9 +766,7 @@ _PRACTICE_VERBS = (
     r"(?:delete|retain|keep|store|process|use|encrypt|notif(?:y|ie)|provide|maintain|log|monitor|review|"
     r"disclose|share|collect|host|destroy|return|remove|offer|support|train|test|audit|limit|inform|publish|"
     r"identif(?:y|ie)|label|mark|watermark|hono(?:u)?r|appl(?:y|ie)|restrict|back\s+up|anonymi[sz]e|"
-    r"pseudonymi[sz]e|aggregate|disclaim|warrant|"
-    # ("we charge only our actual costs", "we fix bugs in order of the partner's priority")
-    r"charge|bill|invoice|refund|fix|patch|update|upgrade|resolve)(?:e?s)?"
+    r"pseudonymi[sz]e|aggregate|disclaim|warrant)s?"
 )
 # Who owns what is allocated by saying so: "the Government owns all Government Content", "all
 # Outputs belong to the Agency". ("owns and operates" describes a business.)
@@ -779,13 +777,20 @@ OWNERSHIP = re.compile(r"\bowns\b(?!\s+and\s+operates)|\b(?:belong|belongs)\s+(?
 RIGHT_HELD = re.compile(
     r"\b(?:has|have|retains?|includes?|including|is\s+given|are\s+given|shall\s+have|will\s+have)\s+"
     r"(?:the|a|an)\s+(?:[\w-]+\s+){0,2}?right\s+to\s+(?!be\b)\w+", re.I)
+# Verbs that are as often nouns after a capitalised word ("Overage charges are not capped",
+# "Security updates are applied"): a practice only after "we" or the vendor's role.
+_PRACTICE_VERBS_OF_THE_VENDOR = r"(?:charge|bill|invoice|refund|fix|patch|update|upgrade|resolve)(?:e?s)?"
+_PRACTICE_OPENING = r"^\W*(?:\d+(?:\.\d+)*\.?\s+|\(?[a-z]{1,3}\)\s+)?"
+_PRACTICE_ADVERB = r"\s+(?:(?:also|only|automatically|promptly|currently|then|never|routinely|each\s+\w+)\s+)?"
+_THE_VENDOR = r"(?:(?:[A-Z][^,.;:]{0,100}(?:,\s+|\s))?we|We|(?:The\s+)?(?:Provider|Vendor|Supplier|Licensor|Contractor))"
 VENDOR_PRACTICE = re.compile(
-    r"^\W*(?:\d+(?:\.\d+)*\.?\s+|\(?[a-z]{1,3}\)\s+)?"
-    r"(?:(?:[A-Z][^,.;:]{0,100}(?:,\s+|\s))?we|(?:The\s+)?(?:Provider|Vendor|Supplier|Licensor|Contractor)|"
+    _PRACTICE_OPENING
+    + r"(?:" + _THE_VENDOR + r"|"
     r"(?!(?:It|This|That|These|Those|There|They|Such|Each|Any|All|No|Some|Other|You|Your|Customer|Subscriber|"
     r"Client|Licensee|Buyer|Users?|Outputs?|Inputs?|Results?|Data)\b)[A-Z][\w&\-]+)"
-    r"\s+(?:(?:also|only|automatically|promptly|currently|then|never|routinely|each\s+\w+)\s+)?"
-    + _PRACTICE_VERBS + r"\b"
+    + _PRACTICE_ADVERB + _PRACTICE_VERBS + r"\b"
+    # ("we charge only our actual costs", "we fix bugs in order of the partner's priority")
+    + r"|" + _PRACTICE_OPENING + _THE_VENDOR + _PRACTICE_ADVERB + _PRACTICE_VERBS_OF_THE_VENDOR + r"\b"
 )
 
 
