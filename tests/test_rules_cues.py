@@ -556,6 +556,9 @@ def test_a_licences_banned_discriminatory_uses_are_no_bias_provision():
     # terms still find them
     ("The Processor shall ensure that its subprocessors are bound by the same obligations.", "supply-chain"),
     ("The Supplier shall meet the SLAs in Schedule 2 and report on them monthly.", "performance"),
+    # a hyphenated term written with its words apart: "machine-generated" / "machine generated"
+    ("Content the model produces must be conspicuously identified as machine generated before it is published.",
+     "ai-disclosure"),
 ])
 def test_a_term_the_lemma_table_does_not_know_also_matches_its_plural(text, topic):
     from tenderlint.rules.engine import judge_text

@@ -414,8 +414,14 @@ class CompiledRules:
         all_phrases = sorted({p for phrases in pending.values() for p in phrases})
         norms = dict(zip(all_phrases, self._phrase_norms(all_phrases)))
         # A phrase ending in a word the lemma table does not know ("subprocessor", "offeror", "SLA",
-        # "LLM") also matches that word's plural, which the table cannot bring back to it
+        # "LLM") also matches that word's plural, which the table cannot bring back to it; a
+        # hyphenated phrase also matches its words apart ("machine-generated", "machine generated")
         plurals = self._plural_variants(norms)
+        hyphen = self.nlp.vocab.strings["-"]
+        for phrase, ids in norms.items():
+            if hyphen in ids[1:-1]:
+                apart = [i for i in ids if i != hyphen]
+                plurals[phrase] = [*plurals.get(phrase, ()), apart]
         for key, phrases in pending.items():
             if phrases:
                 # (the PhraseMatcher takes a pattern as a Doc, or as its tokens' values of its attribute)
