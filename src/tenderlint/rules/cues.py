@@ -131,8 +131,9 @@ NAMED_SUBJECT_MODAL = re.compile(
 )
 # Terms of service forbid in the imperative: "Don't use the service to …", "Do not attempt to …".
 # ("For example, don't use our Service to …": an example that opens the sentence still forbids)
-PROHIBITION = re.compile(r"^\W*(?:\(?[a-z0-9]{1,3}[.)]\s+)?(?:(?:for\s+example|for\s+instance|in\s+particular|specifically),?\s+)?"
-                         r"(?:please\s+)?(?:do\s+not|don['’]t|never)\s+[a-z]", re.I)
+_IMPERATIVE_NOT = (r"^\W*(?:\(?[a-z0-9]{1,3}[.)]\s+)?(?:(?:for\s+example|for\s+instance|in\s+particular|specifically),?\s+)?"
+                   r"(?:please\s+)?(?:do\s+not|don['’]t|never)\s+")
+PROHIBITION = re.compile(_IMPERATIVE_NOT + r"[a-z]", re.I)
 # The handling of the bids themselves: "all other copies of proposals will be destroyed", "the
 # agency will review each white paper". Such a provision governs the procurement, not the
 # solution being bought. ("responses" and "applications" stay out: API responses, software.)
@@ -399,10 +400,12 @@ def is_prohibition_heading(text: str) -> bool:
 _USERS = r"(?:you|users?|customers?|licensees?|subscribers?|clients?|recipients?|developers?|end[\s-]users?)"
 USE_RESTRICTION = re.compile(
     r"\b" + _USERS + r"\b[^.;:]{0,60}?\b(?:not|never|n['’]t)\s+(?:to\s+)?(?:[\w,]+\s+){0,6}?(?:use|utili[sz]e|employ|deploy)\b"
-    r"|^\W*(?:\(?[a-z0-9]{1,3}[.)]\s+)?(?:please\s+)?(?:do\s+not|don['’]t|never)\s+(?:\w+\s+){0,2}?(?:use|utili[sz]e|deploy)\b"
+    # (the imperative of PROHIBITION, "Don't use the assistant to …")
+    r"|" + _IMPERATIVE_NOT + r"(?:\w+\s+){0,2}?(?:use|utili[sz]e|deploy)\b"
     r"|\b(?:may|must|shall|will|should|can)\s*not\s+be\s+used\b"
     r"|\bany\s+use\s+(?:intended|that|which|to|for|in|of)\b"
-    r"|\b(?:prohibited|forbidden|restricted|unacceptable)\s+(?:uses?|use\s+cases|purposes|activities|conduct|practices|applications)\b"
+    # (the forbidden conduct a PROHIBITION_HEADING names, named in a sentence)
+    r"|\b(?:prohibited|forbidden|restricted|unacceptable)\s+" + _FORBIDDEN_CONDUCT + r"\b"
     r"|\b(?:uses?|purposes|activities)\s+(?:is|are)\s+(?:strictly\s+)?(?:prohibited|forbidden|not\s+(?:allowed|permitted))\b"
     r"|\b(?:decline|refuse|reject)\s+(?:\w+\s+){0,2}?(?:projects?|requests?|uses?|use\s+cases|engagements?|orders?)\b",
     re.I,
