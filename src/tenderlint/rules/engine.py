@@ -413,36 +413,25 @@ class CompiledRules:
         pending["AI"] += AI_VOCABULARY
         all_phrases = sorted({p for phrases in pending.values() for p in phrases})
         norms = dict(zip(all_phrases, self._phrase_norms(all_phrases)))
-        # A phrase ending in a word the lemma table does not know ("subprocessor", "offeror", "SLA",
-        # "LLM") also matches that word's plural, which the table cannot bring back to it; a
-        # hyphenated phrase also matches its words apart ("machine-generated", "machine generated")
-        plurals = self._plural_variants(norms)
-        hyphen = self.nlp.vocab.strings["-"]
-        for phrase, ids in norms.items():
-            if hyphen in ids[1:-1]:
-                apart = [i for i in ids if i != hyphen]
-                plurals[phrase] = [*plurals.get(phrase, ()), apart]
+        variants = {phrase: self._phrase_variants(ids) for phrase, ids in norms.items()}
         for key, phrases in pending.items():
             if phrases:
                 # (the PhraseMatcher takes a pattern as a Doc, or as its tokens' values of its attribute)
-                self.phrases.add(key, [variant for p in dict.fromkeys(phrases) for variant in [norms[p], *plurals.get(p, ())]])
-        self.shapes = (self._shapes(all_phrases, [*norms.values(), *(v for vs in plurals.values() for v in vs)])
+                self.phrases.add(key, [form for p in dict.fromkeys(phrases) for form in [norms[p], *variants[p]]])
+        self.shapes = (self._shapes(all_phrases, [*norms.values(), *(v for vs in variants.values() for v in vs)])
                        if self.joinable else None)
 
-    def _plural_variants(self, norms: dict[str, list[int]]) -> dict[str, list[list[int]]]:
-        """For each phrase whose last word's plural the lemma table does not lead back to it, the
-        phrase's norms with that plural last ("third-party subprocessor" -> "… subprocessors")."""
+    def _phrase_variants(self, ids: list[int]) -> list[list[int]]:
+        """Other spellings a rule phrase (its norms, ``ids``) also matches: with the plural of a
+        last word the lemma table does not know, so cannot bring back to it ("subprocessor",
+        "offeror", "SLA", "LLM": "… subprocessors"); and, hyphenated, with its words apart
+        ("machine-generated": "machine generated")."""
         strings = self.nlp.vocab.strings
+        variants: list[list[int]] = []
+        # (a full pipeline has no lookup table: its own lemmatizer brings plurals back)
         table = getattr(self.nlp.get_pipe("tenderlint_norm"), "table", None)
-        if table is None:  # a full pipeline's own lemmatizer brings plurals back
-            return {}
-        variants: dict[str, list[list[int]]] = {}
-        for phrase, ids in norms.items():
-            if not ids:
-                continue
-            last = strings[ids[-1]]
-            if len(last) < 3 or not last.isalpha() or last.endswith("s"):
-                continue
+        last = strings[ids[-1]] if ids else ""
+        if table is not None and len(last) >= 3 and last.isalpha() and not last.endswith("s"):
             if last.endswith(("x", "z", "ch", "sh")):
                 plural = last + "es"
             elif last.endswith("y") and last[-2] not in "aeiou":
@@ -450,7 +439,10 @@ class CompiledRules:
             else:
                 plural = last + "s"
             if table.get(plural) is None:
-                variants[phrase] = [[*ids[:-1], strings.add(plural)]]
+                variants.append([*ids[:-1], strings.add(plural)])
+        hyphen = strings["-"]
+        if hyphen in ids[1:-1]:
+            variants.append([i for i in ids if i != hyphen])
         return variants
 
     def _add_flag_matchers(self, flag_id: str, matchers, pending: dict[str, list[str]]) -> None:
