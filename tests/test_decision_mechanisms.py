@@ -778,7 +778,13 @@ def test_topics_a_study_is_to_cover_are_no_provisions_on_them(tmp_path, checker)
         assert _status_of_text(tmp_path, checker, "provided", provided, topic, "rfp") == "covered", topic
 
 
-def test_access_ending_at_termination_is_no_exit_provision():
+@pytest.mark.parametrize("clause", [
+    "Upon termination, your right to use the Service will cease immediately.",
+    # (a model licence's words for the same: use ceases, the licence "will automatically terminate")
+    "Upon termination of the Agreement, you must immediately cease using the licensed models.",
+    "Upon termination of this Agreement, your licence to the model weights and your data will automatically terminate.",
+])
+def test_access_ending_at_termination_is_no_exit_provision(clause):
     # The reviewers do not read "your right to use the Service ends on termination" as exit (xAI's
     # terms): it hands nothing over. The rules leave it out, so the classifier, which had learnt
     # termination sentences as exit, has no mention to confirm either.
@@ -786,9 +792,10 @@ def test_access_ending_at_termination_is_no_exit_provision():
 
     text = ("Terms of Service of Example Writer, an AI writing assistant.\n\n"
             "## Termination\n\nWe may suspend the account of a user who breaks these terms.\n\n"
-            "Upon termination, your right to use the Service will cease immediately.\n")
+            f"{clause}\n")
     result = tenderlint.check_text(text, name="terms.md", doc_type="contract")
     assert {t.id: t.status for t in result.topics}["exit-transition"] != "covered"
+    assert {t.id: t.status for t in result.topics}["exit-transition"] == "weak"
     export = text + "\nFor thirty days after termination you may export your content in CSV format.\n"
     result = tenderlint.check_text(export, name="terms.md", doc_type="contract")
     assert {t.id: t.status for t in result.topics}["exit-transition"] == "covered"
