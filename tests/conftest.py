@@ -1,4 +1,4 @@
-"""Shared test fixtures: where ../shared lives (skipping when it is absent)."""
+"""Shared test fixtures: where ../shared lives (skipping when it is absent), the compiled rule pack."""
 
 from __future__ import annotations
 
@@ -64,3 +64,12 @@ def loopback_only(monkeypatch):
         return original(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", connect)
+
+
+@pytest.fixture(scope="session")
+def compiled():
+    """The shipped rule pack compiled for matching (judge_text and the engine's cues)."""
+    from tenderlint.rules.engine import compile_rules
+    from tenderlint.rules.loader import load_rule_pack
+
+    return compile_rules(load_rule_pack(()))

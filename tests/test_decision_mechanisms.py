@@ -36,13 +36,7 @@ from tenderlint.check import Checker, CheckOptions
 from tenderlint.document import Block, Document
 from tenderlint.nlp import get_pipeline
 from tenderlint.rules import cues
-from tenderlint.rules.engine import COOCCUR_WINDOW, compile_rules, judge_text
-from tenderlint.rules.loader import load_rule_pack
-
-
-@pytest.fixture(scope="module")
-def compiled():
-    return compile_rules(load_rule_pack(()))
+from tenderlint.rules.engine import COOCCUR_WINDOW, judge_text
 
 
 @pytest.fixture(scope="module")

@@ -560,14 +560,14 @@ def test_a_licences_banned_discriminatory_uses_are_no_bias_provision():
     ("Content the model produces must be conspicuously identified as machine generated before it is published.",
      "ai-disclosure"),
 ])
-def test_a_term_the_lemma_table_does_not_know_also_matches_its_plural(text, topic):
+def test_a_term_the_lemma_table_does_not_know_also_matches_its_plural(compiled, text, topic):
     from tenderlint.rules.engine import judge_text
 
-    covered, _mentioned, _flags = judge_text(_compiled(), text)
+    covered, _mentioned, _flags = judge_text(compiled, text)
     assert topic in covered
 
 
-def test_a_menu_of_page_titles_requires_nothing():
+def test_a_menu_of_page_titles_requires_nothing(compiled):
     menu = ("Terms of Service Acceptable Use Policy Data Processing Addendum Subprocessors List "
             "Service Level Agreement Support Policy Professional Services Terms Security Overview")
     assert cues.is_run_of_titles(menu)
@@ -576,12 +576,6 @@ def test_a_menu_of_page_titles_requires_nothing():
     assert not cues.is_run_of_titles("The Supplier shall provide Help Desk Support for the County's Finance Team.")
     from tenderlint.rules.engine import judge_text
 
-    covered, mentioned, _flags = judge_text(_compiled(), menu)
+    covered, mentioned, _flags = judge_text(compiled, menu)
     assert "supply-chain" in mentioned and "performance" in mentioned and not covered
 
-
-def _compiled():
-    from tenderlint.rules.engine import compile_rules
-    from tenderlint.rules.loader import load_rule_pack
-
-    return compile_rules(load_rule_pack())
