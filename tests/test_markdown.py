@@ -127,3 +127,14 @@ def test_a_list_item_followed_by_an_empty_bullet_stays_an_item(tmp_path: Path):
     assert [b.kind for b in blocks if b.text.startswith("The database")] == ["list_item"] * 3
     assert not any(b.kind == "heading" for b in blocks)
     assert all(b.section == [] for b in blocks)
+
+
+def test_a_text_dump_marks_roman_numeral_items_like_lettered_ones(tmp_path: Path):
+    # A Markdown file that is a line-by-line text dump (no blank lines) numbers its sub-items
+    # "i.", "ii.", "iii." …; "ii." and "iv." are items as much as "i." and "a." are.
+    lines = ["You shall not use the model to:", "a. Break the law, including:"]
+    lines += [f"{n}. Forbidden act number {k}." for k, n in enumerate(["i", "ii", "iii", "iv", "v", "vi", "ix", "xii"])]
+    lines += ["b. Mislead other people."] + [f"Closing line {k} of the licence text." for k in range(20)]
+    doc = _parse(tmp_path, "\n".join(lines) + "\n")
+    items = [b.text for b in doc.blocks if b.kind == "list_item"]
+    assert items[:10] == ["Break the law, including:"] + [f"Forbidden act number {k}." for k in range(8)] + ["Mislead other people."]

@@ -50,6 +50,9 @@ def _form(text: str, section: list[str] | None = None) -> str | None:
         "Without limiting the clause above, Northwind Systems will follow the state's data protection act.",
         # a duty beside a "could": the "will" binds
         "The contractor will report any defect that could delay the release.",
+        # an instruction after a run-in label
+        "Authentication — keep your access token secret and replace it once exposed.",
+        "Acceptable use: do not resell the reports to third parties.",
     ],
 )
 def test_requirement_form_recognises_provision(text):
@@ -88,6 +91,8 @@ def test_requirement_form_recognises_provision(text):
         "Defects in the old portal were corrected by the previous vendor last year.",
         # an opening phrase before a plural noun is still background
         "Each year, processing costs will rise with the number of applicants.",
+        # a run-in label before a description, not an instruction
+        "Rate limits — each plan has its own daily quota of requests.",
     ],
 )
 def test_requirement_form_leaves_background_as_mention(text):

@@ -22,7 +22,8 @@ from tenderlint.document import Block
 from tenderlint.parsers.headings import HeadingGuess, SectionTrail, guess_heading, has_dot_leader
 from tenderlint.parsers.text import clean_block, decode_text, normalise_characters
 
-_LIST = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)]|[a-z][.)]|\([a-z0-9]{1,3}\))\s+(.*)$")
+# (roman numerals past "i" and "v" too: "ii. …", "iv) …" mark items as much as "a." does)
+_LIST = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)]|(?:[a-z]|x{0,3}(?:ix|iv|v?i{1,3}|v))[.)]|\([a-z0-9]{1,3}\))\s+(.*)$")
 # A Markdown file of at least this many lines with almost no blank line is a text dump (see parse_markdown).
 LINE_DUMP_MIN_LINES = 20
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)

@@ -828,6 +828,16 @@ def requirement_form(norms: list[str], text: str, section: list[str], contract: 
         return "question"
     if PROHIBITION.match(text):
         return "prohibition"
+    # A run-in label before the instruction ("Authentication — keep your API key secret",
+    # "Acceptable use: do not resell the data"): the instruction starts after it.
+    labelled = RUN_IN_LABEL.match(text)
+    if labelled:
+        body = text[labelled.end():]
+        opening = _FIRST_WORD.match(body)
+        if opening and opening[0] in IMPERATIVE_NORMS and not _describes_a_role(body, opening[0]):
+            return "question"
+        if PROHIBITION.match(body):
+            return "prohibition"
     if norm_set & EVALUATION_NORMS and (any(EVALUATION_SECTION.search(s) for s in section) or norm_set & PARTY_NORMS
                                         or CRITERIA_STATED.search(text)):
         return "criterion"
@@ -890,6 +900,10 @@ _LEADING_FILLERS = frozenset({"the", "a", "an", "and", "or", "please", "always",
 _ARTICLES = frozenset({"the", "a", "an"})
 # The first word of a sentence as written (after a list marker), for the imperative check.
 _FIRST_WORD = re.compile(r"[A-Za-z]+")
+# A short capitalised label run in before a dash or colon, the text after it starting in lower
+# case as an instruction does ("Authentication — keep …", "Acceptable use: do not …"). A label
+# followed by a capital ("Scope: The Contractor shall …") is left to the sentence's own words.
+RUN_IN_LABEL = re.compile(r"^\W*[A-Z][\w'’&/()-]*(?:\s+[\w'’&/()-]+){0,4}?\s*(?:\s[\u2013\u2014]|:)\s+(?=[a-z])")
 
 
 def _describes_a_role(text: str, first: str) -> bool:
