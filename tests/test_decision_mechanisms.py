@@ -808,3 +808,18 @@ def test_a_platform_whose_agents_call_model_providers_is_about_ai(checker):
         ("paragraph", "Do not use the platform to misuse AI."),
         ("paragraph", "Do not make automated decisions with legal effects on people without meaningful human review."))
     assert _status(checker.check_document(plain, "contract"), "human-oversight") != "covered"
+
+
+def test_a_virtual_agent_answering_people_is_about_ai(checker):
+    # A solicitation for a "virtual agent" (a chatbot by another name) is about AI: its demand that
+    # the agent hand people over to staff is human oversight. A "customer service portal" is not.
+    rfi = _document(
+        ("paragraph", "The university seeks a virtual agent to answer questions from students."),
+        ("paragraph", "The virtual agent should answer in several languages."),
+        ("paragraph", "The virtual agent must hand the conversation to a human agent whenever the student asks for one."))
+    assert _status(checker.check_document(rfi, "rfp"), "human-oversight") == "covered"
+    portal = _document(
+        ("paragraph", "The university seeks a customer service portal to answer questions from students."),
+        ("paragraph", "The portal should answer in several languages."),
+        ("paragraph", "The portal must hand the conversation to a human agent whenever the student asks for one."))
+    assert _status(checker.check_document(portal, "rfp"), "human-oversight") != "covered"

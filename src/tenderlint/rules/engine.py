@@ -49,6 +49,9 @@ AI_VOCABULARY = [
     # the companies whose models a service calls ("the usage policies of the model providers your
     # agents call")
     "model provider", "model providers",
+    # a conversational system answering people in place of staff is a chatbot by another name
+    "virtual agent", "virtual agents", "virtual assistant", "virtual assistants", "conversational ai",
+    "conversational agent", "conversational agents", "voice assistant", "voice assistants",
 ]
 AI_DOCUMENT_MIN_SENTENCES = 3
 # A co-occurrence counts only when its phrases sit within this many tokens of each other: about a
