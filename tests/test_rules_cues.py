@@ -50,6 +50,9 @@ def _form(text: str, section: list[str] | None = None) -> str | None:
         "Without limiting the clause above, Northwind Systems will follow the state's data protection act.",
         # a duty beside a "could": the "will" binds
         "The contractor will report any defect that could delay the release.",
+        # documents declared subject to a law, to disclosure or to audit
+        "All proposals are subject to the Freedom of Information Act.",
+        "Project records are also subject to inspection by the State Auditor.",
         # an instruction after a run-in label
         "Authentication — keep your access token secret and replace it once exposed.",
         "Acceptable use: do not resell the reports to third parties.",

@@ -336,7 +336,11 @@ STATED_NEED = re.compile(r"\bneeds?\s+to\s+(?:be\s+)?[a-z]+", re.I)
 # "the hosting standards below also apply to backups".
 RULES_APPLY = re.compile(
     r"\b(?:requirements?|standards?|restrictions?|obligations?|controls|safeguards|policies)\s+"
-    r"(?:(?:shall|will|also|equally|must)\s+)?(?:apply|applies)\b",
+    r"(?:(?:shall|will|also|equally|must)\s+)?(?:apply|applies)\b"
+    # … or the documents are declared subject to a law or to disclosure ("All documents are
+    # subject to the California Public Records Act", "records are subject to audit by the State")
+    r"|\b(?:is|are|be|becomes?|become|remains?)\s+(?:also\s+)?subject\s+to\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,6}?"
+    r"(?:act|law|laws|code|regulations?|ordinance|statutes?|public\s+records|disclosure|inspection|audit)\b",
     re.I,
 )
 # A heading over a list of what the contractor hands over: "F.4 Contract Deliverables",
