@@ -28,6 +28,7 @@ def _form(text: str, section: list[str] | None = None) -> str | None:
         # ownership stated as a fact allocates it
         "(a) As between the parties, the Government owns all Government Content.",
         "All outputs of the model belong to the Agency.",
+        "These data are confidential and proprietary to the District.",
         # terms of service grant rights to "your" administrators
         "For thirty days after termination, Administrators may export Your Content in JSON.",
         # warranty disclaimers are operative without a modal verb

@@ -778,7 +778,9 @@ _PRACTICE_VERBS = (
 # Who owns what is allocated by saying so: "the Government owns all Government Content", "all
 # Outputs belong to the Agency". ("owns and operates" describes a business.)
 OWNERSHIP = re.compile(r"\bowns\b(?!\s+and\s+operates)|\b(?:belong|belongs)\s+(?:solely\s+|exclusively\s+)?to\b"
-                       r"|\bbecomes?\s+the\s+(?:sole\s+|exclusive\s+)?property\s+of\b", re.I)
+                       r"|\bbecomes?\s+the\s+(?:sole\s+|exclusive\s+)?property\s+of\b"
+                       # ("these data are confidential and proprietary to the District")
+                       r"|\b(?:is|are|remains?|shall\s+remain|will\s+remain)\s+(?:\w+\s+and\s+)?proprietary\s+to\b", re.I)
 # A right held or granted is a permission, which COVERAGE.md counts as a provision: "Customer has
 # the right to integrate …", "this includes the right to use the API to …".
 RIGHT_HELD = re.compile(
