@@ -219,6 +219,7 @@ def test_prohibition_in_the_imperative_is_a_provision(text, expected):
     ("Your use of the service is governed by our Privacy Policy.", "governing-policy", True),
     ("The Content Policy is incorporated into these terms.", "governing-policy", True),
     ("Please read our Privacy Policy before you sign up.", "governing-policy", False),
+    ("We will provide the Services in accordance with our Privacy Policy.", "governing-policy", True),
 ])
 def test_statement_cues(text, cue, expected):
     assert bool(cues.STATEMENT_CUES[cue].search(text)) is expected
@@ -823,3 +824,15 @@ def test_a_virtual_agent_answering_people_is_about_ai(checker):
         ("paragraph", "The portal should answer in several languages."),
         ("paragraph", "The portal must hand the conversation to a human agent whenever the student asks for one."))
     assert _status(checker.check_document(portal, "rfp"), "human-oversight") != "covered"
+
+
+def test_a_privacy_policy_made_part_of_vendor_terms_addresses_privacy(checker):
+    # The vendor's privacy policy incorporated into its terms sets how personal data is handled
+    # (the shared reviewers' reading of Hugging Face's terms); in a solicitation the same sentence
+    # is a statement, and an invitation to read the policy binds no one.
+    text = "Your use of the Service is also governed by our Privacy Policy, which is incorporated into these Terms."
+    document = _document(("paragraph", text))
+    assert _status(checker.check_document(document, "contract"), "privacy") == "covered"
+    assert _status(checker.check_document(document, "rfp"), "privacy") != "covered"
+    pointer = _document(("paragraph", "Please read our Privacy Policy before you sign up."))
+    assert _status(checker.check_document(pointer, "contract"), "privacy") != "covered"

@@ -606,7 +606,7 @@ AI_NATURE = re.compile(
 # Service is also governed by our Privacy Policy, which is incorporated into these Terms", "you are
 # subject to the Acme Privacy Statement" (a pointer to where it can be read is not: OTHER_AGREEMENT_GOVERNS).
 GOVERNING_POLICY = re.compile(
-    r"\b(?:governed\s+by|subject\s+to|incorporated\s+(?:into|in|herein|by\s+reference))\b[^.;]{0,80}?"
+    r"\b(?:governed\s+by|subject\s+to|in\s+accordance\s+with|incorporated\s+(?:into|in|herein|by\s+reference))\b[^.;]{0,80}?"
     r"\b(?:polic(?:y|ies)|statement|notice|guidelines)\b"
     r"|\b(?:polic(?:y|ies)|statement|notice)\b[^.;]{0,80}?\bincorporated\b",
     re.I,
