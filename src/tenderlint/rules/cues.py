@@ -827,23 +827,18 @@ def requirement_form(norms: list[str], text: str, section: list[str], contract: 
     stripped = text.rstrip()
     if stripped.endswith("?"):
         return "question"
-    first = _first_word_norm(norms)
-    if first in IMPERATIVE_NORMS and not _describes_a_role(text, first):
-        return "question"
     if _conditional_instruction(norms):
         return "question"
-    if PROHIBITION.match(text):
-        return "prohibition"
+    instruction = _instruction(text, _first_word_norm(norms))
     # A run-in label before the instruction ("Authentication — keep your API key secret",
     # "Acceptable use: do not resell the data"): the instruction starts after it.
-    labelled = RUN_IN_LABEL.match(text)
+    labelled = None if instruction else RUN_IN_LABEL.match(text)
     if labelled:
         body = text[labelled.end():]
         opening = _FIRST_WORD.match(body)
-        if opening and opening[0] in IMPERATIVE_NORMS and not _describes_a_role(body, opening[0]):
-            return "question"
-        if PROHIBITION.match(body):
-            return "prohibition"
+        instruction = _instruction(body, opening[0].lower() if opening else None)
+    if instruction:
+        return instruction
     if norm_set & EVALUATION_NORMS and (any(EVALUATION_SECTION.search(s) for s in section) or norm_set & PARTY_NORMS
                                         or CRITERIA_STATED.search(text)):
         return "criterion"
@@ -910,6 +905,16 @@ _FIRST_WORD = re.compile(r"[A-Za-z]+")
 # case as an instruction does ("Authentication — keep …", "Acceptable use: do not …"). A label
 # followed by a capital ("Scope: The Contractor shall …") is left to the sentence's own words.
 RUN_IN_LABEL = re.compile(r"^\W*[A-Z][\w'’&/()-]*(?:\s+[\w'’&/()-]+){0,4}?\s*(?:\s[\u2013\u2014]|:)\s+(?=[a-z])")
+
+
+def _instruction(text: str, first: str | None) -> str | None:
+    """"question" for an instruction opening with a bare verb ("Describe …", "Keep your key …"),
+    "prohibition" for one opening with "do not" and its kin, else None."""
+    if first in IMPERATIVE_NORMS and not _describes_a_role(text, first):
+        return "question"
+    if PROHIBITION.match(text):
+        return "prohibition"
+    return None
 
 
 def _describes_a_role(text: str, first: str) -> bool:
