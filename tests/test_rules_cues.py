@@ -29,6 +29,9 @@ def _form(text: str, section: list[str] | None = None) -> str | None:
         "(a) As between the parties, the Government owns all Government Content.",
         "All outputs of the model belong to the Agency.",
         "These data are confidential and proprietary to the District.",
+        # who answers for something, and ownership left with the customer
+        "You are accountable for the outputs you generate and for their later use.",
+        "We do not claim ownership of the content you upload.",
         # terms of service grant rights to "your" administrators
         "For thirty days after termination, Administrators may export Your Content in JSON.",
         # warranty disclaimers are operative without a modal verb

@@ -339,7 +339,7 @@ RULES_APPLY = re.compile(
     r"(?:(?:shall|will|also|equally|must)\s+)?(?:apply|applies)\b"
     # … or the documents are declared subject to a law or to disclosure ("All documents are
     # subject to the California Public Records Act", "records are subject to audit by the State")
-    r"|\b(?:is|are|be|becomes?|become|remains?)\s+(?:also\s+)?subject\s+to\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,6}?"
+    r"|\b(?:is|are|be|becomes?|become|remains?)\s+(?:also\s+)?subject\s+to\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,10}?"
     r"(?:act|law|laws|code|regulations?|ordinance|statutes?|public\s+records|disclosure|inspection|audit)\b",
     re.I,
 )
@@ -661,7 +661,8 @@ CRITERIA_STATED = re.compile(r"\b(?:evaluation|award|scoring|selection)\s+(?:cri
                              r"(?:include|includes|are|is|will|shall|consist)\b", re.I)
 # Being responsible binds a party ("the Contractor is responsible for …"); a name such as the policy
 # "Responsible Use of AI" binds no one, so "responsible" is no obligation word on its own.
-RESPONSIBLE_FOR = re.compile(r"\bresponsible\s+(?:for|to|under)\b|\b(?:is|are|be|remains?|remain|shall|will)\s+(?:\w+\s+)?responsible\b", re.I)
+RESPONSIBLE_FOR = re.compile(r"\b(?:responsible|accountable)\s+(?:for|to|under)\b"
+                             r"|\b(?:is|are|be|remains?|remain|shall|will)\s+(?:\w+\s+)?(?:responsible|accountable)\b", re.I)
 # In a contract the paragraphs under "Background" or "Recitals" ("(A) Provider operates …") are the
 # recitals, lettered instead of opened with "whereas". (In a solicitation the background states the
 # problem to solve, which counts for outcomes.)
@@ -780,7 +781,9 @@ _PRACTICE_VERBS = (
 OWNERSHIP = re.compile(r"\bowns\b(?!\s+and\s+operates)|\b(?:belong|belongs)\s+(?:solely\s+|exclusively\s+)?to\b"
                        r"|\bbecomes?\s+the\s+(?:sole\s+|exclusive\s+)?property\s+of\b"
                        # ("these data are confidential and proprietary to the District")
-                       r"|\b(?:is|are|remains?|shall\s+remain|will\s+remain)\s+(?:\w+\s+and\s+)?proprietary\s+to\b", re.I)
+                       r"|\b(?:is|are|remains?|shall\s+remain|will\s+remain)\s+(?:\w+\s+and\s+)?proprietary\s+to\b"
+                       # ("we do not claim ownership of your content": it stays the customer's)
+                       r"|\b(?:do|does|will|shall)\s+not\s+claim\s+(?:any\s+)?ownership\b|\bclaims?\s+no\s+ownership\b", re.I)
 # A right held or granted is a permission, which COVERAGE.md counts as a provision: "Customer has
 # the right to integrate …", "this includes the right to use the API to …".
 RIGHT_HELD = re.compile(
