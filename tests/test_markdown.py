@@ -138,3 +138,19 @@ def test_a_text_dump_marks_roman_numeral_items_like_lettered_ones(tmp_path: Path
     doc = _parse(tmp_path, "\n".join(lines) + "\n")
     items = [b.text for b in doc.blocks if b.kind == "list_item"]
     assert items[:10] == ["Break the law, including:"] + [f"Forbidden act number {k}." for k in range(8)] + ["Mislead other people."]
+
+
+def test_numbered_prose_indented_like_code_keeps_its_items(tmp_path: Path):
+    # A licence saved as text, its clauses numbered and indented eight spaces: Markdown reads the
+    # indentation as a code block, but the numbered lines are still the items of a list.
+    text = ("You agree not to use the model:\n\n"
+            "        1. To break any law or regulation that applies to you;\n"
+            "        2. To make fully automated decisions about people's legal rights;\n"
+            "           or their access to credit;\n"
+            "        3. To pass off generated text as written by a person.\n\n"
+            "After the list.\n")
+    doc = _parse(tmp_path, text)
+    items = [b.text for b in doc.blocks if b.kind == "list_item"]
+    assert items == ["1. To break any law or regulation that applies to you;",
+                     "2. To make fully automated decisions about people's legal rights; or their access to credit;",
+                     "3. To pass off generated text as written by a person."]

@@ -400,6 +400,11 @@ class MarkdownReader:
                         self._heading(text, self.trail.level_for_unnumbered(), numbered=False, marked=False)
                 else:
                     self._emit(_ADMONITION.sub("", text.lstrip()) if "quote" in containers else text, "paragraph")
+            elif kind == "code_block" and (entries := indented_list_entries(token.content)):
+                # prose indented four spaces or more (a licence or terms saved as text, its clauses
+                # numbered and indented): its numbered lines are still list items
+                for text, entry_kind in entries:
+                    self._emit(text, entry_kind, depth=1 if entry_kind == "list_item" else None)
             elif kind in ("fence", "code_block"):
                 self._emit(" ".join(line.strip() for line in token.content.splitlines() if line.strip()), "paragraph")
             elif kind == "html_block":
@@ -454,6 +459,22 @@ class MarkdownReader:
                 if cell:
                     self.out.append(Block(text=cell, kind="table_cell", section=section,
                                           table=self.table_index, row=row_index, col=col))
+
+
+def indented_list_entries(content: str) -> list[tuple[str, str]] | None:
+    """The entries of an indented code block that is prose numbered as a list (at least two lines
+    open with a list marker and words, and they are at least half its lines): each item with the
+    lines that carry it on, and any text before the first item as a paragraph. None for code."""
+    lines = [line.strip() for line in content.splitlines() if line.strip()]
+    starts = [i for i, line in enumerate(lines) if _LIST.match(line) and len(line.split()) >= 3]
+    if len(starts) < 2 or 2 * len(starts) < len(lines):
+        return None
+    entries: list[tuple[str, str]] = []
+    if starts[0] > 0:
+        entries.append((" ".join(lines[:starts[0]]), "paragraph"))
+    for first, end in zip(starts, [*starts[1:], len(lines)]):
+        entries.append((" ".join(lines[first:end]), "list_item"))
+    return entries
 
 
 def plain_text_blocks(lines: list[str]) -> list[Block]:
