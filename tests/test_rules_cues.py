@@ -32,6 +32,7 @@ def _form(text: str, section: list[str] | None = None) -> str | None:
         # who answers for something, and ownership left with the customer
         "You are accountable for the outputs you generate and for their later use.",
         "We do not claim ownership of the content you upload.",
+        "Except as set forth herein, the Licensor claims no rights in the Output you generate.",
         # terms of service grant rights to "your" administrators
         "For thirty days after termination, Administrators may export Your Content in JSON.",
         # warranty disclaimers are operative without a modal verb

@@ -783,7 +783,7 @@ OWNERSHIP = re.compile(r"\bowns\b(?!\s+and\s+operates)|\b(?:belong|belongs)\s+(?
                        # ("these data are confidential and proprietary to the District")
                        r"|\b(?:is|are|remains?|shall\s+remain|will\s+remain)\s+(?:\w+\s+and\s+)?proprietary\s+to\b"
                        # ("we do not claim ownership of your content": it stays the customer's)
-                       r"|\b(?:do|does|will|shall)\s+not\s+claim\s+(?:any\s+)?ownership\b|\bclaims?\s+no\s+ownership\b", re.I)
+                       r"|\b(?:do|does|will|shall)\s+not\s+claim\s+(?:any\s+)?ownership\b|\bclaims?\s+no\s+(?:ownership|rights?)\b", re.I)
 # A right held or granted is a permission, which COVERAGE.md counts as a provision: "Customer has
 # the right to integrate …", "this includes the right to use the API to …".
 RIGHT_HELD = re.compile(
