@@ -685,13 +685,7 @@ class CompiledRules:
         read = [ti for ti in range(len(texts)) if ti not in inert] if inert else list(range(len(texts)))
         parts = list(batches([texts[ti] for ti in read] if inert else texts, self.joinable))
         passed = 0  # the texts before this index are done
-        lead_in = False  # a "The Contractor shall:" paragraph makes the list items after it obligations
-        # … and lends them its context: after "On termination the Supplier shall:", an item "return
-        # all Buyer Data" is about the end of the contract although it does not say so itself.
-        lead_groups: dict[str, set[int]] = {}
-        # … and whether it restricts what the customer may use the service for ("You agree not to
-        # use the model for:"): its items are then prohibited uses (cues.restricts_use)
-        lead_restricts = False
+        list_lead: _LeadIn | None = None  # the open lead-in paragraph ("The Contractor shall:"), if any
         # What the paragraph before a list introduces, when it is no requirement: "skills" staff
         # bring, "topics" a study or plan is to cover, or a "description" (it ends in a colon: "The
         # agency's tools include:")
@@ -701,7 +695,7 @@ class CompiledRules:
         # to them: (its list depth, the lead-in state it replaced), innermost last. Only formats
         # that give list depth (Markdown, Word, HTML; not PDF, whose lines carry no indentation
         # here) open one.
-        nested: list[tuple[int, bool, dict[str, set[int]], bool]] = []
+        nested: list[tuple[int, _LeadIn | None]] = []
         # A "We do not warrant:" paragraph lends its red-flag phrases to the items too: each item
         # reads as the end of that sentence ("that the service will be secure;").
         flag_lead_in: SentenceHit | None = None
@@ -728,16 +722,16 @@ class CompiledRules:
                     if blocks[skipped].kind == "heading":  # (one that names deliverables is always read)
                         deliverables = (blocks[skipped].text.strip(), {})
                     if blocks[skipped].kind == "heading" or (blocks[skipped].kind == "paragraph" and not item):
-                        lead_in, lead_groups, list_intro, lead_restricts = False, {}, "", False
+                        list_lead, list_intro = None, ""
                         if not flag_item:
                             flag_lead_in = None
                 passed = ti + 1
                 block = blocks[ti]
                 item, flag_item = _item_kinds(block)
                 while nested and (not item or block.depth is None or block.depth <= nested[-1][0]):
-                    _, lead_in, lead_groups, lead_restricts = nested.pop()  # back out of the nested list
-                inherited = lead_in if item else False
-                lent = lead_groups if inherited else {}
+                    _, list_lead = nested.pop()  # back out of the nested list
+                inherited = item and list_lead is not None
+                lent = list_lead.groups if item and list_lead is not None else {}
                 if item and not inherited and list_intro not in ("skills", "topics"):
                     inherited = place.requires(block, described=list_intro == "description")
                 if (deliverables[1] and block.kind != "heading" and block.section
@@ -809,7 +803,7 @@ class CompiledRules:
                         if substantive and topic in self.use_restricted_topics:
                             if "restricts use" not in said:
                                 said["restricts use"] = (cues.restricts_use(passage.text)
-                                                         or (inherited and lead_restricts)
+                                                         or (item and list_lead is not None and list_lead.restricts)
                                                          or any(map(cues.is_prohibition_heading, block.section)))
                             if said["restricts use"]:
                                 substantive, topic_why = False, "only a restriction on what the customer may use it for"
@@ -845,11 +839,10 @@ class CompiledRules:
                     last_si = last_sentence[bi]
                     last = Passage.of(sents.span(doc, last_si), block, batch, bi, bases[ti])
                     if self._leads_in(text, last, inherited, contract):
-                        nested.append((block.depth, lead_in, lead_groups, lead_restricts))
-                        lead_in, lead_groups = True, _groups_of(block_hits[bi], last_si)
-                        lead_restricts = cues.restricts_use(text)
+                        nested.append((block.depth, list_lead))
+                        list_lead = _LeadIn.opened(block_hits[bi], last_si, text)
                 if block.kind == "heading" or (block.kind == "paragraph" and not item):
-                    lead_in, lead_groups, lead_restricts = False, {}, False
+                    list_lead = None
                     # "… individuals with experience in each of the following areas:" lists skills,
                     # not criteria or prohibitions, wherever the list sits (_Place)
                     list_intro = "skills" if ends_in_colon and cues.EXPERIENCE_LEAD_IN.search(text) else ""
@@ -861,11 +854,9 @@ class CompiledRules:
                     if ends_in_colon:
                         last_si = last_sentence[bi]
                         last = Passage.of(sents.span(doc, last_si), block, batch, bi, bases[ti])
-                        lead_in = self._leads_in(text, last, False, contract)
-                        lead_restricts = lead_in and cues.restricts_use(text)
-                        list_intro = list_intro or ("" if lead_in else "description")
-                        if lead_in:
-                            lead_groups = _groups_of(block_hits[bi], last_si)
+                        if self._leads_in(text, last, False, contract):
+                            list_lead = _LeadIn.opened(block_hits[bi], last_si, text)
+                        list_intro = list_intro or ("" if list_lead else "description")
                         flag_lead_in = next((hit for si, hit in block_hits[bi] if si == last_si
                                              and (hit.flag_groups or hit.flag_excluded)), None)
         ai_sentences += sum(inert[skipped] for skipped in range(passed, len(texts)))
@@ -1143,6 +1134,23 @@ class _Titles:
 
     def stated(self, heading: str, topic: str) -> None:
         self.done.add((heading, topic))
+
+
+@dataclass(frozen=True)
+class _LeadIn:
+    """An open lead-in paragraph ("The Contractor shall:") whose list items read on from it. It
+    lends them its context (after "On termination the Supplier shall:", an item "return all Buyer
+    Data" is about the end of the contract although it does not say so itself), and it may
+    restrict what the customer may use the service for ("You agree not to use the model for:"), its
+    items then prohibited uses (cues.restricts_use)."""
+
+    groups: dict[str, set[int]]
+    restricts: bool
+
+    @classmethod
+    def opened(cls, hits: list[tuple[int, SentenceHit]], sentence: int, text: str) -> "_LeadIn":
+        """The lead-in whose last sentence (index ``sentence``, among ``hits``) ends ``text``."""
+        return cls(_groups_of(hits, sentence), cues.restricts_use(text))
 
 
 def _groups_of(hits: list[tuple[int, SentenceHit]], sentence: int) -> dict[str, set[int]]:
