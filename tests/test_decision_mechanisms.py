@@ -796,34 +796,26 @@ def test_access_ending_at_termination_is_no_exit_provision(clause):
     assert {t.id: t.status for t in result.topics}["exit-transition"] == "covered"
 
 
-def test_a_platform_whose_agents_call_model_providers_is_about_ai(checker):
+@pytest.mark.parametrize("doc_type,wording,plain_wording,sentences", [
     # "the model providers your agents call" names what only an AI service has; with two more AI
     # words the usage policy is about AI and its rule on automated decisions is human oversight.
-    policy = _document(
-        ("paragraph", "Do not breach the usage policies of the model providers your agents call."),
-        ("paragraph", "Do not use the platform to misuse AI."),
-        ("paragraph", "Do not make automated decisions with legal effects on people without meaningful human review."))
-    assert _status(checker.check_document(policy, "contract"), "human-oversight") == "covered"
-    plain = _document(
-        ("paragraph", "Do not breach the usage policies of the payment providers your agents call."),
-        ("paragraph", "Do not use the platform to misuse AI."),
-        ("paragraph", "Do not make automated decisions with legal effects on people without meaningful human review."))
-    assert _status(checker.check_document(plain, "contract"), "human-oversight") != "covered"
-
-
-def test_a_virtual_agent_answering_people_is_about_ai(checker):
+    ("contract", "model providers", "payment providers", (
+        "Do not breach the usage policies of the {} your agents call.",
+        "Do not use the platform to misuse AI.",
+        "Do not make automated decisions with legal effects on people without meaningful human review.")),
     # A solicitation for a "virtual agent" (a chatbot by another name) is about AI: its demand that
     # the agent hand people over to staff is human oversight. A "customer service portal" is not.
-    rfi = _document(
-        ("paragraph", "The university seeks a virtual agent to answer questions from students."),
-        ("paragraph", "The virtual agent should answer in several languages."),
-        ("paragraph", "The virtual agent must hand the conversation to a human agent whenever the student asks for one."))
-    assert _status(checker.check_document(rfi, "rfp"), "human-oversight") == "covered"
-    portal = _document(
-        ("paragraph", "The university seeks a customer service portal to answer questions from students."),
-        ("paragraph", "The portal should answer in several languages."),
-        ("paragraph", "The portal must hand the conversation to a human agent whenever the student asks for one."))
-    assert _status(checker.check_document(portal, "rfp"), "human-oversight") != "covered"
+    ("rfp", "virtual agent", "customer service portal", (
+        "The university seeks a {} to answer questions from students.",
+        "The {} should answer in several languages.",
+        "The {} must hand the conversation to a human agent whenever the student asks for one.")),
+])
+def test_ai_vocabulary_makes_a_document_about_ai(checker, doc_type, wording, plain_wording, sentences):
+    def document(words: str) -> Document:
+        return _document(*(("paragraph", sentence.format(words)) for sentence in sentences))
+
+    assert _status(checker.check_document(document(wording), doc_type), "human-oversight") == "covered"
+    assert _status(checker.check_document(document(plain_wording), doc_type), "human-oversight") != "covered"
 
 
 def test_a_privacy_policy_made_part_of_vendor_terms_addresses_privacy(checker):
