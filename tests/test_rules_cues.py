@@ -520,6 +520,9 @@ def test_a_quoted_term_defined_after_its_article(text, expected):
     ("The State is not responsible for any breach of the Contractor's own network.", True),
     ("The Agency shall not be liable for costs the offeror incurs.", True),
     ("The County assumes no responsibility for third-party software it supplies.", True),
+    ("Under no circumstances will the Authority or its agents be liable to an applicant for any direct, indirect or other loss.", True),
+    ("24) In no event shall the Province be liable for costs of preparing a proposal.", True),
+    ("In no event shall the Contractor be liable to the State for any direct, indirect or special damages.", False),
     ("We are not responsible for any security breach of our servers.", False),
     ("The Contractor shall not be liable for delays the State causes.", False),
 ])

@@ -742,7 +742,9 @@ def is_the_issuers_own_reservation(text: str) -> bool:
 # buyer answers for, so it goes against no buyer: no red flag, whatever the topic.
 BUYER_DISCLAIMS = re.compile(
     r"^\W*(?:The\s+)?" + _ISSUERS + r"\s+(?:is|are|shall|will|does)\s+not\s+(?:be\s+)?(?:held\s+)?(?:responsible|liable)\b"
-    r"|^\W*(?:The\s+)?" + _ISSUERS + r"\s+(?:assumes|accepts|bears|has)\s+no\s+(?:responsibility|liability)\b",
+    r"|^\W*(?:The\s+)?" + _ISSUERS + r"\s+(?:assumes|accepts|bears|has)\s+no\s+(?:responsibility|liability)\b"
+    # ("Under no circumstances will the Issuer or its agents be liable to any person …")
+    r"|^\W*(?:[-\w)]+\s+)?(?:in\s+no\s+event|under\s+no\s+circumstances?)\s+(?:will|shall)\s+(?:the\s+)?" + _ISSUERS + r"\b",
     re.I,
 )
 
