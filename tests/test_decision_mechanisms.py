@@ -809,6 +809,12 @@ def test_access_ending_at_termination_is_no_exit_provision(clause):
         "The university seeks a {} to answer questions from students.",
         "The {} should answer in several languages.",
         "The {} must hand the conversation to a human agent whenever the student asks for one.")),
+    # A licence that calls its AI only "the Model" shows what it is by its model card and learned
+    # weights: its ban on binding decisions without human oversight is then human oversight.
+    ("contract", "model card and learned weights", "user guide and source files", (
+        "This licence covers the Model, its {}.",
+        "The Model comes with its {} for download.",
+        "You shall not use the Model or its {} for decisions that bind people without human oversight.")),
 ])
 def test_ai_vocabulary_makes_a_document_about_ai(checker, doc_type, wording, plain_wording, sentences):
     def document(words: str) -> Document:

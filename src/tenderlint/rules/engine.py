@@ -46,6 +46,9 @@ AI_VOCABULARY = [
     "text-to-speech", "voice cloning", "cloned voice", "voice model", "machine translation",
     # what only a learned model has: weights released with inference code, fine-tuning, diffusion
     "model weights", "inference code", "fine-tuning", "fine-tuned model", "diffusion model", "text-to-image",
+    # (a model's card, its learned weights, an agent model: a licence that says only "the Model")
+    "model card", "model cards", "learned weights", "trained weights", "pretrained model", "pre-trained model",
+    "pretrained models", "pre-trained models", "agent model", "agent models",
     # the companies whose models a service calls ("the usage policies of the model providers your
     # agents call")
     "model provider", "model providers",
