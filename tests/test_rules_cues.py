@@ -157,6 +157,12 @@ def test_numbered_deliverable_is_not_a_definition():
     assert cues.is_definition("Deliverable: a tangible output of the work", ["Glossary"])
 
 
+def test_an_agile_definition_of_done_is_no_glossary():
+    # A team's "Definition of Done" lists what finished work must meet: requirements, not terms.
+    assert not cues.is_definition("Delivered functionality must be Section 508 compliant.", ["How We Work", "Definition of Done"])
+    assert cues.is_definition("Sprint: a two-week period of work.", ["Definitions"])
+
+
 @pytest.mark.parametrize(
     "text",
     [

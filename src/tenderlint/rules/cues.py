@@ -100,7 +100,7 @@ DEFINITION = re.compile(
 # possessive opens a consequence instead ("Customer's continued use means acceptance").
 # (licences also write 'The "Model" means …' with the article outside the quotes)
 QUOTED_DEFINITION = re.compile(r"^\W*(?:The\s+)?[\"“][A-Z][^\"“”]{0,70}[\"”]\s*" + _ABBREVIATION + _DEFINES + r"\b")
-DEFINITION_SECTION = re.compile(r"definition|glossary|acronym|abbreviation|terminology", re.I)
+DEFINITION_SECTION = re.compile(r"definition(?!s?\s+of\s+(?:done|ready)\b)|glossary|acronym|abbreviation|terminology", re.I)
 # Contract terms that disclaim warranties are written in the present tense, without a modal.
 # ("such data as is necessary" is not one: plain "as is" counts only quoted, in capitals or after "provided").
 DISCLAIMER = re.compile(
