@@ -624,8 +624,17 @@ RELIANCE_NOTICE = re.compile(
     r"|\bbefore\s+(?:you\s+|they\s+|anyone\s+)?(?:rely|relying|act|acting)\s+on\b",
     re.I,
 )
+# A vendor saying how it already acts under a law the sentence names: "we protect users' personal
+# data in accordance with Regulation (EU) 2016/679", "the platform is compliant with HIPAA". In its
+# terms that is a commitment to the law (the rule's own words must name it: a catch-all "in
+# accordance with applicable law" names none).
+ACTS_UNDER_A_LAW = re.compile(
+    r"\bin\s+(?:accordance|compliance|conformity)\s+with\b|\b(?:is|are|remains?)\s+(?:fully\s+)?compliant\s+with\b"
+    r"|\bcompl(?:y|ies)\s+with\b|\b(?:conforms?|adheres?)\s+to\b",
+    re.I,
+)
 STATEMENT_CUES = {"limitation-notice": LIMITATION_NOTICE, "reliance-notice": RELIANCE_NOTICE, "ai-nature": AI_NATURE,
-                  "governing-policy": GOVERNING_POLICY}
+                  "governing-policy": GOVERNING_POLICY, "acts-under-a-law": ACTS_UNDER_A_LAW}
 _STATEMENT_WHY = "statement ({})"
 
 

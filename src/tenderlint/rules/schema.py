@@ -157,7 +157,8 @@ class Rule(_Strict):
                     "document detected as a contract its words mean other things (mitigating factors, "
                     "seeking an injunction), so they count as mentions there",
     )
-    statement_cues: list[Literal["limitation-notice", "reliance-notice", "ai-nature", "governing-policy"]] = Field(
+    statement_cues: list[Literal["limitation-notice", "reliance-notice", "ai-nature", "governing-policy",
+                                 "acts-under-a-law"]] = Field(
         default_factory=list,
         description="plain statements that are provisions on this topic although they carry no modal duty: "
                     "'limitation-notice' (outputs may be wrong or incomplete: COVERAGE.md counts such a notice "
@@ -165,9 +166,12 @@ class Rule(_Strict):
                     "service produces is no substitute for professional advice, or is to be checked before relying "
                     "on it), 'ai-nature' (the "
                     "vendor says its service is AI-powered: a disclosure of AI use), 'governing-policy' (the "
-                    "use is governed by, subject to, or the terms incorporate a named policy of the vendor)",
+                    "use is governed by, subject to, or the terms incorporate a named policy of the vendor), "
+                    "'acts-under-a-law' (the vendor says it acts in accordance with, or is compliant with, a "
+                    "law the sentence names)",
     )
-    mention_in_statements: list[Literal["limitation-notice", "reliance-notice", "ai-nature", "governing-policy"]] = Field(
+    mention_in_statements: list[Literal["limitation-notice", "reliance-notice", "ai-nature", "governing-policy",
+                                        "acts-under-a-law"]] = Field(
         default_factory=list,
         description="statements that are at most mentions of this topic: a warning that outputs may be "
                     "'incomplete, inaccurate, biased' is a notice of limitations, not a fairness commitment",
