@@ -154,3 +154,19 @@ def test_numbered_prose_indented_like_code_keeps_its_items(tmp_path: Path):
     assert items == ["1. To break any law or regulation that applies to you;",
                      "2. To make fully automated decisions about people's legal rights; or their access to credit;",
                      "3. To pass off generated text as written by a person."]
+
+
+def test_an_appendix_list_run_into_one_paragraph_keeps_its_items(tmp_path: Path):
+    # "A.1 …;" then "A.2 …;" on the next lines: Markdown knows no such marker and runs the list
+    # into one paragraph; each line is an item, so the lead-in above reads on into each of them.
+    text = ("Appendix A: Use Restrictions\nYou agree not to use the model:\n\n"
+            "A.1 To break any law that applies to you;\n"
+            "A.2 To make automated decisions about people's rights without oversight;\n"
+            "A.3 To reveal personal information without consent.\n\n"
+            "Closing paragraph\nof the licence, wrapped over two lines.\n")
+    doc = _parse(tmp_path, text)
+    assert [b.text for b in doc.blocks if b.kind == "list_item"] == [
+        "A.1 To break any law that applies to you;",
+        "A.2 To make automated decisions about people's rights without oversight;",
+        "A.3 To reveal personal information without consent."]
+    assert [b.kind for b in doc.blocks if b.text.startswith("Closing")] == ["paragraph"]

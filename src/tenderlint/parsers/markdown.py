@@ -292,6 +292,17 @@ _ENDS_SENTENCE = re.compile(r"[.;:!?)\]”\"]\s*$")
 _CLAUSE_START = re.compile(r"^\(?\d+(?:\.\d+)*[.)]?\s")
 
 
+def paragraph_lines(children) -> list[str]:
+    """The text of each line of a paragraph (its inline children split at soft breaks)."""
+    lines: list[list] = [[]]
+    for child in children or ():
+        if child.type == "softbreak":
+            lines.append([])
+        else:
+            lines[-1].append(child)
+    return [text for line in lines if (text := inline_text(line).strip())]
+
+
 def headings_inside(children) -> list[tuple[str, HeadingGuess | None]] | None:
     """A paragraph's lines split at numbered headings run on into it: CommonMark lets only a list
     that starts at 1 interrupt a paragraph, so "2. Purchase and use of API Services" on the line
@@ -382,6 +393,11 @@ class MarkdownReader:
                         self._numbered_heading(f"{numbered} {text}", guess)
                     else:
                         self._emit(text, "list_item", depth=len(items))
+                elif not containers and (entries := list_entries(paragraph_lines(token.children))):
+                    # "A.1 In violation of any law;\nA.2 For any military purpose;": a list whose
+                    # markers Markdown does not know, run together into one paragraph
+                    for part, entry_kind in entries:
+                        self._emit(part, entry_kind, depth=1 if entry_kind == "list_item" else None)
                 elif not containers and (parts := headings_inside(token.children)):
                     # "… as defined below.\n2. Purchase and use of API Services": a numbered
                     # heading that CommonMark ran on into the paragraph before it
@@ -461,12 +477,24 @@ class MarkdownReader:
                                           table=self.table_index, row=row_index, col=col))
 
 
+# An appendix's own item numbers, a letter and a number: "A.1 In violation of any law;".
+_APPENDIX_ITEM = re.compile(r"^\s*[A-Z]\.\d{1,2}[.)]?\s+\S")
+
+
 def indented_list_entries(content: str) -> list[tuple[str, str]] | None:
     """The entries of an indented code block that is prose numbered as a list (at least two lines
     open with a list marker and words, and they are at least half its lines): each item with the
     lines that carry it on, and any text before the first item as a paragraph. None for code."""
-    lines = [line.strip() for line in content.splitlines() if line.strip()]
-    starts = [i for i, line in enumerate(lines) if _LIST.match(line) and len(line.split()) >= 3]
+    return list_entries([line.strip() for line in content.splitlines() if line.strip()])
+
+
+def list_entries(lines: list[str]) -> list[tuple[str, str]] | None:
+    """The entries of lines that are a list written without Markdown's marks ("A.1 …;" then "A.2
+    …;" on the next line, or prose indented like code): when at least two lines open with a list
+    marker and words and they are at least half the lines, each item with the lines that carry it
+    on, and any text before the first item as a paragraph; otherwise None."""
+    starts = [i for i, line in enumerate(lines)
+              if (_LIST.match(line) or _APPENDIX_ITEM.match(line)) and len(line.split()) >= 3]
     if len(starts) < 2 or 2 * len(starts) < len(lines):
         return None
     entries: list[tuple[str, str]] = []
