@@ -292,15 +292,20 @@ _ENDS_SENTENCE = re.compile(r"[.;:!?)\]”\"]\s*$")
 _CLAUSE_START = re.compile(r"^\(?\d+(?:\.\d+)*[.)]?\s")
 
 
-def paragraph_lines(children) -> list[str]:
-    """The text of each line of a paragraph (its inline children split at soft breaks)."""
+def inline_lines(children) -> list[list]:
+    """A paragraph's inline children split into its lines at soft breaks."""
     lines: list[list] = [[]]
     for child in children or ():
         if child.type == "softbreak":
             lines.append([])
         else:
             lines[-1].append(child)
-    return [text for line in lines if (text := inline_text(line).strip())]
+    return lines
+
+
+def paragraph_lines(children) -> list[str]:
+    """The text of each non-empty line of a paragraph."""
+    return [text for line in inline_lines(children) if (text := inline_text(line).strip())]
 
 
 def headings_inside(children) -> list[tuple[str, HeadingGuess | None]] | None:
@@ -311,12 +316,7 @@ def headings_inside(children) -> list[tuple[str, HeadingGuess | None]] | None:
     the paragraph or a numbered clause follows it (not "12.3. The right of use … includes the
     right to use" running on into its next line). Returns the paragraph's parts in order, each
     with its HeadingGuess when it is a heading, or None when the paragraph has none."""
-    lines: list[list] = [[]]
-    for child in children or ():
-        if child.type == "softbreak":
-            lines.append([])
-        else:
-            lines[-1].append(child)
+    lines = inline_lines(children)
     if len(lines) < 2:
         return None
     texts = [inline_text(line).strip() for line in lines]
