@@ -733,8 +733,9 @@ class CompiledRules:
                 item, flag_item = _item_kinds(block)
                 while nested and (not item or block.depth is None or block.depth <= nested[-1][0]):
                     _, list_lead = nested.pop()  # back out of the nested list
-                inherited = item and list_lead is not None
-                lent = list_lead.groups if item and list_lead is not None else {}
+                entry_lead = list_lead if item else None  # the lead-in this entry reads on from
+                inherited = entry_lead is not None
+                lent = entry_lead.groups if entry_lead is not None else {}
                 if item and not inherited and list_intro not in ("skills", "topics"):
                     inherited = place.requires(block, described=list_intro == "description")
                 if (deliverables[1] and block.kind != "heading" and block.section
@@ -806,7 +807,7 @@ class CompiledRules:
                         if substantive and topic in self.use_restricted_topics:
                             if "restricts use" not in said:
                                 said["restricts use"] = (cues.restricts_use(passage.text)
-                                                         or (item and list_lead is not None and list_lead.restricts)
+                                                         or (entry_lead is not None and entry_lead.restricts)
                                                          or any(map(cues.is_prohibition_heading, block.section)))
                             if said["restricts use"]:
                                 substantive, topic_why = False, "only a restriction on what the customer may use it for"
