@@ -225,6 +225,14 @@ def test_statement_cues(text, cue, expected):
     assert bool(cues.STATEMENT_CUES[cue].search(text)) is expected
 
 
+def test_every_statement_cue_a_rule_may_name_has_its_pattern():
+    from typing import get_args
+
+    from tenderlint.rules.schema import StatementCue
+
+    assert set(get_args(StatementCue)) == set(cues.STATEMENT_CUES)
+
+
 def test_statement_counts_only_for_topics_that_take_it(checker):
     text = "Replies from the assistant may be inaccurate or incomplete, and it may not work as intended."
     ai_context = ("The service uses artificial intelligence. The AI model answers questions. "

@@ -17,6 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from tenderlint.results import DocType, Severity
 
 TOPIC_ID_PATTERN = r"^[a-z][a-z0-9-]*$"
+# The plain-statement readings a rule may name (``statement_cues``, ``mention_in_statements``); each
+# is a pattern in ``cues.STATEMENT_CUES`` under the same name.
+StatementCue = Literal["limitation-notice", "reliance-notice", "ai-nature", "governing-policy", "acts-under-a-law"]
 
 
 class _Strict(BaseModel):
@@ -157,8 +160,7 @@ class Rule(_Strict):
                     "document detected as a contract its words mean other things (mitigating factors, "
                     "seeking an injunction), so they count as mentions there",
     )
-    statement_cues: list[Literal["limitation-notice", "reliance-notice", "ai-nature", "governing-policy",
-                                 "acts-under-a-law"]] = Field(
+    statement_cues: list[StatementCue] = Field(
         default_factory=list,
         description="plain statements that are provisions on this topic although they carry no modal duty: "
                     "'limitation-notice' (outputs may be wrong or incomplete: COVERAGE.md counts such a notice "
@@ -170,8 +172,7 @@ class Rule(_Strict):
                     "'acts-under-a-law' (the vendor says it acts in accordance with, or is compliant with, a "
                     "law the sentence names)",
     )
-    mention_in_statements: list[Literal["limitation-notice", "reliance-notice", "ai-nature", "governing-policy",
-                                        "acts-under-a-law"]] = Field(
+    mention_in_statements: list[StatementCue] = Field(
         default_factory=list,
         description="statements that are at most mentions of this topic: a warning that outputs may be "
                     "'incomplete, inaccurate, biased' is a notice of limitations, not a fairness commitment",
