@@ -210,6 +210,30 @@ def test_eval_external_needs_the_folder_of_texts(tmp_path):
     assert "External real documents (vendor-terms, corpus/external), tune (1 documents)" in result.output
     assert "recorded texts not in" in result.output
     assert "each labeller against the adjudicated labels (the human ceiling): first labeller" in result.output
+    assert "groups pooled" not in result.output  # one group: nothing to pool
+    (tmp_path / "texts" / "studiozero-ai-audit-data-processing-agreement.md").write_text(
+        "# Data processing\n\nThe processor shall delete personal data at the end of the services.\n", encoding="utf-8")
+    both = CliRunner().invoke(main, ["eval", "--set", "external", "--external", str(tmp_path / "texts"),
+                                     "--shared", str(tmp_path)])
+    assert both.exit_code == 0, both.output
+    assert "External real documents, all 2 groups pooled, tune (2 documents)" in both.output
+
+
+def test_pooled_external_figures_count_each_cell_of_each_group_once():
+    from tenderlint.evaluate import SetScore, TopicScore, pooled, summary
+
+    terms = SetScore("terms", 2, tool={"privacy": TopicScore(tp=1, fn=1), "pricing": TopicScore(fp=1, tn=1)},
+                     red_flags=TopicScore(tp=1, fn=1), red_flag_cells=2, labels_red_flags=True)
+    buys = SetScore("buys", 1, tool={"privacy": TopicScore(tp=1), "pricing": TopicScore(tp=1)},
+                    unreadable=["scan.pdf (empty)"])
+    whole = pooled("all", [terms, buys])
+    assert whole.documents == 3 and whole.unreadable == ["scan.pdf (empty)"]
+    assert (whole.tool["privacy"].tp, whole.tool["privacy"].fn) == (2, 1)
+    assert (whole.tool["pricing"].tp, whole.tool["pricing"].fp, whole.tool["pricing"].tn) == (1, 1, 1)
+    assert whole.red_flag_cells == 2 and whole.labels_red_flags and whole.red_flags.tp == 1
+    # micro-F1 over the pooled cells (tp 3, fp 1, fn 1), not an average of the two sets' figures
+    assert summary(whole.tool)["micro_f1"] == 2 * 3 / (2 * 3 + 1 + 1)
+    assert terms.tool["privacy"].tp == 1  # the parts are left as they were
 
 
 def test_a_document_the_tool_cannot_read_is_scored_as_finding_nothing_not_a_crash(tmp_path):

@@ -106,6 +106,26 @@ class SetScore:
     unreadable: list[str] = field(default_factory=list)
 
 
+def pooled(name: str, parts: list[SetScore]) -> SetScore:
+    """One set made of several already scored ones, every cell counted once (no document is checked
+    again): the figure over all external groups that a reader otherwise sums by hand."""
+    whole = SetScore(name, sum(part.documents for part in parts))
+    for part in parts:
+        for attribute in ("tool", "baseline"):
+            into = getattr(whole, attribute)
+            for topic, score in getattr(part, attribute).items():
+                into[topic] = _sum_scores(into.get(topic, TopicScore()), score)
+        whole.red_flags = _sum_scores(whole.red_flags, part.red_flags)
+        whole.red_flag_cells += part.red_flag_cells
+        whole.labels_red_flags |= part.labels_red_flags
+        whole.unreadable += part.unreadable
+    return whole
+
+
+def _sum_scores(a: TopicScore, b: TopicScore) -> TopicScore:
+    return TopicScore(a.tp + b.tp, a.fp + b.fp, a.fn + b.fn, a.tn + b.tn, a.errors + b.errors)
+
+
 # -- label sets -----------------------------------------------------------------------------------
 
 def splits(shared: Path) -> dict[tuple[str, str], str]:
@@ -397,15 +417,21 @@ def run(shared: Path, use_model: bool = True, cuad_limit: int | None = None, sho
                 out.append(format_set(score_set(checker, name, docs, baseline), show_errors and split == "tune"))
     if "external" in sets and external is not None:
         found = external_labels(external)
+        scored: dict[str, list[SetScore]] = {split: [] for split in split_names}
         for group in dict.fromkeys(found.groups.values()):  # (in the order sources.tsv lists them)
             for split in split_names:
                 docs = [d for d in found.documents if d.split == split and found.groups[d.path.stem] == group]
                 if docs:
                     name = f"External real documents ({group}, corpus/external), {split}"
-                    out.append(format_set(score_set(checker, name, docs, baseline), show_errors and split == "tune"))
+                    scored[split].append(score_set(checker, name, docs, baseline))
+                    out.append(format_set(scored[split][-1], show_errors and split == "tune"))
                     ceiling = _ceiling_line(docs)
                     if ceiling:
                         out.append(ceiling)
+        for split, parts in scored.items():
+            if len(parts) > 1:  # the per-group errors were listed above; the pooled table adds figures
+                out.append(format_set(pooled(f"External real documents, all {len(parts)} groups pooled, {split}",
+                                             parts)))
         if found.absent or found.changed:
             out.append(f"external: {len(found.absent)} recorded texts not in {external}"
                        + (f"; {len(found.changed)} differ from the recorded SHA-256 ({', '.join(found.changed)})"
