@@ -823,6 +823,12 @@ def test_access_ending_at_termination_is_no_exit_provision(clause):
         "This licence covers the Model, its {}.",
         "The Model comes with its {} for download.",
         "You shall not use the Model or its {} for decisions that bind people without human oversight.")),
+    # A bot that turns speech into text and translates it does by machine what speech recognition
+    # and machine translation do: its terms are about AI. A bot that plays music is not.
+    ("contract", "voice transcription", "music playback", (
+        "Echo Bot offers {} in voice channels.",
+        "Use of {} may be limited by the server owner.",
+        "You shall not rely on {} for medical or legal decisions without review by a qualified person.")),
 ])
 def test_ai_vocabulary_makes_a_document_about_ai(checker, doc_type, wording, plain_wording, sentences):
     def document(words: str) -> Document:

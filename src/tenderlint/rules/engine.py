@@ -55,6 +55,11 @@ AI_VOCABULARY = [
     # a conversational system answering people in place of staff is a chatbot by another name
     "virtual agent", "virtual agents", "virtual assistant", "virtual assistants", "conversational ai",
     "conversational agent", "conversational agents", "voice assistant", "voice assistants",
+    # turning speech into text, or one language into another, by machine is speech recognition and
+    # machine translation under other names ("a bot that transcribes speech and translates it")
+    "speech-to-text", "speech to text", "transcribe speech", "transcribes speech", "speech transcription",
+    "voice transcription", "automated transcription", "automatic transcription", "automated translation",
+    "automatic translation", "automated captions", "automatic captions",
 ]
 AI_DOCUMENT_MIN_SENTENCES = 3
 # A co-occurrence counts only when its phrases sit within this many tokens of each other: about a
