@@ -42,3 +42,21 @@ def test_doctype_a_long_s_still_matches_its_letter():
     # re.I reads "ſ" as "s", lower() does not: such a text is searched case-insensitively.
     kind, reason = detect_doc_type(_doc("This ſolicitation invites offerors. The ſolicitation closes soon."))
     assert kind == "rfp" and "'solicitation' ×2" in reason, reason
+
+
+def test_doctype_a_vendors_supplementary_terms_or_usage_policy_is_contract_side():
+    # Terms and policies a vendor binds its users to by name are not solicitations, even when they
+    # say none of "this agreement", "you agree" or "terms of service".
+    for text in ("These supplementary terms apply to the server code and supplement its licence.",
+                 "This Acceptable Use Policy is mandatory for all customers who deploy our AI systems."):
+        kind, reason = detect_doc_type(_doc(text))
+        assert kind == "contract", (text, reason)
+
+
+def test_doctype_says_when_there_was_nothing_to_weigh():
+    # With no cue on either side the default is a solicitation, and the reason says it is a default,
+    # not that solicitation cues won.
+    kind, reason = detect_doc_type(_doc("Notes from the meeting on the new case system."))
+    assert kind == "rfp"
+    assert reason.startswith("no solicitation or contract cues found") and "outweigh" not in reason
+    assert "--type contract" in reason

@@ -23,6 +23,10 @@ CONTRACT_CUES = [
     r"\bcustomer (?:agrees|shall|will|may)\b", r"\bwe (?:may|will)\b", r"\byou (?:agree|may|must)\b",
     r"\bmaster (?:services|subscription) agreement\b", r"\border form\b", r"\beffective date\b",
     r"\bdata processing (?:agreement|addendum)\b", r"\bgoverning law\b",
+    # terms and policies a vendor binds its users to by name: "these supplementary terms apply to",
+    # "this Acceptable Use Policy is mandatory for all customers"
+    r"\bthese (?:supplementary |additional |service |usage )?terms\b", r"\bacceptable use polic(?:y|ies)\b",
+    r"\busage polic(?:y|ies)\b",
 ]
 
 
@@ -95,6 +99,12 @@ def detect_doc_type(document: Document) -> tuple[str, str]:
     def show(kind_: str) -> str:
         return ", ".join(f"{_readable(p)} ×{n}" for n, p in found[kind_]) or "none"
 
+    if not scores["rfp"] and not scores["contract"]:
+        # Nothing to weigh: the reason says so rather than that one side won.
+        return kind, "no solicitation or contract cues found: read as a solicitation (set --type contract for terms)"
+    if scores["rfp"] == scores["contract"]:
+        return kind, (f"solicitation and contract cues weigh the same ({scores[kind]:.0f}): read as a solicitation "
+                      f"({show('rfp')}; {show('contract')})")
     reason = (
         f"{label[kind]} cues outweigh {label[other]} cues ({scores[kind]:.0f} vs {scores[other]:.0f}): "
         f"{show(kind)}"
