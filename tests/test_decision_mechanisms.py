@@ -848,3 +848,31 @@ def test_a_privacy_policy_made_part_of_vendor_terms_addresses_privacy(checker):
     assert _status(checker.check_document(document, "rfp"), "privacy") != "covered"
     pointer = _document(("paragraph", "Please read our Privacy Policy before you sign up."))
     assert _status(checker.check_document(pointer, "contract"), "privacy") != "covered"
+
+
+def test_a_heading_can_name_the_end_an_export_under_it_belongs_to():
+    # "you have 30 days to export any data you need" says nothing of when; under "Effect of
+    # Termination" it is the export window at the end (exit-transition's from_heading). The same
+    # sentence under another heading is no exit provision, and a heading alone lends no topic.
+    import tenderlint
+
+    def terms(heading: str, items: str) -> str:
+        return (f"# Terms of Service\n\n## 1. Accounts\n\nYou must keep your password secret.\n\n"
+                f"## 2. {heading}\n\n{items}\n")
+
+    export = "- Your access to the service ends.\n- You have 30 days to export any data you need.\n"
+    status = lambda text: {t.id: t.status for t in tenderlint.check_text(text, name="t.md", doc_type="contract").topics}
+    assert status(terms("Effect of Termination", export))["exit-transition"] == "covered"
+    assert status(terms("Storage Plans", export))["exit-transition"] != "covered"
+    assert status(terms("Effect of Termination", "- Your access to the service ends.\n"))["exit-transition"] != "covered"
+
+
+def test_a_cooccurrence_keeps_a_group_for_the_sentence_itself():
+    from pydantic import ValidationError
+
+    from tenderlint.rules.schema import CooccurrencePattern
+
+    assert CooccurrencePattern(name="ok", all=[["export"], ["data"], ["termination"]], from_heading=[2])
+    for wrong in ([3], [0, 1]):
+        with pytest.raises(ValidationError):
+            CooccurrencePattern(name="wrong", all=[["export"], ["termination"]], from_heading=wrong)

@@ -444,6 +444,19 @@ def test_a_right_held_or_granted_is_a_provision(text, expected):
 
 
 @pytest.mark.parametrize("text,expected", [
+    # a period granted to a party to act is a permission with its deadline
+    ("You have 30 days to export any data you need.", "obligation"),
+    ("Customers then have fourteen (14) calendar days in which to download their content.", "obligation"),
+    ("The Agency has up to 60 business days to accept or reject each deliverable.", "obligation"),
+    # a period nobody is given to act in grants nothing
+    ("The free trial lasts 30 days.", None),
+    ("Many teams have 30 days of history in the dashboard.", None),
+])
+def test_a_period_granted_to_a_party_to_act_is_a_provision(text, expected):
+    assert _form(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
     ("Don't use the service to send spam.", True),
     # an example that opens the sentence still forbids
     ("For example, don't use our service to promote illegal activities, including:", True),

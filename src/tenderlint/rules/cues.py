@@ -800,6 +800,17 @@ OWNERSHIP = re.compile(r"\bowns\b(?!\s+and\s+operates)|\b(?:belong|belongs)\s+(?
 RIGHT_HELD = re.compile(
     r"\b(?:has|have|retains?|includes?|including|is\s+given|are\s+given|shall\s+have|will\s+have)\s+"
     r"(?:the|a|an)\s+(?:[\w-]+\s+){0,2}?right\s+to\s+(?!be\b)\w+", re.I)
+# A period granted to a party to act is a permission with its deadline: "you have 30 days to export
+# any data you need", "Customer shall have ninety (90) days after termination in which to retrieve
+# its content". (A party's "30 days' notice" or the service "has 99.9% uptime" grant no period.)
+_PERIOD_UNIT = r"(?:calendar\s+|business\s+|working\s+)?(?:days?|weeks?|months?|hours?)"
+PERIOD_GRANTED = re.compile(
+    r"\b(?:you|customers?|clients?|licensees?|subscribers?|users?|buyers?|the\s+(?:agency|department|"
+    r"government|authority|state|county|city|purchaser|licensee|customer|client|buyer))\s+"
+    r"(?:has|have|will\s+have|shall\s+have|would\s+have|then\s+has|then\s+have)\s+(?:up\s+to\s+|at\s+least\s+|a\s+further\s+)?"
+    r"(?:\d{1,3}|one|two|three|four|five|six|seven|ten|fourteen|fifteen|twenty|thirty|forty-five|sixty|ninety)"
+    r"(?:\s*\(\d{1,3}\))?[\s-]+" + _PERIOD_UNIT + r"\s+(?:\w+\s+){0,3}?(?:to|in\s+which\s+to|within\s+which\s+to)\s+\w+",
+    re.I)
 # Verbs that are as often nouns after a capitalised word ("Overage charges are not capped",
 # "Security updates are applied"): a practice only after "we" or the vendor's role.
 _PRACTICE_VERBS_OF_THE_VENDOR = r"(?:charge|bill|invoice|refund|fix|patch|update|upgrade|resolve)(?:e?s)?"
@@ -836,7 +847,7 @@ def requirement_form(norms: list[str], text: str, section: list[str], contract: 
         return "obligation"
     if contract and VENDOR_PRACTICE.search(text):
         return "obligation"
-    if OWNERSHIP.search(text) or RIGHT_HELD.search(text):
+    if OWNERSHIP.search(text) or RIGHT_HELD.search(text) or PERIOD_GRANTED.search(text):
         return "obligation"
     stripped = text.rstrip()
     if stripped.endswith("?"):

@@ -380,6 +380,8 @@ class CompiledRules:
         # name for its AI ("Grok", "the Assistant") stands in for them wherever it appears.
         self.ai_groups: list[tuple[str, int]] = []
         self.cooccur_windows: dict[str, int] = {}
+        # The co-occurrence groups a heading may supply to the sentences under it (``from_heading``)
+        self.heading_groups: dict[str, frozenset[int]] = {}
         self.mention_statements = {rule.id: rule.mention_in_statements for rule in pack.rules.values()
                                    if rule.mention_in_statements}
         self.statement_cues = {rule.id: rule.statement_cues for rule in pack.rules.values() if rule.statement_cues}
@@ -409,6 +411,8 @@ class CompiledRules:
             for co in ev.cooccur:
                 self.cooccur_sizes[f"{rule.id}|{co.name}"] = len(co.all)
                 self.cooccur_windows[f"{rule.id}|{co.name}"] = co.within or COOCCUR_WINDOW
+                if co.from_heading:
+                    self.heading_groups[f"{rule.id}|{co.name}"] = frozenset(co.from_heading)
                 for gi, group in enumerate(co.all):
                     pending[f"C|{rule.id}|{co.name}|{gi}"] += group
                     if AI_GROUP_WORDS & set(group):
@@ -710,6 +714,10 @@ class CompiledRules:
         # A heading that names deliverables ("F.4 Contract Deliverables") lends the entries under it
         # what it says: they are delivered. (heading text, the co-occurrence groups it matched)
         deliverables: tuple[str, dict[str, set[int]]] = ("", {})
+        # A heading lends the co-occurrence groups a rule lets it supply (``from_heading``) to the
+        # sentences directly under it: "Effect of Termination" over "you have 30 days to export
+        # your data". (heading text, the groups it matched that it may lend)
+        context: tuple[str, dict[str, set[int]]] = ("", {})
         # What the headings met so far title (_Titles)
         titles = _Titles(self.section_titles, self.titled_entries, self.title_guards)
         answered: set[str] = set()  # flags whose answer the document gives (RedFlagRule.unless_elsewhere)
@@ -729,6 +737,7 @@ class CompiledRules:
                     item, flag_item = _item_kinds(blocks[skipped])
                     if blocks[skipped].kind == "heading":  # (one that names deliverables is always read)
                         deliverables = (blocks[skipped].text.strip(), {})
+                        context = (blocks[skipped].text.strip(), {})
                     if blocks[skipped].kind == "heading" or (blocks[skipped].kind == "paragraph" and not item):
                         list_lead, list_intro = None, ""
                         if not flag_item:
@@ -747,6 +756,8 @@ class CompiledRules:
                         and block.section[-1] == deliverables[0]
                         and cues.is_deliverable_entry(batch.texts[bi - batch.first], block.section)):
                     lent = {key: lent.get(key, set()) | groups for key, groups in deliverables[1].items()}
+                if context[1] and block.kind != "heading" and block.section and block.section[-1] == context[0]:
+                    lent = {**lent, **{key: lent.get(key, set()) | groups for key, groups in context[1].items()}}
                 carried = flag_lead_in if flag_item else None
                 # A lead-in and its lettered items inside one paragraph ("We make no warranty that:
                 # (a) … (b) the service will be secure. (c) …"): each item reads on from the lead-in.
@@ -842,6 +853,7 @@ class CompiledRules:
                     deliverables = (heading, {key: set(groups) for _, hit in block_hits[bi]
                                               for key, groups in hit.groups.items()}
                                     if cues.is_deliverables_heading(heading) else {})
+                    context = (heading, _heading_context(block_hits[bi], self.heading_groups))
                 text = batch.texts[bi - batch.first]  # the block, or its last piece
                 ends_in_colon = text.rstrip().endswith(":")
                 if item and block.depth is not None and ends_in_colon and bi in last_sentence:
@@ -1211,6 +1223,16 @@ def _inherit_context(hit: SentenceHit, lead_groups: dict[str, set[int]], sizes: 
         if borrowed and len(own) < sizes[key] and len(own | borrowed) == sizes[key]:
             hit.groups[key] = own | borrowed
             hit.inherited.add(key)
+
+
+def _heading_context(hits: list[tuple[int, SentenceHit]], lendable: dict[str, frozenset[int]]) -> dict[str, set[int]]:
+    """The co-occurrence groups a heading matched that its rule lets it lend (``from_heading``)."""
+    context: dict[str, set[int]] = {}
+    for _, hit in hits:
+        for key, groups in hit.groups.items():
+            if key in lendable and groups & lendable[key]:
+                context.setdefault(key, set()).update(groups & lendable[key])
+    return context
 
 
 def _close_together(spans: list[tuple[int, int, int]], groups: int, window: int) -> bool:

@@ -43,6 +43,20 @@ class CooccurrencePattern(_Strict):
         default=None, ge=2,
         description="the phrases must fall within this many tokens of each other (default: the engine's "
                     "clause-sized window; long contract sentences list unrelated matters side by side)")
+    from_heading: list[int] = Field(
+        default_factory=list,
+        description="indices (from 0) of groups the nearest heading may supply to a sentence under it that "
+                    "holds every other group: under \"Effect of Termination\", \"you have 30 days to "
+                    "export your data\" is an export at the end")
+
+    @model_validator(mode="after")
+    def _heading_groups_exist(self) -> CooccurrencePattern:
+        outside = [i for i in self.from_heading if not 0 <= i < len(self.all)]
+        if outside:
+            raise ValueError(f"from_heading names groups {outside} of a co-occurrence with {len(self.all)} groups")
+        if len(set(self.from_heading)) >= len(self.all):
+            raise ValueError("from_heading must leave at least one group for the sentence itself")
+        return self
 
 
 class TokenPattern(_Strict):
