@@ -621,7 +621,10 @@ RELIANCE_NOTICE = re.compile(
     r"(?:professional|human|expert|medical|legal|clinical|qualified)"
     r"|\bnot\s+(?:be\s+)?(?:construed|considered|treated|taken)\s+as\s+(?:\w+\s+){0,2}?advice\b"
     r"|\bfor\s+(?:general\s+)?information(?:al)?\s+purposes\s+only\b"
-    r"|\bbefore\s+(?:you\s+|they\s+|anyone\s+)?(?:rely|relying|act|acting)\s+on\b",
+    r"|\bbefore\s+(?:you\s+|they\s+|anyone\s+)?(?:rely|relying|act|acting)\s+on\b"
+    # ("should not be solely relied upon for critical decisions", "do not rely solely on the output")
+    r"|\bnot\s+(?:be\s+)?(?:solely\s+|exclusively\s+|only\s+)?(?:rely|relied|relying)\s+"
+    r"(?:solely\s+|exclusively\s+|only\s+)?(?:up)?on\b",
     re.I,
 )
 # A vendor saying how it already acts under a law the sentence names: "we protect users' personal
