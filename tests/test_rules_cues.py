@@ -544,6 +544,10 @@ def test_a_quoted_term_defined_after_its_article(text, expected):
     ("In no event shall the Contractor be liable to the State for any direct, indirect or special damages.", False),
     ("We are not responsible for any security breach of our servers.", False),
     ("The Contractor shall not be liable for delays the State causes.", False),
+    # what the public body itself supplies, warranted by nobody: the buyer's own disclaimer
+    ("B. CITY does not warrant the accuracy of the map layers it lends the contractor.", True),
+    ("The County makes no warranty that the records it supplies are complete.", True),
+    ("The Vendor does not warrant that the outputs will be accurate.", False),
 ])
 def test_the_buyer_disclaiming_its_own_responsibility(text, expected):
     assert cues.is_the_buyers_own_disclaimer(text) is expected

@@ -755,6 +755,10 @@ def is_the_issuers_own_reservation(text: str) -> bool:
 BUYER_DISCLAIMS = re.compile(
     r"^\W*(?:The\s+)?" + _ISSUERS + r"\s+(?:is|are|shall|will|does)\s+not\s+(?:be\s+)?(?:held\s+)?(?:responsible|liable)\b"
     r"|^\W*(?:The\s+)?" + _ISSUERS + r"\s+(?:assumes|accepts|bears|has)\s+no\s+(?:responsibility|liability)\b"
+    # (what the public body itself supplies, warranted by nobody: "A. CITY does not warrant the
+    # accuracy of Licensed Material originating from CITY's records")
+    r"|^\W*(?:[A-Z]\.\s+|\(?[a-z0-9]{1,3}\)\s+)?(?:The\s+)?" + _ISSUERS
+    + r"\s+(?:(?:does|do|will|shall)\s+not\s+(?:warrant|guarantee|represent)|(?:makes|gives)\s+no\s+(?:warrant|guarantee|representation))"
     # ("Under no circumstances will the Issuer or its agents be liable to any person …")
     r"|^\W*(?:[-\w)]+\s+)?(?:in\s+no\s+event|under\s+no\s+circumstances?)\s+(?:will|shall)\s+(?:the\s+)?" + _ISSUERS + r"\b",
     re.I,
