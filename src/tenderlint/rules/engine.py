@@ -1213,7 +1213,8 @@ def _with_lead_in(hit: SentenceHit, lead_in: SentenceHit) -> SentenceHit:
 
 
 def _inherit_context(hit: SentenceHit, lead_groups: dict[str, set[int]], sizes: dict[str, int]) -> None:
-    """Complete a list item's co-occurrences with the groups its lead-in paragraph matched.
+    """Complete a list item's co-occurrences with the groups its lead-in paragraph matched (or a
+    sentence's with the groups its heading may lend, ``from_heading``).
 
     Only a co-occurrence the item itself has begun inherits (it matched at least one group), and
     only when the lead-in supplies all the rest: an item never gains a topic from the lead-in alone.
