@@ -548,6 +548,10 @@ def test_a_quoted_term_defined_after_its_article(text, expected):
     ("B. CITY does not warrant the accuracy of the map layers it lends the contractor.", True),
     ("The County makes no warranty that the records it supplies are complete.", True),
     ("The Vendor does not warrant that the outputs will be accurate.", False),
+    # a public body by its full name
+    ("The Louisville Metro Police Department does not guarantee the accuracy of the crime data.", True),
+    ("The Department of Health makes no warranty that the extract is complete.", True),
+    ("The vendor support department is not responsible for outages.", False),
 ])
 def test_the_buyer_disclaiming_its_own_responsibility(text, expected):
     assert cues.is_the_buyers_own_disclaimer(text) is expected

@@ -752,12 +752,16 @@ def is_the_issuers_own_reservation(text: str) -> bool:
 # The public buyer disclaiming its own responsibility: "The State is not responsible for any
 # breach of the Contractor's network", "The Agency shall not be liable for …". It limits what the
 # buyer answers for, so it goes against no buyer: no red flag, whatever the topic.
+# A public body by its name: "the County", "The Louisville Metro Police Department", "the
+# Department of Health" (capitalised words of its name around the kind of body).
+_PUBLIC_BODY = (r"(?:The\s+)?(?-i:(?:[A-Z][\w.&'-]*\s+){0,4}?)" + _ISSUERS
+                + r"(?:\s+of\s+(?:the\s+)?(?-i:[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,3}))?")
 BUYER_DISCLAIMS = re.compile(
-    r"^\W*(?:The\s+)?" + _ISSUERS + r"\s+(?:is|are|shall|will|does)\s+not\s+(?:be\s+)?(?:held\s+)?(?:responsible|liable)\b"
-    r"|^\W*(?:The\s+)?" + _ISSUERS + r"\s+(?:assumes|accepts|bears|has)\s+no\s+(?:responsibility|liability)\b"
+    r"^\W*" + _PUBLIC_BODY + r"\s+(?:is|are|shall|will|does)\s+not\s+(?:be\s+)?(?:held\s+)?(?:responsible|liable)\b"
+    r"|^\W*" + _PUBLIC_BODY + r"\s+(?:assumes|accepts|bears|has)\s+no\s+(?:responsibility|liability)\b"
     # (what the public body itself supplies, warranted by nobody: "A. CITY does not warrant the
     # accuracy of Licensed Material originating from CITY's records")
-    r"|^\W*(?:[A-Z]\.\s+|\(?[a-z0-9]{1,3}\)\s+)?(?:The\s+)?" + _ISSUERS
+    r"|^\W*(?:[A-Z]\.\s+|\(?[a-z0-9]{1,3}\)\s+)?" + _PUBLIC_BODY
     + r"\s+(?:(?:does|do|will|shall)\s+not\s+(?:warrant|guarantee|represent)|(?:makes|gives)\s+no\s+(?:warrant|guarantee|representation))"
     # ("Under no circumstances will the Issuer or its agents be liable to any person …")
     r"|^\W*(?:[-\w)]+\s+)?(?:in\s+no\s+event|under\s+no\s+circumstances?)\s+(?:will|shall)\s+(?:the\s+)?" + _ISSUERS + r"\b",
