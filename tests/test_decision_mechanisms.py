@@ -876,3 +876,34 @@ def test_a_cooccurrence_keeps_a_group_for_the_sentence_itself():
     for wrong in ([3], [0, 1]):
         with pytest.raises(ValidationError):
             CooccurrencePattern(name="wrong", all=[["export"], ["termination"]], from_heading=wrong)
+
+
+def test_a_public_body_under_its_short_name_disclaiming_or_held_harmless_is_no_red_flag():
+    # Terms a public body issues for its API: under the short name the terms give it ("the
+    # Department of Veterans Affairs (VA)"), its own disclaimer and the developer's indemnity protect
+    # it, so they go against no buyer. The disclaimer is still one of its terms on the topic.
+    import tenderlint
+
+    body = ("## Warranties\n\nVA hereby disclaims all warranties, express or implied, including the warranty of "
+            "non-infringement.\n\n## Indemnity\n\nYou agree to indemnify and hold harmless VA from any claims "
+            "arising from your application.\n")
+    named = ("# API Terms of Service\n\nThese terms govern your use of the APIs of the U.S. Department of "
+             "Veterans Affairs (VA).\n\n" + body)
+    unnamed = "# API Terms of Service\n\nThese terms govern your use of the APIs of Example Data Inc.\n\n" + body
+    public = tenderlint.check_text(named, name="terms.md", doc_type="contract")
+    vendor = tenderlint.check_text(unnamed.replace("VA ", "EDI ").replace("VA\n", "EDI\n"), name="terms.md",
+                                   doc_type="contract")
+    assert not {f.topic for f in public.red_flags} & {"ip-licensing", "liability"}
+    assert {t.id: t.status for t in public.topics}["ip-licensing"] == "covered"
+    assert {"ip-licensing", "liability"} <= {f.topic for f in vendor.red_flags}
+
+
+def test_public_body_short_names_are_those_of_public_bodies():
+    from tenderlint.rules import cues
+
+    names = cues.public_body_names(["Louisville Metro Government (LMG) publishes the data.",
+                                    "the U.S. Department of Health and Human Services (HHS) may change it"])
+    assert names.search("LMG is not liable for any loss arising from the data.")
+    assert names.search("You shall indemnify and hold harmless HHS from all claims.")
+    assert not names.search("The Vendor is not liable for any loss.")
+    assert cues.public_body_names(["Acme Cloud Services (ACS) runs the platform."]) is None

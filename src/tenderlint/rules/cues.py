@@ -769,9 +769,38 @@ BUYER_DISCLAIMS = re.compile(
 )
 
 
-def is_the_buyers_own_disclaimer(text: str) -> bool:
-    """Whether the sentence is the public buyer disclaiming its own responsibility (BUYER_DISCLAIMS)."""
-    return bool(BUYER_DISCLAIMS.search(text))
+def is_the_buyers_own_disclaimer(text: str, own_names: re.Pattern[str] | None = None) -> bool:
+    """Whether the sentence is the public buyer disclaiming its own responsibility (BUYER_DISCLAIMS),
+    or, with ``own_names`` (``public_body_names``), the public body under the short name the
+    document gave it disclaiming or being held harmless ("VA hereby disclaims all warranties",
+    "you agree to indemnify and hold harmless HHS")."""
+    return bool(BUYER_DISCLAIMS.search(text) or (own_names is not None and own_names.search(text)))
+
+
+# A public body given a short name: "the U.S. Department of Veterans Affairs (VA)", "Louisville
+# Metro Government (LMG)", "the Department of Health and Human Services (HHS)".
+_SHORT_NAME_GIVEN = re.compile(
+    r"\b(?:[A-Z][\w.&'-]*\s+){0,5}?" + _ISSUERS + r"(?:\s+of\s+(?:the\s+)?(?:(?:[A-Z][\w&'-]*|and|&)\s*){1,6})?"
+    r"\s*\(\s*(?:the\s+)?[\"\u201c]?([A-Z]{2,8})[\"\u201d]?\s*\)"
+)
+
+
+def public_body_names(texts: list[str]) -> re.Pattern[str] | None:
+    """The sentences in which a public body, under the short name the document gives it, disclaims
+    its own responsibility or is held harmless: in terms a public body issues for its API or data
+    ("VA hereby disclaims all warranties"), and in a public contract ("the Contractor shall hold
+    EOTSS harmless"), such a clause protects the public body and goes against no buyer. None when
+    the document gives no public body a short name."""
+    names = sorted({m.group(1) for text in texts for m in _SHORT_NAME_GIVEN.finditer(text)}, key=len, reverse=True)
+    if not names:
+        return None
+    alias = "(?:" + "|".join(map(re.escape, names)) + r")\b"
+    return re.compile(
+        r"(?:^\W*|,\s+)(?:the\s+)?" + alias + r"\s+(?:hereby\s+)?(?:disclaims?\b|(?:does|do|will|shall)\s+not\s+"
+        r"(?:warrant|guarantee|represent)|(?:is|are|shall|will)\s+not\s+(?:be\s+)?(?:held\s+)?(?:responsible|liable)"
+        r"|(?:makes|gives)\s+no\s+(?:warrant|guarantee|representation)|(?:assumes|accepts|bears|has)\s+no\s+"
+        r"(?:responsibility|liability))"
+        r"|\b(?:indemnify|hold\s+harmless|defend)\b[^.;]{0,30}?\b(?:the\s+)?" + alias)
 
 
 def is_the_issuers_disclaimer(text: str) -> bool:

@@ -691,6 +691,8 @@ class CompiledRules:
         # The document's own names for its AI ("Match Score", "Automated Screening Features"):
         # a sentence that uses one is about AI.
         names = defined_terms.DocumentNames(texts, self.carriers)
+        # The short names the document gives public bodies ("VA"): their own disclaimers are no flags.
+        public_bodies = cues.public_body_names(texts)
         # Clauses of attached vendor terms that the contract strikes out bind no one.
         struck = voided.struck_clauses(texts)
         inert = self._inert_repeats(texts, blocks, names)
@@ -835,11 +837,21 @@ class CompiledRules:
                     # procurement and clauses the contract strikes out are never flags.
                     if flags and (why in ("heading", "table of contents", "definition")
                                   or cues.asks_bidders(passage.text)
-                                  or cues.is_the_buyers_own_disclaimer(passage.text)
                                   or (not contract and cues.is_the_issuers_own_reservation(passage.text))
                                   or voided.is_struck(block.text, block.section, struck)
                                   or voided.is_struck(passage.text, block.section, struck)
                                   or voided.struck_in_place(block.text, passage.text)):
+                        flags = set()
+                    elif flags and cues.is_the_buyers_own_disclaimer(passage.text, public_bodies):
+                        # In a contract the public body's own disclaimer is still one of its terms
+                        # on the topic ("VA disclaims all warranties, including non-infringement":
+                        # intellectual property), only not one against it.
+                        if contract:
+                            for topic in sorted({self.flags[flag_id][0].id for flag_id in flags}):
+                                if not any(ev.start == passage.start and ev.strength == "substantive"
+                                           for ev in evidence[topic]):
+                                    evidence[topic].append(self._evidence(
+                                        topic, passage, True, "the public body's own disclaimer, no red flag", hit))
                         flags = set()
                     for flag_id in sorted(flags):
                         rule, flag = self.flags[flag_id]
