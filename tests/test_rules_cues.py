@@ -552,6 +552,8 @@ def test_a_quoted_term_defined_after_its_article(text, expected):
     ("The Louisville Metro Police Department does not guarantee the accuracy of the crime data.", True),
     ("The Department of Health makes no warranty that the extract is complete.", True),
     ("The vendor support department is not responsible for outages.", False),
+    # the same words of disclaiming whether the body is named in full or by its kind
+    ("The County hereby disclaims all warranties for the parcel data.", True),
 ])
 def test_the_buyer_disclaiming_its_own_responsibility(text, expected):
     assert cues.is_the_buyers_own_disclaimer(text) is expected

@@ -753,18 +753,23 @@ def is_the_issuers_own_reservation(text: str) -> bool:
 # breach of the Contractor's network", "The Agency shall not be liable for …". It limits what the
 # buyer answers for, so it goes against no buyer: no red flag, whatever the topic.
 # A public body by its name: "the County", "The Louisville Metro Police Department", "the
-# Department of Health" (capitalised words of its name around the kind of body).
-_PUBLIC_BODY = (r"(?:The\s+)?(?-i:(?:[A-Z][\w.&'-]*\s+){0,4}?)" + _ISSUERS
-                + r"(?:\s+of\s+(?:the\s+)?(?-i:[A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*){0,3}))?")
+# Department of Health and Human Services" (capitalised words of its name around the kind of body).
+_PUBLIC_BODY = (r"(?:The\s+)?(?-i:(?:[A-Z][\w.&'-]*\s+){0,5}?)" + _ISSUERS
+                + r"(?:\s+of\s+(?:the\s+)?(?-i:[A-Z][\w&'-]*(?:\s+(?:[A-Z][\w&'-]*|and|&)){0,5}))?")
+# What a party says when it answers for nothing: it disclaims, does not warrant, is not liable, makes
+# no warranty, assumes no responsibility.
+_DISCLAIMS_ITS_OWN = (
+    r"\s+(?:hereby\s+)?(?:disclaims?\b|(?:does|do|will|shall)\s+not\s+(?:warrant|guarantee|represent)"
+    r"|(?:is|are|shall|will|does)\s+not\s+(?:be\s+)?(?:held\s+)?(?:responsible|liable)\b"
+    r"|(?:makes|gives)\s+no\s+(?:warrant|guarantee|representation)"
+    r"|(?:assumes|accepts|bears|has)\s+no\s+(?:responsibility|liability)\b)"
+)
 BUYER_DISCLAIMS = re.compile(
-    r"^\W*" + _PUBLIC_BODY + r"\s+(?:is|are|shall|will|does)\s+not\s+(?:be\s+)?(?:held\s+)?(?:responsible|liable)\b"
-    r"|^\W*" + _PUBLIC_BODY + r"\s+(?:assumes|accepts|bears|has)\s+no\s+(?:responsibility|liability)\b"
-    # (what the public body itself supplies, warranted by nobody: "A. CITY does not warrant the
-    # accuracy of Licensed Material originating from CITY's records")
-    r"|^\W*(?:[A-Z]\.\s+|\(?[a-z0-9]{1,3}\)\s+)?" + _PUBLIC_BODY
-    + r"\s+(?:(?:does|do|will|shall)\s+not\s+(?:warrant|guarantee|represent)|(?:makes|gives)\s+no\s+(?:warrant|guarantee|representation))"
+    # (a lettered clause may open it: "A. CITY does not warrant the accuracy of Licensed Material
+    # originating from CITY's records")
+    r"^\W*(?:[A-Z]\.\s+|\(?[a-z0-9]{1,3}\)\s+)?" + _PUBLIC_BODY + _DISCLAIMS_ITS_OWN
     # ("Under no circumstances will the Issuer or its agents be liable to any person …")
-    r"|^\W*(?:[-\w)]+\s+)?(?:in\s+no\s+event|under\s+no\s+circumstances?)\s+(?:will|shall)\s+(?:the\s+)?" + _ISSUERS + r"\b",
+    + r"|^\W*(?:[-\w)]+\s+)?(?:in\s+no\s+event|under\s+no\s+circumstances?)\s+(?:will|shall)\s+(?:the\s+)?" + _ISSUERS + r"\b",
     re.I,
 )
 
@@ -779,10 +784,7 @@ def is_the_buyers_own_disclaimer(text: str, own_names: re.Pattern[str] | None = 
 
 # A public body given a short name: "the U.S. Department of Veterans Affairs (VA)", "Louisville
 # Metro Government (LMG)", "the Department of Health and Human Services (HHS)".
-_SHORT_NAME_GIVEN = re.compile(
-    r"\b(?:[A-Z][\w.&'-]*\s+){0,5}?" + _ISSUERS + r"(?:\s+of\s+(?:the\s+)?(?:(?:[A-Z][\w&'-]*|and|&)\s*){1,6})?"
-    r"\s*\(\s*(?:the\s+)?[\"\u201c]?([A-Z]{2,8})[\"\u201d]?\s*\)"
-)
+_SHORT_NAME_GIVEN = re.compile(r"\b" + _PUBLIC_BODY + r"\s*\(\s*(?:the\s+)?[\"\u201c]?([A-Z]{2,8})[\"\u201d]?\s*\)")
 
 
 def public_body_names(texts: list[str]) -> re.Pattern[str] | None:
@@ -795,12 +797,8 @@ def public_body_names(texts: list[str]) -> re.Pattern[str] | None:
     if not names:
         return None
     alias = "(?:" + "|".join(map(re.escape, names)) + r")\b"
-    return re.compile(
-        r"(?:^\W*|,\s+)(?:the\s+)?" + alias + r"\s+(?:hereby\s+)?(?:disclaims?\b|(?:does|do|will|shall)\s+not\s+"
-        r"(?:warrant|guarantee|represent)|(?:is|are|shall|will)\s+not\s+(?:be\s+)?(?:held\s+)?(?:responsible|liable)"
-        r"|(?:makes|gives)\s+no\s+(?:warrant|guarantee|representation)|(?:assumes|accepts|bears|has)\s+no\s+"
-        r"(?:responsibility|liability))"
-        r"|\b(?:indemnify|hold\s+harmless|defend)\b[^.;]{0,30}?\b(?:the\s+)?" + alias)
+    return re.compile(r"(?:^\W*|,\s+)(?:the\s+)?" + alias + _DISCLAIMS_ITS_OWN
+                      + r"|\b(?:indemnify|hold\s+harmless|defend)\b[^.;]{0,30}?\b(?:the\s+)?" + alias)
 
 
 def is_the_issuers_disclaimer(text: str) -> bool:
