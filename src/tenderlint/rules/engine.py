@@ -757,9 +757,9 @@ class CompiledRules:
                 if (deliverables[1] and block.kind != "heading" and block.section
                         and block.section[-1] == deliverables[0]
                         and cues.is_deliverable_entry(batch.texts[bi - batch.first], block.section)):
-                    lent = {key: lent.get(key, set()) | groups for key, groups in deliverables[1].items()}
+                    lent = _with_groups(lent, deliverables[1])
                 if context[1] and block.kind != "heading" and block.section and block.section[-1] == context[0]:
-                    lent = {**lent, **{key: lent.get(key, set()) | groups for key, groups in context[1].items()}}
+                    lent = _with_groups(lent, context[1])
                 carried = flag_lead_in if flag_item else None
                 # A lead-in and its lettered items inside one paragraph ("We make no warranty that:
                 # (a) … (b) the service will be secure. (c) …"): each item reads on from the lead-in.
@@ -1236,6 +1236,12 @@ def _inherit_context(hit: SentenceHit, lead_groups: dict[str, set[int]], sizes: 
         if borrowed and len(own) < sizes[key] and len(own | borrowed) == sizes[key]:
             hit.groups[key] = own | borrowed
             hit.inherited.add(key)
+
+
+def _with_groups(lent: dict[str, set[int]], more: dict[str, set[int]]) -> dict[str, set[int]]:
+    """The co-occurrence groups lent to an entry, with ``more`` added (a new dict: the lead-in's own
+    groups are shared by its entries and stay as they were)."""
+    return {**lent, **{key: lent.get(key, set()) | groups for key, groups in more.items()}}
 
 
 def _heading_context(hits: list[tuple[int, SentenceHit]], lendable: dict[str, frozenset[int]]) -> dict[str, set[int]]:
