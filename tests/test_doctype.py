@@ -60,3 +60,12 @@ def test_doctype_says_when_there_was_nothing_to_weigh():
     assert kind == "rfp"
     assert reason.startswith("no solicitation or contract cues found") and "outweigh" not in reason
     assert "--type contract" in reason
+
+
+def test_doctype_says_when_both_sides_weigh_the_same():
+    # One solicitation cue against one contract cue is a tie: read as a solicitation, and the
+    # reason shows both sides instead of one "outweighing" the other.
+    kind, reason = detect_doc_type(_doc("The bidders read this agreement."))
+    assert kind == "rfp"
+    assert reason.startswith("solicitation and contract cues weigh the same")
+    assert "'bidders' ×1" in reason and "'this agreement' ×1" in reason and "outweigh" not in reason
