@@ -470,6 +470,9 @@ def test_prohibitions_in_the_imperative(text, expected):
     ("BetterBot enables users to invoke multiple large language models to research markets.", True),
     ("The platform lets customers chat with AI models trained on their documents.", True),
     ("The portal enables users to upload invoices and track payments.", False),
+    # a processing agreement naming AI as the processing
+    ("Collection, storage, processing by AI models (via the controller's keys), deletion", True),
+    ("Collection, storage, processing by the processor's staff, deletion", False),
 ])
 def test_a_service_that_lets_users_invoke_ai_declares_it(text, expected):
     assert bool(cues.SERVICE_USES_AI.search(text)) is expected
@@ -480,6 +483,10 @@ def test_a_service_that_lets_users_invoke_ai_declares_it(text, expected):
     ("Quillo is an AI-powered writing assistant for small teams.", True),
     ("The company provides an artificial intelligence platform for insurers.", True),
     ("We operate a help desk service for county staff.", False),
+    # several services, no article, and two words between AI and what it is
+    ("Acme offers state-of-the-art AI voice assistants for clinics.", True),
+    ("Acme is an AI agent orchestration platform for teams.", True),
+    ("The vendor offers AI training courses for staff.", False),
     ("The County is a public body under state law.", False),
 ])
 def test_a_provider_saying_its_service_is_ai_declares_it(text, expected):

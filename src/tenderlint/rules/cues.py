@@ -249,16 +249,21 @@ SERVICE_USES_AI = re.compile(
     r"leverages?|incorporates?|(?:is|are)\s+(?:powered\s+by|based\s+on|built\s+on|driven\s+by))\s+(?:[\w-]+\s+){0,3}?"
     # "… enables users to invoke multiple large language models": the service is the way to the AI
     r"|\b(?:enables?|allows?|lets)\s+(?:you|users|customers|clients)\s+(?:to\s+)?(?:invoke|use|query|call|run|access|"
-    r"chat\s+with|interact\s+with)\s+(?:[\w-]+\s+){0,3}?)"
+    r"chat\s+with|interact\s+with)\s+(?:[\w-]+\s+){0,3}?"
+    # a processing agreement naming the processing: "collection, storage, processing by AI models"
+    r"|\bprocess(?:ed|ing)\s+(?:by|using|with|through)\s+(?:[\w-]+\s+){0,2}?)"
     + _AI_TERMS + r"\b(?!-free)"
 )
 # A provider saying what its service is: "Acme offers a personal chatbot service", "Acme is an
 # AI-powered writing assistant". The same declaration as SERVICE_USES_AI, in the words of a
 # service that is the AI rather than one built on it.
 SERVICE_IS_AI = re.compile(
-    r"\b(?:offers?|provides?|operates?|is)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?"
+    # (a provider offering several: "Acme offers state-of-the-art AI voice assistants")
+    r"\b(?:(?:offers?|provides?|operates?)\s+(?:(?:a|an)\s+)?|is\s+(?:a|an)\s+)(?:[\w-]+\s+){0,2}?"
     r"(?:chatbot|(?:AI|A\.I\.)(?:[\s-](?:powered|based|driven|enabled))?|(?i:artificial[\s-]intelligence|generative\s+AI))"
-    r"\s+(?:[\w-]+\s+)?(?:services?|apps?|applications?|assistants?|companions?|platforms?|tools?|products?|agents?)\b"
+    # ("an AI agent orchestration platform", "an AI voice creation technology")
+    r"\s+(?:[\w-]+\s+){0,2}?(?:services?|apps?|applications?|assistants?|companions?|platforms?|tools?|products?|agents?|"
+    r"technology|technologies)\b"
 )
 
 
@@ -600,7 +605,9 @@ AI_NATURE = re.compile(
     r"|\b(?:is|are)\s+(?:an?\s+)?(?:\w+\s+){0,2}?(?:AI|artificial[\s-]intelligence|machine[\s-]learning)[\s-]"
     r"(?:powered|based|driven|enabled)\b"
     r"|\b(?:powered|generated|produced|created)\s+(?:\w+\s+){0,2}?by\s+(?:an?\s+)?" + _AI_TERMS + r"\b"
-    r"|\b(?:uses?|relies\s+on|rely\s+on|is\s+built\s+on)\s+" + _AI_TERMS + r"\b",
+    r"|\b(?:uses?|relies\s+on|rely\s+on|is\s+built\s+on)\s+" + _AI_TERMS + r"\b"
+    # (or the provider's own declaration that its service is, or rests on, AI)
+    r"|" + SERVICE_USES_AI.pattern + r"|" + SERVICE_IS_AI.pattern,
 )
 # Terms that make the vendor's policy part of them, or subject the use to it: "Your use of the
 # Service is also governed by our Privacy Policy, which is incorporated into these Terms", "you are
