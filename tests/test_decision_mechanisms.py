@@ -907,3 +907,23 @@ def test_public_body_short_names_are_those_of_public_bodies():
     assert names.search("You shall indemnify and hold harmless HHS from all claims.")
     assert not names.search("The Vendor is not liable for any loss.")
     assert cues.public_body_names(["Acme Cloud Services (ACS) runs the platform."]) is None
+
+
+_DISCLAIMER = ("10. Disclaimers", [
+    "10.1 The Service is provided as is, and Acme disclaims all warranties, including non-infringement "
+    "and the accuracy of AI outputs."])
+
+
+@pytest.mark.parametrize("answer,flagged", [
+    # a promise left to a separate agreement that may never be signed answers nothing here
+    ("Where provided in a separate written agreement, Acme may agree to indemnify you against claims "
+     "that the Service infringes intellectual property rights.", True),
+    ("Any indemnity for infringement claims, if any, will be set out in a separate enterprise agreement.", True),
+    # the indemnity given in the terms themselves answers the disclaimer
+    ("Acme will defend and indemnify you against any claim that the Service infringes a third party's "
+     "intellectual property rights.", False),
+], ids=["where-provided-separately", "if-any-separately", "given-here"])
+def test_a_promise_left_to_a_separate_agreement_answers_no_red_flag(checker, answer, flagged):
+    result = checker.check_document(_agreement(_DISCLAIMER, ("11. Indemnity", [answer])), "contract")
+    flags = {flag.id for flag in result.red_flags}
+    assert ("ip-licensing/no-infringement-protection" in flags) is flagged

@@ -453,6 +453,22 @@ def test_a_double_spaced_text_dump_joins_its_wrapped_lines(tmp_path: Path):
     assert [b.text for b in plain.blocks if b.kind == "paragraph"] == [clause] * 25
 
 
+def test_a_sentence_broken_by_a_stray_blank_line_is_joined(tmp_path: Path):
+    """A converted text may keep a page break as a blank line inside a sentence ("… may agree to
+    indemnify you against", blank, "certain third-party claims …"): the two halves, read apart, say
+    something neither says. Where a line stops in mid-sentence and the next goes on in lower case,
+    the blank is a wrap even in a text that is not double-spaced; a line that ends its sentence, a
+    heading, or a line that goes on in capitals still parts paragraphs."""
+    text = ("# Terms\n\nWhere provided in a separate agreement, Acme may agree to indemnify you against\n\n"
+            "certain third-party claims that the Service infringes.\n\n"
+            "The customer pays the fees.\n\nlate fees are due on demand.\n\n"
+            "Fees and payment terms\n\nThe customer pays within thirty days.\n")
+    texts = [b.text for b in _parsed_markdown(tmp_path, text).blocks if b.kind == "paragraph"]
+    assert ("Where provided in a separate agreement, Acme may agree to indemnify you against certain "
+            "third-party claims that the Service infringes.") in texts
+    assert "The customer pays the fees." in texts and "late fees are due on demand." in texts
+
+
 def test_a_numbered_heading_that_markdown_reads_as_a_one_item_list_is_a_heading(tmp_path: Path):
     """Converted terms write their numbered headings as "7. Termination and Suspension" on a line
     of their own: CommonMark reads each as an ordered list of one item, which would leave every

@@ -631,3 +631,16 @@ def test_a_menu_of_page_titles_requires_nothing(compiled):
     covered, mentioned, _flags = judge_text(compiled, menu)
     assert "supply-chain" in mentioned and "performance" in mentioned and not covered
 
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Service level objectives, if any, may be described in a separate service level agreement.", True),
+    ("Where provided in a separate written agreement, Acme may agree to indemnify you.", True),
+    ("Specific uptime commitments, if any, are set forth in a separate Service Level Agreement.", True),
+    ("Acme may agree to provide extended support for an additional fee.", True),
+    ("The service levels in Schedule 2 apply to the Service.", False),
+    ("Acme will indemnify you against third-party infringement claims.", False),
+    ("Each party shall keep a separate record of the hours worked.", False),
+])
+def test_a_promise_left_to_another_agreement(text, expected):
+    assert cues.defers_to_another_agreement(text) is expected

@@ -85,19 +85,22 @@ def unwrap_double_spaced(text: str, lines: list[str], nonblank: list[int]) -> st
     into as many paragraphs as it has lines. When at least DOUBLE_SPACED_MIN_SHARE of the lines
     carry a sentence on across a blank line, a single blank line after a line that stops in
     mid-sentence (and is no heading) is a line wrap: the lines are joined; two or more blank lines
-    still part paragraphs. ``lines`` are the text's lines, ``nonblank`` the indices of those that
-    are not blank (parse_markdown has them already)."""
-    if len(nonblank) < LINE_DUMP_MIN_LINES:
-        return text
-    carried = sum(1 for a, b in zip(nonblank, nonblank[1:])
-                  if b - a == 2 and _STOPS_MID_SENTENCE.search(lines[a]) and _CARRIES_ON.match(lines[b]))
-    if carried < DOUBLE_SPACED_MIN_SHARE * len(nonblank):
+    still part paragraphs. In any other text, a single blank line is a wrap only where the sentence
+    visibly carries on across it, from a line that stops in mid-sentence to one that goes on in lower
+    case (a page break left in a converted text: "… may agree to indemnify you against", blank,
+    "certain third-party claims …"). ``lines`` are the text's lines, ``nonblank`` the indices of
+    those that are not blank (parse_markdown has them already)."""
+    carries_on = [b - a == 2 and bool(_STOPS_MID_SENTENCE.search(lines[a])) and bool(_CARRIES_ON.match(lines[b]))
+                  for a, b in zip(nonblank, nonblank[1:])]
+    double_spaced = (len(nonblank) >= LINE_DUMP_MIN_LINES
+                     and sum(carries_on) >= DOUBLE_SPACED_MIN_SHARE * len(nonblank))
+    if not double_spaced and not any(carries_on):
         return text
     keep = [True] * len(lines)
-    for a, b in zip(nonblank, nonblank[1:]):
+    for (a, b), carried in zip(zip(nonblank, nonblank[1:]), carries_on):
         line = lines[a].strip()
-        if (b - a == 2 and _STOPS_MID_SENTENCE.search(line) and not line.startswith(("#", "|"))
-                and guess_heading(clean_block(line)) is None):
+        if (b - a == 2 and (carried or double_spaced) and _STOPS_MID_SENTENCE.search(line)
+                and not line.startswith(("#", "|")) and guess_heading(clean_block(line)) is None):
             keep[a + 1] = False  # (the blank between a wrapped line and its continuation)
     return "\n".join(line for line, kept in zip(lines, keep) if kept)
 

@@ -290,6 +290,27 @@ OTHER_AGREEMENT_GOVERNS = re.compile(
     r"|^\W*please\s+(?:review|read|see|refer\s+to|consult)\s+(?:our|the)\s+(?:[\w-]+\s+){0,2}polic(?:y|ies)\b",
     re.I,
 )
+# A promise left to another agreement that may never be made: "Service level objectives, if any,
+# may be described in a separate SLA", "Where provided in a separate written agreement, the vendor
+# may agree to indemnify you". It gives the buyer nothing in these terms, so it answers no red flag
+# (RedFlagRule.unless_elsewhere); a schedule the document itself attaches is not this.
+DEFERRED_TO_ANOTHER_AGREEMENT = re.compile(
+    r"\b(?:where|as|if|to\s+the\s+extent)\s+(?:\w+\s+){0,2}?(?:provided|agreed|set\s+out|specified|stated)\s+"
+    r"(?:for\s+)?in\s+(?:a|any)\s+separate\b"
+    r"|\b(?:may|might|could)\s+(?:\w+\s+){0,2}?(?:described|set\s+out|provided|agreed|specified|offered)\s+"
+    r"in\s+(?:a|any)\s+separate\b"
+    r"|\bif\s+any\b[^.;]{0,80}?\bseparate\s+(?:\w+\s+){0,3}?(?:agreement|contract|order|addendum|sla)\b"
+    r"|\bmay\s+agree\s+to\s+(?:indemnify|defend|provide|offer|warrant|commit)\b",
+    re.I,
+)
+
+
+def defers_to_another_agreement(text: str) -> bool:
+    """Whether the sentence only says a commitment may be made in a separate agreement
+    (DEFERRED_TO_ANOTHER_AGREEMENT)."""
+    return bool(DEFERRED_TO_ANOTHER_AGREEMENT.search(text))
+
+
 # Terms incorporated by reference: "response times are as set forth in Attachment 1".
 BY_REFERENCE = re.compile(
     r"\b(?:is|are|will be|shall be)\s+(?:as\s+)?(?:set forth|set out|specified|stated|defined|described|listed|detailed)"

@@ -796,6 +796,10 @@ class CompiledRules:
                     else:
                         read_on = set()
                     answers = {flag_id for flag_id in flags if flag_id.endswith(ANSWERED)}
+                    if answers and cues.defers_to_another_agreement((span or sents.span(doc, si)).text):
+                        # ("service levels, if any, may be set out in a separate SLA": no answer here)
+                        flags -= answers
+                        answers = set()
                     if answers:
                         answered |= {flag_id[:-len(ANSWERED)] for flag_id in answers}
                         flags -= answers
