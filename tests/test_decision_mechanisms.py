@@ -927,3 +927,28 @@ def test_a_promise_left_to_a_separate_agreement_answers_no_red_flag(checker, ans
     result = checker.check_document(_agreement(_DISCLAIMER, ("11. Indemnity", [answer])), "contract")
     flags = {flag.id for flag in result.red_flags}
     assert ("ip-licensing/no-infringement-protection" in flags) is flagged
+
+
+_CAP = ("# Terms of Service\n\n## 11. Limitation of liability\n\nOur total liability to you shall not exceed:\n\n"
+        "LABEL\n\n- the amount you paid us in the 12 months before the claim\n- for fixed-price projects, the project fee\n")
+
+
+@pytest.mark.parametrize("label,flagged", [
+    ("**For business clients:**", True),  # a label between the lead-in and its items
+    ("## 12. Fees for business clients", False),  # a new section ends the lead-in
+], ids=["label", "section"])
+def test_a_lead_in_carries_on_over_a_label_to_its_items(label, flagged):
+    import tenderlint
+
+    result = tenderlint.check_text(_CAP.replace("LABEL", label), name="terms.md", doc_type="contract")
+    assert ("liability/capped-at-recent-fees" in {flag.id for flag in result.red_flags}) is flagged
+
+
+def test_a_bold_line_saying_what_a_party_may_do_leads_in_its_list():
+    # "**We may modify these Terms:**" opens the list under it as a lead-in; it titles no section.
+    import tenderlint
+
+    text = ("# Terms\n\n## 15. Amendments\n\n**We may modify these Terms:**\n\n"
+            "- by posting an updated version on our website\n- with 14 days' notice for material changes\n")
+    result = tenderlint.check_text(text, name="terms.md", doc_type="contract")
+    assert "maintenance-updates/terms-changed-unilaterally" in {flag.id for flag in result.red_flags}

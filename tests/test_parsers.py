@@ -469,6 +469,18 @@ def test_a_sentence_broken_by_a_stray_blank_line_is_joined(tmp_path: Path):
     assert "The customer pays the fees." in texts and "late fees are due on demand." in texts
 
 
+def test_a_bold_lead_in_clause_is_no_heading_but_a_bold_label_is(tmp_path: Path):
+    """A short bold line that ends in a colon and says what a party may, must or grants ("**We
+    may modify these Terms:**") is a lead-in to the list under it, not a section title; a bold label
+    with no such verb ("**For business clients:**") stays a heading."""
+    text = ("# Terms\n\n## 15. Amendments\n\n**We may modify these Terms:**\n\n- by posting a new version\n\n"
+            "**For business clients:**\n\n- with 30 days' notice\n")
+    doc = _parsed_markdown(tmp_path, text)
+    assert [b.text for b in doc.headings] == ["Terms", "15. Amendments", "For business clients:"]
+    lead = next(b for b in doc.blocks if b.text == "We may modify these Terms:")
+    assert lead.kind == "paragraph" and lead.section[-1] == "15. Amendments"
+
+
 def test_a_numbered_heading_that_markdown_reads_as_a_one_item_list_is_a_heading(tmp_path: Path):
     """Converted terms write their numbered headings as "7. Termination and Suspension" on a line
     of their own: CommonMark reads each as an ordered list of one item, which would leave every

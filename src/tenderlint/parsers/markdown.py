@@ -234,6 +234,12 @@ _SMALL_WORDS = frozenset({"a", "an", "and", "as", "at", "by", "for", "in", "of",
 _TITLE_WORD = re.compile(r"^[(\[]?[A-Z][\w'’&/-]*[)\]]?$")
 
 
+# A short line in bold that ends in a colon and says what a party may, must or grants ("**We may
+# modify these Terms:**", "**You grant us a licence to:**") opens the list under it, as a lead-in
+# does; it titles no section.
+_CLAUSE_LEAD_IN = re.compile(r"\b(?:may|shall|will|must|can|cannot|agrees?|grants?|reserves?|warrants?)\b", re.I)
+
+
 def pseudo_heading(children, text: str) -> HeadingGuess | str | None:
     """How a top-level paragraph is a heading written without Markdown's marks, as documents
     converted from Word or PDF write them: the ``HeadingGuess`` of a line that reads as a heading
@@ -244,7 +250,7 @@ def pseudo_heading(children, text: str) -> HeadingGuess | str | None:
     line = text.strip()
     if not line or "\n" in line or len(line) > 90 or any(c.type in ("softbreak", "hardbreak") for c in children or ()):
         return None
-    if line[-1] in ".;,!?" or (line[-1] == ":" and len(line.split()) > 6):
+    if line[-1] in ".;,!?" or (line[-1] == ":" and (len(line.split()) > 6 or _CLAUSE_LEAD_IN.search(line))):
         return None
     kinds = [c.type for c in children or () if c.type != "text" or c.content.strip()]
     if kinds[:1] == ["strong_open"] and kinds[-1:] == ["strong_close"] and kinds.count("strong_open") == 1:

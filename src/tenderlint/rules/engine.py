@@ -740,6 +740,8 @@ class CompiledRules:
                     if blocks[skipped].kind == "heading":  # (one that names deliverables is always read)
                         deliverables = (blocks[skipped].text.strip(), {})
                         context = (blocks[skipped].text.strip(), {})
+                    if _labels_the_list(blocks[skipped]):
+                        continue
                     if blocks[skipped].kind == "heading" or (blocks[skipped].kind == "paragraph" and not item):
                         list_lead, list_intro = None, ""
                         if not flag_item:
@@ -878,7 +880,9 @@ class CompiledRules:
                     if self._leads_in(text, last, inherited, contract):
                         nested.append((block.depth, list_lead))
                         list_lead = _LeadIn.opened(block_hits[bi], last_si, text)
-                if block.kind == "heading" or (block.kind == "paragraph" and not item):
+                if _labels_the_list(block) and (list_lead is not None or flag_lead_in is not None):
+                    pass  # ("Our liability shall not exceed:", "For business customers:", its items)
+                elif block.kind == "heading" or (block.kind == "paragraph" and not item):
                     list_lead = None
                     # "… individuals with experience in each of the following areas:" lists skills,
                     # not criteria or prohibitions, wherever the list sits (_Place)
@@ -1216,6 +1220,14 @@ def _only_in_exceptions(spans: list[tuple[int, int]], doc: Doc, passage: Passage
         return False
     return all(any(lo <= doc[a].idx and doc[b - 1].idx + len(doc[b - 1]) <= hi for lo, hi in carved)
                for a, b in spans)
+
+
+def _labels_the_list(block: Block) -> bool:
+    """Whether a heading is a short label ending in a colon ("For B2B Clients:") set between a
+    lead-in and its items: the lead-in ("Our total liability shall not exceed:") carries on over it
+    to the items under it."""
+    text = block.text.strip()
+    return block.kind == "heading" and text.endswith(":") and len(text.split()) <= 6
 
 
 def _with_lead_in(hit: SentenceHit, lead_in: SentenceHit) -> SentenceHit:
