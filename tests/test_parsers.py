@@ -481,6 +481,24 @@ def test_a_bold_lead_in_clause_is_no_heading_but_a_bold_label_is(tmp_path: Path)
     assert lead.kind == "paragraph" and lead.section[-1] == "15. Amendments"
 
 
+def test_a_markdown_file_that_is_mostly_html_is_read_as_html(tmp_path: Path):
+    """A web page's source or a site template saved as .md (indented markup is a code block to
+    Markdown) would be one paragraph per HTML block; read as HTML it keeps its headings and list
+    items. A Markdown page with a small HTML block stays Markdown."""
+    page = ("{% extends \"legal/base.html\" %}\n\n<section>\n    <h2>8. Breach notification</h2>\n"
+            "    <p>In the event of a personal data breach, Acme will:</p>\n    <ul>\n"
+            "      <li>Notify you within 72 hours of becoming aware of it.</li>\n"
+            "      <li>Describe the measures taken to contain it.</li>\n    </ul>\n</section>\n")
+    doc = _parsed_markdown(tmp_path, page)
+    assert [b.text for b in doc.headings] == ["8. Breach notification"]
+    assert [b.text for b in doc.blocks if b.kind == "list_item"] == [
+        "Notify you within 72 hours of becoming aware of it.", "Describe the measures taken to contain it."]
+    mixed = ("# Terms\n\n## 1. Fees\n\nThe customer pays the fees in the order form within thirty days of "
+             "each invoice, and late amounts carry interest at the statutory rate.\n\n"
+             "<p align=\"center\">Acme</p>\n\n## 2. Support\n\nSupport is given on working days.\n")
+    assert [b.text for b in _parsed_markdown(tmp_path, mixed).headings] == ["Terms", "1. Fees", "2. Support"]
+
+
 def test_a_numbered_heading_that_markdown_reads_as_a_one_item_list_is_a_heading(tmp_path: Path):
     """Converted terms write their numbered headings as "7. Termination and Suspension" on a line
     of their own: CommonMark reads each as an ordered list of one item, which would leave every

@@ -59,6 +59,14 @@ def parse_markdown(data: bytes, name: str):
 
                 parsed = parse_html(sections.encode("utf-8"), name)
                 return ParsedContent(parsed.blocks, pages=None, title=title)
+    if _mostly_html(text):
+        # A page saved as .md whose text is HTML markup (a site template, a web page's source):
+        # Markdown would keep each HTML block as one paragraph of the whole section, so its
+        # headings, paragraphs and list items are read as HTML.
+        from tenderlint.parsers.html import parse_html
+
+        parsed = parse_html(text.encode("utf-8"), name)
+        return ParsedContent(parsed.blocks, pages=None, title=title or parsed.title)
     lines = text.splitlines()
     numbered = [i for i, line in enumerate(lines) if line.strip()]  # the non-blank lines
     nonblank = [lines[i] for i in numbered]
@@ -70,6 +78,23 @@ def parse_markdown(data: bytes, name: str):
         return ParsedContent(plain_text_blocks([part for line in nonblank for part in (line, "")]),
                              pages=None, title=title)
     return ParsedContent(MarkdownReader(unwrap_double_spaced(text, lines, numbered)).blocks(), pages=None, title=title)
+
+
+# Block-level HTML tags whose presence makes an HTML block a page's text rather than an embedded
+# widget; the share of the text in HTML blocks above which the whole file is read as HTML.
+_HTML_TEXT_TAGS = re.compile(r"<(?:p|li|h[1-6])[\s>]", re.I)
+MOSTLY_HTML_SHARE = 0.5
+
+
+def _mostly_html(text: str) -> bool:
+    """Whether most of a Markdown file's text sits in HTML blocks that hold paragraphs, list items
+    or headings (MOSTLY_HTML_SHARE)."""
+    if not _HTML_TEXT_TAGS.search(text):
+        return False
+    # (indented markup is a code block to Markdown: a template's nested elements)
+    html = sum(len(token.content) for token in markdown_parser().parse(text)
+               if token.type == "html_block" or (token.type == "code_block" and _HTML_TEXT_TAGS.search(token.content)))
+    return html >= MOSTLY_HTML_SHARE * len(text.strip())
 
 
 # A line that stops in mid-sentence ("… all or any portion of the", "… including,") and the next
