@@ -56,8 +56,8 @@ IMPERATIVE_NORMS = frozenset({
     "analyze", "analyse", "evaluate", "validate", "verify", "configure", "install", "integrate",
     "facilitate", "recommend", "produce", "collaborate", "participate", "respond", "resolve",
     # Instructions in terms of use: "Always check the output …", "Review each result before …",
-    # "Keep your password secret and …".
-    "check", "review", "keep", "inform",
+    # "Keep your password secret and …", "Tell us promptly if your account is misused".
+    "check", "review", "keep", "inform", "tell",
 })
 EVALUATION_NORMS = frozenset({"evaluate", "evaluation", "score", "scoring", "criterion", "weight", "weighting",
                               "point", "factor", "rate", "rating", "assess", "award", "subfactor"})
@@ -1031,7 +1031,8 @@ def _describes_a_role(text: str, first: str) -> bool:
 
 # Verbs that instruct the reader after a condition: "If you see something wrong, use the Report
 # feature to tell us", "When a request arrives, contact the data protection officer".
-_INSTRUCTION_NORMS = IMPERATIVE_NORMS | {"use", "contact", "tell", "let", "ask", "call", "email", "send", "visit"}
+# ("If you discover unauthorised use, please change your password at once or contact us")
+_INSTRUCTION_NORMS = IMPERATIVE_NORMS | {"use", "contact", "tell", "let", "ask", "call", "email", "send", "visit", "change"}
 # ("To protect your account, keep …": a purpose opens the instruction as a condition does)
 _CONDITIONS = frozenset({"if", "when", "whenever", "where", "should", "to"})
 
