@@ -935,8 +935,10 @@ _CAP = ("# Terms of Service\n\n## 11. Limitation of liability\n\nOur total liabi
 
 @pytest.mark.parametrize("label,flagged", [
     ("**For business clients:**", True),  # a label between the lead-in and its items
+    ("**Option B: Standard plans**", True),  # a label with its colon inside
+    ("**7.3 Standard plans**", False),  # a numbered title opens a section
     ("## 12. Fees for business clients", False),  # a new section ends the lead-in
-], ids=["label", "section"])
+], ids=["label", "option-label", "numbered-title", "section"])
 def test_a_lead_in_carries_on_over_a_label_to_its_items(label, flagged):
     import tenderlint
 
@@ -952,3 +954,19 @@ def test_a_bold_line_saying_what_a_party_may_do_leads_in_its_list():
             "- by posting an updated version on our website\n- with 14 days' notice for material changes\n")
     result = tenderlint.check_text(text, name="terms.md", doc_type="contract")
     assert "maintenance-updates/terms-changed-unilaterally" in {flag.id for flag in result.red_flags}
+
+
+def test_the_items_of_a_liability_exclusion_name_harms_not_provisions():
+    # "We shall not be liable for:" lists harms the vendor does not answer for: an item that names
+    # unverified outputs is no testing requirement, though the exclusion itself is on liability.
+    import tenderlint
+
+    text = ("# Terms\n\n## 11.4 Exclusion of damages\n\nWE SHALL NOT BE LIABLE FOR:\n\n"
+            "- Service interruptions or data loss\n"
+            "- Your reliance on AI-generated outputs without independent verification\n")
+    statuses = {t.id: t.status for t in tenderlint.check_text(text, name="terms.md", doc_type="contract").topics}
+    assert statuses["testing-acceptance"] == "weak" and statuses["liability"] == "covered"
+    # the same item under a lead-in that requires something stays a provision
+    required = text.replace("WE SHALL NOT BE LIABLE FOR:", "The provider shall carry out, before release:")
+    statuses = {t.id: t.status for t in tenderlint.check_text(required, name="terms.md", doc_type="contract").topics}
+    assert statuses["testing-acceptance"] == "covered"

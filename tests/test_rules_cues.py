@@ -644,3 +644,14 @@ def test_a_menu_of_page_titles_requires_nothing(compiled):
 ])
 def test_a_promise_left_to_another_agreement(text, expected):
     assert cues.defers_to_another_agreement(text) is expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("WE SHALL NOT BE LIABLE FOR:", True),
+    ("In no event will the provider be responsible for any of the following:", True),
+    ("Neither party is liable to the other for:", True),
+    ("The provider shall be liable for:", False),
+    ("The Contractor shall not be responsible for delays caused by the Agency.", False),
+])
+def test_a_lead_in_that_lists_what_a_party_is_not_liable_for(text, expected):
+    assert bool(cues.EXCLUSION_LEAD_IN.search(text)) is expected

@@ -170,6 +170,15 @@ TOPICS_LEAD_IN = re.compile(
     r"[^:]{0,120}:\s*$",
     re.I,
 )
+# A lead-in that lists what a party is not liable for ("We shall not be liable for:", "In no event
+# will the provider be responsible for any of the following:"): its items name harms excluded
+# from liability, not provisions on the topics they mention ("your reliance on outputs without
+# independent verification" is no testing requirement).
+EXCLUSION_LEAD_IN = re.compile(
+    r"\b(?:not|no|never|nor|neither)\b[^.:;]{0,60}?\b(?:liable|liability|responsible|responsibility)\b[^.:;]{0,60}?"
+    r"\b(?:for|from|arising\s+(?:from|out\s+of))\b[^.:;]{0,40}:\s*$",
+    re.I,
+)
 _BINDING_MODAL = re.compile(r"\b(?:shall|must)\b", re.I)
 
 

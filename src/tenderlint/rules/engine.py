@@ -835,6 +835,9 @@ class CompiledRules:
                                                          or any(map(cues.is_prohibition_heading, block.section)))
                             if said["restricts use"]:
                                 substantive, topic_why = False, "only a restriction on what the customer may use it for"
+                        if (substantive and item and list_intro == "exclusions" and topic != "liability"
+                                and not cues.is_binding(passage.text)):
+                            substantive, topic_why = False, "a harm the lead-in excludes from liability"
                         evidence[topic].append(self._evidence(topic, passage, substantive, topic_why, hit))
                     # A provision against the buyer is often a plain statement ("We own all Output")
                     # or a refusal ("we have no obligation to keep your data"): only headings,
@@ -890,6 +893,9 @@ class CompiledRules:
                     # "… an assessment including the following topics:" lists subjects to study
                     if ends_in_colon and not list_intro and cues.TOPICS_LEAD_IN.search(text):
                         list_intro = "topics"
+                    # "We shall not be liable for:" lists harms excluded from liability
+                    if ends_in_colon and not list_intro and cues.EXCLUSION_LEAD_IN.search(text):
+                        list_intro = "exclusions"
                     if not flag_item:
                         flag_lead_in = None
                     if ends_in_colon:
@@ -1222,12 +1228,19 @@ def _only_in_exceptions(spans: list[tuple[int, int]], doc: Doc, passage: Passage
                for a, b in spans)
 
 
+# A label that titles a group of a lead-in's items: "For B2B Clients:", "Option B: Return" (a
+# colon in it, no clause number, a handful of words); "7.3 Partner-Initiated Deletion" or
+# "Section 8: Audits" opens a section instead.
+_LIST_LABEL = re.compile(r"^(?![\W\d]*\d)(?!\s*(?:section|article|clause|part|schedule|annex|appendix)\b)[^:]{1,40}:(?:\s*\S.{0,30})?$", re.I)
+
+
 def _labels_the_list(block: Block) -> bool:
-    """Whether a heading is a short label ending in a colon ("For B2B Clients:") set between a
-    lead-in and its items: the lead-in ("Our total liability shall not exceed:") carries on over it
-    to the items under it."""
+    """Whether a heading is a short label with a colon ("For B2B Clients:", "Option B: Return") set
+    between a lead-in and its items: the lead-in ("Our total liability shall not exceed:", "On
+    termination the provider shall, at the customer's choice:") carries on over it to the items
+    under it."""
     text = block.text.strip()
-    return block.kind == "heading" and text.endswith(":") and len(text.split()) <= 6
+    return block.kind == "heading" and len(text.split()) <= 6 and bool(_LIST_LABEL.match(text))
 
 
 def _with_lead_in(hit: SentenceHit, lead_in: SentenceHit) -> SentenceHit:
