@@ -740,8 +740,8 @@ class CompiledRules:
                     if blocks[skipped].kind == "heading":  # (one that names deliverables is always read)
                         deliverables = (blocks[skipped].text.strip(), {})
                         context = (blocks[skipped].text.strip(), {})
-                    if _labels_the_list(blocks[skipped]):
-                        continue
+                    if _labels_the_list(blocks[skipped]) and (list_lead is not None or flag_lead_in is not None):
+                        continue  # (a label between an open lead-in and its items: see below)
                     if blocks[skipped].kind == "heading" or (blocks[skipped].kind == "paragraph" and not item):
                         list_lead, list_intro = None, ""
                         if not flag_item:
