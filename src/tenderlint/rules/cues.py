@@ -1041,7 +1041,7 @@ def _describes_a_role(text: str, first: str) -> bool:
 # Verbs that instruct the reader after a condition: "If you see something wrong, use the Report
 # feature to tell us", "When a request arrives, contact the data protection officer".
 # ("If you discover unauthorised use, please change your password at once or contact us")
-_INSTRUCTION_NORMS = IMPERATIVE_NORMS | {"use", "contact", "tell", "let", "ask", "call", "email", "send", "visit", "change"}
+_INSTRUCTION_NORMS = IMPERATIVE_NORMS | {"use", "contact", "let", "ask", "call", "email", "send", "visit", "change"}
 # ("To protect your account, keep …": a purpose opens the instruction as a condition does)
 _CONDITIONS = frozenset({"if", "when", "whenever", "where", "should", "to"})
 
