@@ -701,9 +701,10 @@ class CompiledRules:
         passed = 0  # the texts before this index are done
         list_lead: _LeadIn | None = None  # the open lead-in paragraph ("The Contractor shall:"), if any
         # What the paragraph before a list introduces, when it is no requirement: "skills" staff
-        # bring, "topics" a study or plan is to cover, or a "description" (it ends in a colon: "The
-        # agency's tools include:")
+        # bring, "topics" a study or plan is to cover, "exclusions" a party is not liable for, or a
+        # "description" (it ends in a colon: "The agency's tools include:")
         list_intro = ""
+        excluding: set[str] = set()  # the topics of a "We shall not be liable for:" lead-in
         # A list item that is itself a requirement and ends with a colon ("Don't use the Service to
         # harm others, including by:") lends its requirement to the items nested under it, and only
         # to them: (its list depth, the lead-in state it replaced), innermost last. Only formats
@@ -740,8 +741,8 @@ class CompiledRules:
                     if blocks[skipped].kind == "heading":  # (one that names deliverables is always read)
                         deliverables = (blocks[skipped].text.strip(), {})
                         context = (blocks[skipped].text.strip(), {})
-                    if _labels_the_list(blocks[skipped]) and (list_lead is not None or flag_lead_in is not None):
-                        continue  # (a label between an open lead-in and its items: see below)
+                    if _labels_the_list(blocks[skipped], list_lead, flag_lead_in):
+                        continue
                     if blocks[skipped].kind == "heading" or (blocks[skipped].kind == "paragraph" and not item):
                         list_lead, list_intro = None, ""
                         if not flag_item:
@@ -798,13 +799,11 @@ class CompiledRules:
                     else:
                         read_on = set()
                     answers = {flag_id for flag_id in flags if flag_id.endswith(ANSWERED)}
-                    if answers and cues.defers_to_another_agreement((span or sents.span(doc, si)).text):
-                        # ("service levels, if any, may be set out in a separate SLA": no answer here)
-                        flags -= answers
-                        answers = set()
                     if answers:
-                        answered |= {flag_id[:-len(ANSWERED)] for flag_id in answers}
                         flags -= answers
+                        # ("service levels, if any, may be set out in a separate SLA": no answer here)
+                        if not cues.defers_to_another_agreement((span or sents.span(doc, si)).text):
+                            answered |= {flag_id[:-len(ANSWERED)] for flag_id in answers}
                     mentioned = (hit.mentions | strong) - hit.excluded
                     if mentioned and self.barring_headings:
                         mentioned -= self._barred(block.section, barred)
@@ -835,7 +834,7 @@ class CompiledRules:
                                                          or any(map(cues.is_prohibition_heading, block.section)))
                             if said["restricts use"]:
                                 substantive, topic_why = False, "only a restriction on what the customer may use it for"
-                        if (substantive and item and list_intro == "exclusions" and topic != "liability"
+                        if (substantive and item and list_intro == "exclusions" and topic not in excluding
                                 and not cues.is_binding(passage.text)):
                             substantive, topic_why = False, "a harm the lead-in excludes from liability"
                         evidence[topic].append(self._evidence(topic, passage, substantive, topic_why, hit))
@@ -883,9 +882,8 @@ class CompiledRules:
                     if self._leads_in(text, last, inherited, contract):
                         nested.append((block.depth, list_lead))
                         list_lead = _LeadIn.opened(block_hits[bi], last_si, text)
-                if _labels_the_list(block) and (list_lead is not None or flag_lead_in is not None):
-                    pass  # ("Our liability shall not exceed:", "For business customers:", its items)
-                elif block.kind == "heading" or (block.kind == "paragraph" and not item):
+                if (block.kind == "heading" or (block.kind == "paragraph" and not item)) and not _labels_the_list(
+                        block, list_lead, flag_lead_in):
                     list_lead = None
                     # "… individuals with experience in each of the following areas:" lists skills,
                     # not criteria or prohibitions, wherever the list sits (_Place)
@@ -894,8 +892,12 @@ class CompiledRules:
                     if ends_in_colon and not list_intro and cues.TOPICS_LEAD_IN.search(text):
                         list_intro = "topics"
                     # "We shall not be liable for:" lists harms excluded from liability
+                    # (its items keep the topics the lead-in itself names: liability)
                     if ends_in_colon and not list_intro and cues.EXCLUSION_LEAD_IN.search(text):
                         list_intro = "exclusions"
+                        excluding = {topic for _, hit in block_hits[bi]
+                                     for topic in (hit.mentions | self._strong_topics(hit)
+                                                   | {key.split("|")[0] for key in hit.groups})}
                     if not flag_item:
                         flag_lead_in = None
                     if ends_in_colon:
@@ -1234,13 +1236,15 @@ def _only_in_exceptions(spans: list[tuple[int, int]], doc: Doc, passage: Passage
 _LIST_LABEL = re.compile(r"^(?![\W\d]*\d)(?!\s*(?:section|article|clause|part|schedule|annex|appendix)\b)[^:]{1,40}:(?:\s*\S.{0,30})?$", re.I)
 
 
-def _labels_the_list(block: Block) -> bool:
+def _labels_the_list(block: Block, list_lead: _LeadIn | None, flag_lead_in: SentenceHit | None) -> bool:
     """Whether a heading is a short label with a colon ("For B2B Clients:", "Option B: Return") set
-    between a lead-in and its items: the lead-in ("Our total liability shall not exceed:", "On
-    termination the provider shall, at the customer's choice:") carries on over it to the items
-    under it."""
+    between an open lead-in and its items: the lead-in ("Our total liability shall not exceed:",
+    "On termination the provider shall, at the customer's choice:") carries on over it to the
+    items under it."""
+    if block.kind != "heading" or (list_lead is None and flag_lead_in is None):
+        return False
     text = block.text.strip()
-    return block.kind == "heading" and len(text.split()) <= 6 and bool(_LIST_LABEL.match(text))
+    return len(text.split()) <= 6 and bool(_LIST_LABEL.match(text))
 
 
 def _with_lead_in(hit: SentenceHit, lead_in: SentenceHit) -> SentenceHit:
