@@ -954,6 +954,10 @@ def test_a_bold_line_saying_what_a_party_may_do_leads_in_its_list():
             "- by posting an updated version on our website\n- with 14 days' notice for material changes\n")
     result = tenderlint.check_text(text, name="terms.md", doc_type="contract")
     assert "maintenance-updates/terms-changed-unilaterally" in {flag.id for flag in result.red_flags}
+    # the bold line is itself the provision, and its items sit in the section it belongs to
+    quoted = {(flag.id, flag.evidence.quote) for flag in result.red_flags}
+    assert ("maintenance-updates/terms-changed-unilaterally", "We may modify these Terms:") in quoted
+    assert {tuple(flag.evidence.section) for flag in result.red_flags} == {("Terms", "15. Amendments")}
 
 
 def test_the_items_of_a_liability_exclusion_name_harms_not_provisions():
