@@ -473,9 +473,41 @@ def test_prohibitions_in_the_imperative(text, expected):
     # a processing agreement naming AI as the processing
     ("Collection, storage, processing by AI models (via the controller's keys), deletion", True),
     ("Collection, storage, processing by the processor's staff, deletion", False),
+    # the service is the way to the models
+    ("Quarry Code provides access to AI models operated by Quarry Labs.", True),
+    ("The portal provides access to case files for county staff.", False),
 ])
 def test_a_service_that_lets_users_invoke_ai_declares_it(text, expected):
     assert bool(cues.SERVICE_USES_AI.search(text)) is expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("This system may run on third-party compute, so others may see your prompts.", True),
+    ("We keep prompts and outputs for thirty days to detect abuse.", True),
+    ("Customer prompts are not stored by default.", True),
+    # "prompt" as an adjective, or prompts the software shows
+    ("We appreciate your prompt payment of every invoice.", False),
+    ("The installer shows prompts on screen during set-up.", False),
+])
+def test_terms_that_govern_the_users_prompts_declare_an_ai_service(text, expected):
+    assert bool(cues.SERVICE_TAKES_PROMPTS.search(text)) is expected
+
+
+def test_terms_of_a_service_that_takes_prompts_are_about_ai_however_rarely_they_name_it():
+    # One AI word ("agentic") in the whole text: too few AI sentences for the document to count as
+    # about AI, but terms that govern the user's prompts are terms of a generative AI service, so
+    # the notice that its outputs may be wrong is a notice of the AI's limits (transparency).
+    import tenderlint
+
+    text = ("Terms of Service of Example Labs.\n\n"
+            "The Service lets you try our evolving agentic systems.\n\n"
+            "The Service may route your prompts through third-party compute.\n\n"
+            "Any outputs are experimental and may be incorrect, incomplete or unsafe.\n\n"
+            "You must pay the fees in the order form within thirty days.\n")
+    declared = tenderlint.check_text(text, name="terms.md", doc_type="contract")
+    plain = tenderlint.check_text(text.replace("your prompts", "your files"), name="terms.md", doc_type="contract")
+    assert {t.id: t.status for t in declared.topics}["transparency"] == "covered"
+    assert {t.id: t.status for t in plain.topics}["transparency"] != "covered"
 
 
 @pytest.mark.parametrize("text,expected", [

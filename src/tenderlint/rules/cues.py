@@ -259,6 +259,8 @@ SERVICE_USES_AI = re.compile(
     # "… enables users to invoke multiple large language models": the service is the way to the AI
     r"|\b(?:enables?|allows?|lets)\s+(?:you|users|customers|clients)\s+(?:to\s+)?(?:invoke|use|query|call|run|access|"
     r"chat\s+with|interact\s+with)\s+(?:[\w-]+\s+){0,3}?"
+    # "Umans Code provides access to AI models operated by UMANS AI": the same, said of the service
+    r"|\b(?:provides?|gives?|offers?)\s+(?:you\s+|users\s+|customers\s+)?access\s+to\s+(?:[\w-]+\s+){0,3}?"
     # a processing agreement naming the processing: "collection, storage, processing by AI models"
     r"|\bprocess(?:ed|ing)\s+(?:by|using|with|through)\s+(?:[\w-]+\s+){0,2}?)"
     + _AI_TERMS + r"\b(?!-free)"
@@ -276,10 +278,22 @@ SERVICE_IS_AI = re.compile(
 )
 
 
+# Terms that govern what the user types into the service and what it generates back ("others may
+# see your prompts", "prompts and outputs are stored for 30 days") are terms of a generative AI
+# service, whatever they call it ("our agentic systems"). ("prompt" alone is also an adjective:
+# "your prompt payment" is not this.)
+SERVICE_TAKES_PROMPTS = re.compile(
+    r"\b(?:your|users?['’]?|customers?['’]?|customer['’]s)\s+prompts\b"
+    r"|\bprompts\s+(?:and|or)\s+(?:the\s+|any\s+|related\s+)?(?:outputs?|responses?|completions?|generations?)\b",
+    re.I,
+)
+
+
 def says_its_service_is_ai(text: str) -> bool:
     """Whether the provider says its service rests on AI or is an AI product (SERVICE_USES_AI,
-    SERVICE_IS_AI): terms that say so are about AI however rarely they name it again."""
-    return bool(SERVICE_USES_AI.search(text) or SERVICE_IS_AI.search(text))
+    SERVICE_IS_AI), or governs the user's prompts to it (SERVICE_TAKES_PROMPTS): terms that say so
+    are about AI however rarely they name it again."""
+    return bool(SERVICE_USES_AI.search(text) or SERVICE_IS_AI.search(text) or SERVICE_TAKES_PROMPTS.search(text))
 
 
 # A document that says it is governed by the terms of another agreement ("… is subject to the
