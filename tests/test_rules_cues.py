@@ -436,6 +436,7 @@ def test_terms_that_say_their_service_rests_on_ai_are_about_ai_however_rarely_th
     ("This includes the right to use the API to integrate the services into the customer's applications.", "obligation"),
     ("The customer has the right to export its data at any time.", "obligation"),
     ("Users have the right to erase their data.", "obligation"),
+    ("The Customer receives a non-exclusive, non-transferable, time-limited right to use the Service.", "obligation"),
     # a right to have something done to one ("to be forgotten", "to be informed") grants no one an act
     ("Users have the right to be forgotten.", None),
 ])
@@ -687,3 +688,40 @@ def test_a_promise_left_to_another_agreement(text, expected):
 ])
 def test_a_lead_in_that_lists_what_a_party_is_not_liable_for(text, expected):
     assert bool(cues.EXCLUSION_LEAD_IN.search(text)) is expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Requirements for accessibility based on Section 508 of the Rehabilitation Act are determined to be relevant.",
+     "obligation"),
+    ("The security standards in Attachment 3 are applicable to every task order.", "obligation"),
+    ("Data handling requirements apply as per HIPAA.", "obligation"),
+    # applicability asked about, or a standard only described, binds nothing
+    ("Describe which accessibility standards you consider relevant.", "question"),
+    ("The accessibility standards were revised in 2017.", None),
+])
+def test_rules_declared_applicable_bind_the_work(text, expected):
+    assert _form(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The Provider aims for an annual availability of 98%.", True),
+    ("We strive to maintain monthly uptime of at least 99.5%.", True),
+    ("Our availability target is 99.9% each calendar month.", True),
+    # a figure reported, or an aim with no level
+    ("Uptime last year was 99% according to the status page.", False),
+    ("We aim to keep the service available at all times.", False),
+])
+def test_a_stated_availability_target_is_a_service_level(text, expected):
+    assert bool(cues.SERVICE_LEVEL_TARGET.search(text)) is expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The Service uses the following subprocessors:", True),
+    ("Acme engages the following third-party processors to host customer data:", True),
+    ("Our current sub-processors are listed on our trust page.", True),
+    # sub-processors only defined, or a list asked for
+    ("Subprocessors means any processor engaged by the Processor.", False),
+    ("Describe the subprocessors you would use.", False),
+])
+def test_a_provider_naming_its_subprocessors_discloses_them(text, expected):
+    assert bool(cues.NAMES_ITS_SUBPROCESSORS.search(text)) is expected

@@ -386,6 +386,12 @@ STATED_NEED = re.compile(r"\bneeds?\s+to\s+(?:be\s+)?[a-z]+", re.I)
 RULES_APPLY = re.compile(
     r"\b(?:requirements?|standards?|restrictions?|obligations?|controls|safeguards|policies)\s+"
     r"(?:(?:shall|will|also|equally|must)\s+)?(?:apply|applies)\b"
+    # … or declared applicable, with what they are for between: "Requirements for accessibility
+    # based on Section 508 … are determined to be relevant", "the security standards in Attachment
+    # 3 are applicable" (the wording of US federal solicitations)
+    r"|\b(?:requirements|standards|restrictions|obligations|controls|safeguards|policies)\b[^.;:]{0,80}?"
+    r"\b(?:is|are|shall\s+be|will\s+be)\s+(?:hereby\s+|also\s+)?(?:applicable|determined\s+to\s+be\s+(?:applicable|relevant)|"
+    r"deemed\s+(?:applicable|relevant))\b"
     # … or the documents are declared subject to a law or to disclosure ("All documents are
     # subject to the California Public Records Act", "records are subject to audit by the State")
     r"|\b(?:is|are|be|becomes?|become|remains?)\s+(?:also\s+)?subject\s+to\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,10}?"
@@ -687,8 +693,28 @@ ACTS_UNDER_A_LAW = re.compile(
     r"|\bcompl(?:y|ies)\s+with\b|\b(?:conforms?|adheres?)\s+to\b",
     re.I,
 )
+# A provider stating the availability it aims for, with its figure: "The Provider aims for an
+# annual availability of 98%", "our uptime target is 99.5%". Terms put their service level so
+# (COVERAGE.md: performance is the levels the service is held to); a figure only reported ("uptime
+# last year was 99%") is not a target.
+SERVICE_LEVEL_TARGET = re.compile(
+    r"\b(?:aims?|strives?|targets?|endeavou?rs?|seeks?)\s+(?:for\s+|to\s+(?:achieve|maintain|provide|deliver|meet|keep)\s+)?"
+    r"(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?(?:availability|uptime)\b[^.;]{0,40}?\d"
+    r"|\b(?:availability|uptime)\s+(?:target|objective|goal)\s+(?:of|is|will\s+be)\s+(?:at\s+least\s+)?\d",
+    re.I,
+)
+# A provider naming the sub-processors it uses: "The Service uses the following subprocessors:",
+# "our current sub-processors are listed below". Naming them is the disclosure COVERAGE.md asks
+# of the supply chain, though no one is obliged by the sentence.
+NAMES_ITS_SUBPROCESSORS = re.compile(
+    r"\b(?:uses?|engages?|relies\s+on|works\s+with)\s+the\s+following\s+(?:[\w-]+\s+)?"
+    r"(?:sub-?processors|sub-?contractors|service\s+providers|third[\s-]part(?:y|ies)\s+(?:providers|processors))\b"
+    r"|\b(?:current|authori[sz]ed|approved)\s+sub-?processors\s+(?:are|include)\b",
+    re.I,
+)
 STATEMENT_CUES = {"limitation-notice": LIMITATION_NOTICE, "reliance-notice": RELIANCE_NOTICE, "ai-nature": AI_NATURE,
-                  "governing-policy": GOVERNING_POLICY, "acts-under-a-law": ACTS_UNDER_A_LAW}
+                  "governing-policy": GOVERNING_POLICY, "acts-under-a-law": ACTS_UNDER_A_LAW,
+                  "service-level-target": SERVICE_LEVEL_TARGET, "names-its-subprocessors": NAMES_ITS_SUBPROCESSORS}
 _STATEMENT_WHY = "statement ({})"
 
 
@@ -886,9 +912,12 @@ OWNERSHIP = re.compile(r"\bowns\b(?!\s+and\s+operates)|\b(?:belong|belongs)\s+(?
                        r"|\b(?:do|does|will|shall)\s+not\s+claim\s+(?:any\s+)?ownership\b|\bclaims?\s+no\s+(?:ownership|rights?)\b", re.I)
 # A right held or granted is a permission, which COVERAGE.md counts as a provision: "Customer has
 # the right to integrate …", "this includes the right to use the API to …".
+# (or received, with the licence's qualities listed: "the Customer receives a non-exclusive,
+# non-transferable, time-limited right to use the Service")
 RIGHT_HELD = re.compile(
-    r"\b(?:has|have|retains?|includes?|including|is\s+given|are\s+given|shall\s+have|will\s+have)\s+"
-    r"(?:the|a|an)\s+(?:[\w-]+\s+){0,2}?right\s+to\s+(?!be\b)\w+", re.I)
+    r"\b(?:has|have|retains?|includes?|including|is\s+given|are\s+given|shall\s+have|will\s+have|receives?|"
+    r"obtains?|shall\s+receive|will\s+receive)\s+"
+    r"(?:the|a|an)\s+(?:(?:[\w-]+,\s+){1,5}(?:and\s+|or\s+)?[\w-]+\s+|(?:[\w-]+\s+){0,2}?)right\s+to\s+(?!be\b)\w+", re.I)
 # A period granted to a party to act is a permission with its deadline: "you have 30 days to export
 # any data you need", "Customer shall have ninety (90) days after termination in which to retrieve
 # its content". (A party's "30 days' notice" or the service "has 99.9% uptime" grant no period.)
