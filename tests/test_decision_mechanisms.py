@@ -661,6 +661,9 @@ def test_the_first_entry_under_a_background_heading_states_the_problem(tmp_path,
     ("Section L: Proposal Instructions", True),
     ("Questions for Respondents", True),
     ("Information to be Provided", True),
+    # a prize challenge's criteria and what its entrants hand in
+    ("Judging Criteria", True),
+    ("White Paper Submission Guidelines:", True),
     ("Evaluation", False),  # could be the evaluation of the model in service
     ("Scope of Work", False),
     ("Background", False),

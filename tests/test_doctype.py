@@ -29,6 +29,21 @@ def test_doctype_terms_of_service_is_contract():
     assert "contract cues" in reason
 
 
+def test_doctype_a_prize_challenge_is_a_solicitation_though_its_rules_read_as_terms():
+    # A challenge invites entries and judges them against criteria; its rules for taking part
+    # ("Terms and Conditions", "you agree") are what a solicitation's instructions are.
+    kind, reason = detect_doc_type(_doc(
+        "Harbour Tracking Prize Challenge",
+        "Terms and Conditions. By entering you agree to these terms and conditions. The agency may "
+        "change the terms and conditions of the challenge. Governing law: federal law.",
+        "Judging Panel. Entries are run on the judges' hardware.",
+        "Judging Criteria. Track accuracy counts for 70% and processing time for 30%.",
+        "Prize Pool: $30,000. Submission Guidelines: solvers send a white paper and a container.",
+    ))
+    assert kind == "rfp"
+    assert "judging criteria" in reason
+
+
 def test_doctype_counts_the_same_in_the_lower_cased_text_as_case_insensitively():
     from tenderlint.doctype import _CONTRACT, _SOLICITATION
 

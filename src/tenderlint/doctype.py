@@ -16,6 +16,11 @@ SOLICITATION_CUES = [
     r"\bpws\b", r"\bsolicitation\b", r"\bofferors?\b", r"\bproposers?\b", r"\brespondents?\b", r"\bbidders?\b",
     r"\btenderers?\b", r"invitation to (?:bid|tender)", r"proposals? (?:are|is|must be) (?:due|submitted)",
     r"evaluation (?:criteria|factors)", r"\bquoters?\b", r"instructions to (?:offerors|bidders|proposers)",
+    # a prize challenge invites entries and judges them against stated criteria: a solicitation,
+    # though its rules for taking part read as terms and conditions
+    r"judging (?:criteria|panel)", r"\bprize (?:competition|challenge|pool|purse|breakdown)s?\b", r"\bsolvers?\b",
+    r"how to enter\b",
+    r"submission guidelines",
 ]
 CONTRACT_CUES = [
     r"\bthis agreement\b", r"terms of (?:service|use)", r"\blicensor\b", r"\blicensee\b", r"\bhereby\b",

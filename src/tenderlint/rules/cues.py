@@ -541,9 +541,12 @@ def is_standard_header(header: str) -> bool:
 # standards" under "Evaluation Criteria" asks bidders to describe them).
 CRITERIA_HEADING = re.compile(
     HEADING_NUMBER + r"(?:"
-    r"(?:(?:technical|proposal|bid|tender|detailed|mandatory|rated|weighted)\s+)?(?:evaluation|scoring|selection|award)"
+    # (a prize challenge's "Judging Criteria" are its evaluation criteria)
+    r"(?:(?:technical|proposal|bid|tender|detailed|mandatory|rated|weighted)\s+)?(?:evaluation|scoring|selection|award|judging)"
     r"\s+(?:criteria|factors|requirements)(?:\s+(?:details|and\s+(?:weighting|scoring|basis\s+for\s+award)))?"
     r"|(?:proposal|submission|response|bid|tender|quotation)\s+(?:contents?|requirements|format|instructions|structure)"
+    # ("White Paper Submission Guidelines", "Tool Submission Guidelines": what entrants hand in)
+    r"|(?:[\w-]+\s+){0,2}?submission\s+guidelines"
     r"|(?:information|documents)\s+(?:to\s+be\s+)?(?:provided|submitted|required)|required\s+information"
     r"|questions?\s+(?:for|to)\s+(?:respondents|bidders|offerors|vendors|proponents|suppliers|tenderers)"
     r")\s*:?\s*$",
