@@ -230,7 +230,21 @@ def test_every_statement_cue_a_rule_may_name_has_its_pattern():
 
     from tenderlint.rules.schema import StatementCue
 
-    assert set(get_args(StatementCue)) == set(cues.STATEMENT_CUES)
+    assert set(get_args(StatementCue)) == set(cues.STATEMENT_CUES) | set(cues.SECTION_STATEMENT_CUES)
+    assert not set(cues.STATEMENT_CUES) & set(cues.SECTION_STATEMENT_CUES)
+
+
+def test_an_ai_service_listed_among_the_sub_processors_discloses_the_ai(tmp_path, checker):
+    # The heading, not the entry's words, makes "Services: Orbit AI model API services" the
+    # disclosure of which AI the buyer's data goes through; the same entry under another heading
+    # only mentions AI.
+    body = ("These terms govern the Processor's processing of Customer Personal Data in its AI agent "
+            "workspace, where customer prompts are answered by AI agents.\n\n"
+            "## {heading}\n\n### Orbit Labs Inc.\n\n- Location: United States\n"
+            "- Services: Orbit AI model API services\n")
+    statuses = {heading: _status_of_text(tmp_path, checker, f"dpa{i}", body.format(heading=heading), "ai-disclosure")
+                for i, heading in enumerate(("5.1 Current Sub-Processors", "5.1 Company Offices"))}
+    assert statuses == {"5.1 Current Sub-Processors": "covered", "5.1 Company Offices": "weak"}
 
 
 def test_statement_counts_only_for_topics_that_take_it(checker):

@@ -718,6 +718,24 @@ NAMES_ITS_SUBPROCESSORS = re.compile(
 STATEMENT_CUES = {"limitation-notice": LIMITATION_NOTICE, "reliance-notice": RELIANCE_NOTICE, "ai-nature": AI_NATURE,
                   "governing-policy": GOVERNING_POLICY, "acts-under-a-law": ACTS_UNDER_A_LAW,
                   "service-level-target": SERVICE_LEVEL_TARGET, "names-its-subprocessors": NAMES_ITS_SUBPROCESSORS}
+# Plain statements read by where they stand rather than by their words: an entry under a heading
+# over the sub-processors ("5.1 Current Sub-Processors", "Approved Subprocessors") that names an AI
+# service ("Services: Claude AI model API services", "Open AI for LLM summaries") tells the buyer
+# which AI its data goes through, the disclosure COVERAGE.md's AI-use topic asks for.
+SUBPROCESSOR_TRAIL = re.compile(
+    r"\bsub-?processors?\b|\bsub-?processing\b|\bthird[\s-]party\s+(?:processors|providers|service\s+providers)\b",
+    re.I,
+)
+SECTION_STATEMENT_CUES = {"listed-among-subprocessors": SUBPROCESSOR_TRAIL}
+
+
+def says_by_section(cue: str, section: list[str] | tuple[str, ...]) -> bool:
+    """Whether a heading over the sentence makes it the plain statement ``cue``
+    (SECTION_STATEMENT_CUES)."""
+    pattern = SECTION_STATEMENT_CUES[cue]
+    return any(pattern.search(heading) for heading in section)
+
+
 _STATEMENT_WHY = "statement ({})"
 
 

@@ -821,12 +821,13 @@ class CompiledRules:
                         if topic in strong and _only_in_exceptions(self._matched_spans(hit, topic), doc, passage):
                             substantive, topic_why = False, "only named as an exception to the scope"
                         elif topic not in strong and topic in under and titles.lends(topic, passage.text):
-                            substantive, topic_why = self._topic_strength(topic, True, form, why, passage.text, said)
+                            substantive, topic_why = self._topic_strength(topic, True, form, why, passage.text, said,
+                                                                          block.section)
                             if substantive:
                                 topic_why += ", under a heading on this topic"
                         else:
                             substantive, topic_why = self._topic_strength(topic, topic in strong, form, why,
-                                                                          passage.text, said)
+                                                                          passage.text, said, block.section)
                         if substantive and topic in self.use_restricted_topics:
                             if "restricts use" not in said:
                                 said["restricts use"] = (cues.restricts_use(passage.text)
@@ -981,13 +982,15 @@ class CompiledRules:
                 and not cues.EXPERIENCE_LEAD_IN.search(text) and not cues.TOPICS_LEAD_IN.search(text))
 
     def _topic_strength(self, topic: str, strong: bool, form: str, why: str, text: str,
-                        said: dict[str, object]) -> tuple[bool, str]:
+                        said: dict[str, object], section: list[str] | tuple[str, ...] = ()) -> tuple[bool, str]:
         """(substantive, why) for ``topic`` in a sentence of this form, after the rule's own reading of
-        plain statements (``statement_cues``, ``mention_in_statements``) and of bid handling
-        (``about_the_solution``). ``said`` caches what the sentence says, for all its topics."""
+        plain statements (``statement_cues``, ``mention_in_statements``; some read by the headings
+        over the sentence, ``section``) and of bid handling (``about_the_solution``). ``said`` caches
+        what the sentence says, for all its topics."""
         def says(cue: str) -> bool:
             if cue not in said:
-                said[cue] = bool(cues.STATEMENT_CUES[cue].search(text))
+                said[cue] = (cues.says_by_section(cue, section) if cue in cues.SECTION_STATEMENT_CUES
+                             else bool(cues.STATEMENT_CUES[cue].search(text)))
             return bool(said[cue])
 
         substantive = strong and form == "substantive"
@@ -997,8 +1000,11 @@ class CompiledRules:
             cue = next((c for c in self.mention_statements.get(topic, ()) if says(c)), None)
             if cue:
                 return False, f"only within a {cue.replace('-', ' ')}"
-        elif strong and why == "mentioned without a requirement":
-            cue = next((c for c in self.statement_cues.get(topic, ()) if says(c)), None)
+        elif why == "mentioned without a requirement":
+            # (a cue read by the headings lends its context to a bare mention too: "Services:
+            # Claude AI model API services" under "Current Sub-Processors")
+            cue = next((c for c in self.statement_cues.get(topic, ())
+                        if (strong or c in cues.SECTION_STATEMENT_CUES) and says(c)), None)
             if cue:
                 substantive, why = True, cues.statement_why(cue)
         if substantive and topic in self.solution_topics:

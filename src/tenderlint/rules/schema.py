@@ -18,9 +18,10 @@ from tenderlint.results import DocType, Severity
 
 TOPIC_ID_PATTERN = r"^[a-z][a-z0-9-]*$"
 # The plain-statement readings a rule may name (``statement_cues``, ``mention_in_statements``); each
-# is a pattern in ``cues.STATEMENT_CUES`` under the same name.
+# is a pattern in ``cues.STATEMENT_CUES`` (the sentence's words) or ``cues.SECTION_STATEMENT_CUES`` (the
+# headings over it) under the same name.
 StatementCue = Literal["limitation-notice", "reliance-notice", "ai-nature", "governing-policy", "acts-under-a-law",
-                       "service-level-target", "names-its-subprocessors"]
+                       "service-level-target", "names-its-subprocessors", "listed-among-subprocessors"]
 
 
 class _Strict(BaseModel):
