@@ -991,3 +991,26 @@ def test_the_items_of_a_liability_exclusion_name_harms_not_provisions():
     required = text.replace("WE SHALL NOT BE LIABLE FOR:", "The provider shall carry out, before release:")
     statuses = {t.id: t.status for t in tenderlint.check_text(required, name="terms.md", doc_type="contract").topics}
     assert statuses["testing-acceptance"] == "covered"
+
+
+def test_a_numbered_clause_ending_in_a_colon_leads_in_the_list_after_it(tmp_path, checker):
+    # "12.4." is a sub-clause parsed as a paragraph: its requirement reaches the list items right
+    # after it ("deleted, or"), and the next numbered clause closes it, so the items under a clause
+    # that requires nothing stay mentions.
+    text = ("# 12. Term and Termination\n\n12.1. Either party may terminate on 30 days' notice.\n\n"
+            "12.4. Upon termination, personal data shall be:\n\n- deleted, or\n- provided to the Customer\n\n"
+            "in accordance with the GDPR.\n")
+    closed = ("# 12. Term and Termination\n\n12.1. Either party may terminate on 30 days' notice.\n\n"
+              "12.4. Upon termination, the Customer shall:\n\n- pay all fees due\n\n"
+              "12.5. The archive holds these kinds of files:\n\n- personal data deleted at termination\n")
+    assert _status_of_text(tmp_path, checker, "lead", text, "decommissioning") == "covered"
+    assert _status_of_text(tmp_path, checker, "closed", closed, "decommissioning") != "covered"
+
+
+def test_a_topic_named_only_in_a_condition_on_another_duty_is_no_provision_on_it(tmp_path, checker):
+    qualified = ("# 3. Support\n\nIn order to receive support, Licensee must:\n\n"
+                 "- (c) Subject to Licensee's applicable security requirements, provide the Vendor with "
+                 "access to its systems.\n")
+    bound = "# 3. Security\n\nSubject to the security requirements in Schedule 2, the Supplier shall encrypt all data at rest.\n"
+    assert _status_of_text(tmp_path, checker, "qualified", qualified, "security") == "weak"
+    assert _status_of_text(tmp_path, checker, "bound", bound, "security") == "covered"

@@ -88,6 +88,10 @@ NEGATED_SCOPE = re.compile(
 # A parenthetical that carves items out of a scope: "computer services (except custom
 # programming and systems integration)". What is named there is excluded, not required.
 EXCEPTION_PARENTHETICAL = re.compile(r"\(\s*(?:except|excluding|other than|not including|but not)\b[^()]*\)", re.I)
+# A condition put before a duty ("(c) Subject to Licensee's applicable security requirements,
+# provide XACCT with access to its systems"): what it names qualifies the duty; no one is bound
+# to it by the sentence.
+LEADING_QUALIFIER = re.compile(r"^\W*(?:\(?[a-z0-9]{1,4}[.)]\s*)?subject\s+to\s+[^,;:()]{3,120},", re.I)
 _DEFINES = r"(?:means|shall mean|refers to|is defined as|has the meaning)"
 _ABBREVIATION = r"(?:\([A-Za-z\"“”]{1,12}\)\s*)?"  # 'Service Level Agreement ("SLA") means …'
 DEFINITION = re.compile(

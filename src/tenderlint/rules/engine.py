@@ -711,6 +711,10 @@ class CompiledRules:
         # that give list depth (Markdown, Word, HTML; not PDF, whose lines carry no indentation
         # here) open one.
         nested: list[tuple[int, _LeadIn | None]] = []
+        # A numbered clause parsed as a paragraph that ends with a colon ("12.4. Upon termination,
+        # personal data shall be:") lends its requirement to the list items right after it ("deleted,
+        # or"); the next block that is not such an item closes it: (the lead-in state it replaced,)
+        clause_open: tuple[_LeadIn | None] | None = None
         # A "We do not warrant:" paragraph lends its red-flag phrases to the items too: each item
         # reads as the end of that sentence ("that the service will be secure;").
         flag_lead_in: SentenceHit | None = None
@@ -752,6 +756,8 @@ class CompiledRules:
                 item, flag_item = _item_kinds(block)
                 while nested and (not item or block.depth is None or block.depth <= nested[-1][0]):
                     _, list_lead = nested.pop()  # back out of the nested list
+                if clause_open is not None and block.kind != "list_item":
+                    (list_lead,), clause_open = clause_open, None
                 entry_lead = list_lead if item else None  # the lead-in this entry reads on from
                 inherited = entry_lead is not None
                 lent = entry_lead.groups if entry_lead is not None else {}
@@ -818,8 +824,9 @@ class CompiledRules:
                                                   form == "substantive", why, hit.ai))
                     said: dict[str, object] = {}  # what the sentence says, worked out once for all its topics
                     for topic in mentioned:
-                        if topic in strong and _only_in_exceptions(self._matched_spans(hit, topic), doc, passage):
-                            substantive, topic_why = False, "only named as an exception to the scope"
+                        carved_out = _only_in_exceptions(self._matched_spans(hit, topic), doc, passage) if topic in strong else None
+                        if carved_out:
+                            substantive, topic_why = False, carved_out
                         elif topic not in strong and topic in under and titles.lends(topic, passage.text):
                             substantive, topic_why = self._topic_strength(topic, True, form, why, passage.text, said,
                                                                           block.section)
@@ -877,11 +884,15 @@ class CompiledRules:
                     context = (heading, _heading_context(block_hits[bi], self.heading_groups))
                 text = batch.texts[bi - batch.first]  # the block, or its last piece
                 ends_in_colon = text.rstrip().endswith(":")
-                if item and block.depth is not None and ends_in_colon and bi in last_sentence:
+                if (item and (block.depth is not None or block.kind == "paragraph") and ends_in_colon
+                        and bi in last_sentence):
                     last_si = last_sentence[bi]
                     last = Passage.of(sents.span(doc, last_si), block, batch, bi, bases[ti])
                     if self._leads_in(text, last, inherited, contract):
-                        nested.append((block.depth, list_lead))
+                        if block.depth is None:  # (a numbered clause paragraph: see clause_open)
+                            clause_open = clause_open or (list_lead,)
+                        else:
+                            nested.append((block.depth, list_lead))
                         list_lead = _LeadIn.opened(block_hits[bi], last_si, text)
                 if (block.kind == "heading" or (block.kind == "paragraph" and not item)) and not _labels_the_list(
                         block, list_lead, flag_lead_in):
@@ -1223,17 +1234,23 @@ def _item_kinds(block: Block) -> tuple[bool, bool]:
     return item, item or (block.kind == "paragraph" and bool(NUMBERED_ITEM.match(block.text)))
 
 
-def _only_in_exceptions(spans: list[tuple[int, int]], doc: Doc, passage: Passage) -> bool:
-    """Whether every match of a topic (token spans of ``doc``) lies in a parenthetical that
-    excludes things from the scope ("services (except systems integration)")."""
-    if not spans or "(" not in passage.text:
-        return False
+def _only_in_exceptions(spans: list[tuple[int, int]], doc: Doc, passage: Passage) -> str | None:
+    """Why a topic's matches (token spans of ``doc``) make no provision on it, when every one lies
+    in a parenthetical that excludes things from the scope ("services (except systems
+    integration)") or in a condition put before another duty ("Subject to Licensee's security
+    requirements, provide access …"); None otherwise."""
+    if not spans:
+        return None
     base = passage.span.start_char
-    carved = [(base + m.start(), base + m.end()) for m in cues.EXCEPTION_PARENTHETICAL.finditer(passage.text)]
-    if not carved:
-        return False
-    return all(any(lo <= doc[a].idx and doc[b - 1].idx + len(doc[b - 1]) <= hi for lo, hi in carved)
-               for a, b in spans)
+    qualifier = cues.LEADING_QUALIFIER.match(passage.text)
+    for carved, why in (([(base + m.start(), base + m.end()) for m in cues.EXCEPTION_PARENTHETICAL.finditer(passage.text)]
+                         if "(" in passage.text else [], "only named as an exception to the scope"),
+                        ([(base + qualifier.start(), base + qualifier.end())] if qualifier else [],
+                         "only named in a condition on another duty")):
+        if carved and all(any(lo <= doc[a].idx and doc[b - 1].idx + len(doc[b - 1]) <= hi for lo, hi in carved)
+                          for a, b in spans):
+            return why
+    return None
 
 
 # A label that titles a group of a lead-in's items: "For B2B Clients:", "Option B: Return" (a
