@@ -725,3 +725,14 @@ def test_a_stated_availability_target_is_a_service_level(text, expected):
 ])
 def test_a_provider_naming_its_subprocessors_discloses_them(text, expected):
     assert bool(cues.NAMES_ITS_SUBPROCESSORS.search(text)) is expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("By purchasing, you accept that AI results may vary.", True),
+    ("All generated images are AI-created and are not real photographs.", True),
+    # a variation nobody generated, or real photographs
+    ("Delivery times may vary by region.", False),
+    ("The gallery shows real photographs taken by our staff.", False),
+])
+def test_a_notice_that_generated_results_vary_or_are_not_real_is_a_limitation_notice(text, expected):
+    assert bool(cues.LIMITATION_NOTICE.search(text)) is expected

@@ -231,6 +231,10 @@ LIMITATION_NOTICE = re.compile(
     r"|not\s+(?:be\s+)?(?:accurate|reliable|correct|complete)|not\s+work\s+as\s+intended)"
     r"|\bseem\s+(?:convincing|accurate|plausible)\b[^.]{0,40}\b(?:inaccurate|incorrect|wrong|incomplete)"
     r"|\b(?:are|is)\s+(?:not\s+always|sometimes)\s+(?:accurate|correct|reliable)"
+    # "By purchasing, you accept that AI results may vary", "generated images are AI-created and are
+    # not real photographs": what the model produces is not assured, nor real
+    r"|\b(?:results?|outputs?|responses?|generations?)\s+(?:may|can|will)\s+vary\b"
+    r"|\bare\s+not\s+real\s+(?:photographs|photos|images|pictures|people|persons|recordings|voices)\b"
     # "Match Scores are probabilistic estimates", "machine-generated speech is probabilistic"
     r"|\b(?:are|is)\s+probabilistic\b|\bprobabilistic\s+nature\b"
     # "outputs … are not tested, verified or guaranteed to be accurate", "no warranty that the
