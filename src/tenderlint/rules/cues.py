@@ -231,6 +231,8 @@ LIMITATION_NOTICE = re.compile(
     r"|not\s+(?:be\s+)?(?:accurate|reliable|correct|complete)|not\s+work\s+as\s+intended)"
     r"|\bseem\s+(?:convincing|accurate|plausible)\b[^.]{0,40}\b(?:inaccurate|incorrect|wrong|incomplete)"
     r"|\b(?:are|is)\s+(?:not\s+always|sometimes)\s+(?:accurate|correct|reliable)"
+    # ("These outputs might not always be accurate, complete, or up-to-date")
+    r"|\b(?:may|might|can|could|will)\s+not\s+(?:always\s+)?be\s+(?:accurate|correct|reliable|complete|up[\s-]to[\s-]date)\b"
     # "By purchasing, you accept that AI results may vary", "generated images are AI-created and are
     # not real photographs": what the model produces is not assured, nor real
     r"|\b(?:results?|outputs?|responses?|generations?)\s+(?:may|can|will)\s+vary\b"
@@ -267,6 +269,9 @@ SERVICE_USES_AI = re.compile(
     # "… enables users to invoke multiple large language models": the service is the way to the AI
     r"|\b(?:enables?|allows?|lets)\s+(?:you|users|customers|clients)\s+(?:to\s+)?(?:invoke|use|query|call|run|access|"
     r"chat\s+with|interact\s+with)\s+(?:[\w-]+\s+){0,3}?"
+    # "The outputs from Acme are generated using large language models": how the service makes its outputs
+    r"|\b(?:outputs?|responses?|answers?|results?|replies)\b(?:[^.;:]|\.(?=\w)){0,40}?\b(?:are|is)\s+(?:generated|produced|created)\s+"
+    r"(?:by|using|with)\s+(?:[\w-]+\s+){0,2}?"
     # "Umans Code provides access to AI models operated by UMANS AI": the same, said of the service
     r"|\b(?:provides?|gives?|offers?)\s+(?:you\s+|users\s+|customers\s+)?access\s+to\s+(?:[\w-]+\s+){0,3}?"
     # a processing agreement naming the processing: "collection, storage, processing by AI models"
@@ -665,7 +670,8 @@ AI_NATURE = re.compile(
     r"(?:emerging|new|frontier|evolving|developing|probabilistic|experimental|nascent)\b"
     r"|\b(?:is|are)\s+(?:an?\s+)?(?:\w+\s+){0,2}?(?:AI|artificial[\s-]intelligence|machine[\s-]learning)[\s-]"
     r"(?:powered|based|driven|enabled)\b"
-    r"|\b(?:powered|generated|produced|created)\s+(?:\w+\s+){0,2}?by\s+(?:an?\s+)?" + _AI_TERMS + r"\b"
+    # ("outputs are generated using large language models": the same said with "using" or "with")
+    r"|\b(?:powered|generated|produced|created)\s+(?:\w+\s+){0,2}?(?:by|using|with)\s+(?:an?\s+)?" + _AI_TERMS + r"\b"
     r"|\b(?:uses?|relies\s+on|rely\s+on|is\s+built\s+on)\s+" + _AI_TERMS + r"\b"
     # (or the provider's own declaration that its service is, or rests on, AI)
     r"|" + SERVICE_USES_AI.pattern + r"|" + SERVICE_IS_AI.pattern,
