@@ -302,11 +302,17 @@ SERVICE_TAKES_PROMPTS = re.compile(
 )
 
 
+# The three declarations in one pattern: every text of a document is searched (one search, not three).
+_SERVICE_DECLARES_AI = re.compile("|".join(
+    f"(?:{pattern.pattern})" if not pattern.flags & re.I else f"(?i:{pattern.pattern})"
+    for pattern in (SERVICE_USES_AI, SERVICE_IS_AI, SERVICE_TAKES_PROMPTS)))
+
+
 def says_its_service_is_ai(text: str) -> bool:
     """Whether the provider says its service rests on AI or is an AI product (SERVICE_USES_AI,
     SERVICE_IS_AI), or governs the user's prompts to it (SERVICE_TAKES_PROMPTS): terms that say so
     are about AI however rarely they name it again."""
-    return bool(SERVICE_USES_AI.search(text) or SERVICE_IS_AI.search(text) or SERVICE_TAKES_PROMPTS.search(text))
+    return bool(_SERVICE_DECLARES_AI.search(text))
 
 
 # A document that says it is governed by the terms of another agreement ("… is subject to the
