@@ -824,7 +824,7 @@ class CompiledRules:
                                                   form == "substantive", why, hit.ai))
                     said: dict[str, object] = {}  # what the sentence says, worked out once for all its topics
                     for topic in mentioned:
-                        carved_out = _only_in_exceptions(self._matched_spans(hit, topic), doc, passage) if topic in strong else None
+                        carved_out = _only_in_carve_outs(self._matched_spans(hit, topic), doc, passage) if topic in strong else None
                         if carved_out:
                             substantive, topic_why = False, carved_out
                         elif topic not in strong and topic in under and titles.lends(topic, passage.text):
@@ -1234,7 +1234,7 @@ def _item_kinds(block: Block) -> tuple[bool, bool]:
     return item, item or (block.kind == "paragraph" and bool(NUMBERED_ITEM.match(block.text)))
 
 
-def _only_in_exceptions(spans: list[tuple[int, int]], doc: Doc, passage: Passage) -> str | None:
+def _only_in_carve_outs(spans: list[tuple[int, int]], doc: Doc, passage: Passage) -> str | None:
     """Why a topic's matches (token spans of ``doc``) make no provision on it, when every one lies
     in a parenthetical that excludes things from the scope ("services (except systems
     integration)") or in a condition put before another duty ("Subject to Licensee's security
