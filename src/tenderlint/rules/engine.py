@@ -824,7 +824,8 @@ class CompiledRules:
                                                   form == "substantive", why, hit.ai))
                     said: dict[str, object] = {}  # what the sentence says, worked out once for all its topics
                     for topic in mentioned:
-                        carved_out = _only_in_carve_outs(self._matched_spans(hit, topic), doc, passage) if topic in strong else None
+                        carved_out = (_only_in_carve_outs(self._matched_spans(hit, topic), doc, passage)
+                                      if topic in strong else None)
                         if carved_out:
                             substantive, topic_why = False, carved_out
                         elif topic not in strong and topic in under and titles.lends(topic, passage.text):
@@ -1243,8 +1244,8 @@ def _only_in_carve_outs(spans: list[tuple[int, int]], doc: Doc, passage: Passage
         return None
     base = passage.span.start_char
     qualifier = cues.LEADING_QUALIFIER.match(passage.text)
-    for carved, why in (([(base + m.start(), base + m.end()) for m in cues.EXCEPTION_PARENTHETICAL.finditer(passage.text)]
-                         if "(" in passage.text else [], "only named as an exception to the scope"),
+    exceptions = cues.EXCEPTION_PARENTHETICAL.finditer(passage.text) if "(" in passage.text else ()
+    for carved, why in (([(base + m.start(), base + m.end()) for m in exceptions], "only named as an exception to the scope"),
                         ([(base + qualifier.start(), base + qualifier.end())] if qualifier else [],
                          "only named in a condition on another duty")):
         if carved and all(any(lo <= doc[a].idx and doc[b - 1].idx + len(doc[b - 1]) <= hi for lo, hi in carved)
