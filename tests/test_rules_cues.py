@@ -747,3 +747,14 @@ def test_a_notice_that_generated_results_vary_or_are_not_real_is_a_limitation_no
 ])
 def test_outputs_that_might_not_always_be_accurate_are_a_limitation_notice(text, expected):
     assert bool(cues.LIMITATION_NOTICE.search(text)) is expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Data export available for 30 days post-termination.", True),
+    ("Your files remain available for download for 60 days after you close the account.", True),
+    # a feature with no window, or a window for something else
+    ("Data export is available in the premium plan only.", False),
+    ("Support is available for 30 days after purchase.", False),
+])
+def test_a_stated_window_to_take_the_data_out_is_an_export_window(text, expected):
+    assert bool(cues.EXPORT_WINDOW.search(text)) is expected

@@ -735,9 +735,18 @@ NAMES_ITS_SUBPROCESSORS = re.compile(
     r"|\b(?:current|authori[sz]ed|approved)\s+sub-?processors\s+(?:are|include)\b",
     re.I,
 )
+# A window to take the data out, stated as a feature of the service: "Data export available for 30
+# days post-termination", "your files remain available for download for 60 days". Terms written as
+# lists of what the service offers state the buyer's exit so.
+EXPORT_WINDOW = re.compile(
+    r"\b(?:export|download|retrieval)s?\s+(?:is\s+|are\s+|will\s+be\s+|remains?\s+)?available\b[^.;]{0,40}?\b\d+\s+days?\b"
+    r"|\b(?:remains?|is|are|will\s+be)\s+available\s+(?:for\s+)?(?:export|download|retrieval)\b[^.;]{0,40}?\b\d+\s+days?\b",
+    re.I,
+)
 STATEMENT_CUES = {"limitation-notice": LIMITATION_NOTICE, "reliance-notice": RELIANCE_NOTICE, "ai-nature": AI_NATURE,
                   "governing-policy": GOVERNING_POLICY, "acts-under-a-law": ACTS_UNDER_A_LAW,
-                  "service-level-target": SERVICE_LEVEL_TARGET, "names-its-subprocessors": NAMES_ITS_SUBPROCESSORS}
+                  "service-level-target": SERVICE_LEVEL_TARGET, "names-its-subprocessors": NAMES_ITS_SUBPROCESSORS,
+                  "export-window": EXPORT_WINDOW}
 # Plain statements read by where they stand rather than by their words: an entry under a heading
 # over the sub-processors ("5.1 Current Sub-Processors", "Approved Subprocessors") that names an AI
 # service ("Services: Claude AI model API services", "Open AI for LLM summaries") tells the buyer

@@ -21,7 +21,8 @@ TOPIC_ID_PATTERN = r"^[a-z][a-z0-9-]*$"
 # is a pattern in ``cues.STATEMENT_CUES`` (the sentence's words) or ``cues.SECTION_STATEMENT_CUES`` (the
 # headings over it) under the same name.
 StatementCue = Literal["limitation-notice", "reliance-notice", "ai-nature", "governing-policy", "acts-under-a-law",
-                       "service-level-target", "names-its-subprocessors", "listed-among-subprocessors"]
+                       "service-level-target", "names-its-subprocessors", "listed-among-subprocessors",
+                       "export-window"]
 
 
 class _Strict(BaseModel):
