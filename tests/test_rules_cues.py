@@ -758,3 +758,13 @@ def test_outputs_that_might_not_always_be_accurate_are_a_limitation_notice(text,
 ])
 def test_a_stated_window_to_take_the_data_out_is_an_export_window(text, expected):
     assert bool(cues.EXPORT_WINDOW.search(text)) is expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Our AI evaluations are intended to support, not replace, human decision-making.", True),
+    ("The AI tutor is designed to support learning, not replace teachers.", True),
+    # a replacement of things, not of people
+    ("The new release will support the old file format, not replace it.", False),
+])
+def test_an_ai_that_supports_and_does_not_replace_people_is_a_reliance_notice(text, expected):
+    assert bool(cues.RELIANCE_NOTICE.search(text)) is expected

@@ -699,6 +699,9 @@ RELIANCE_NOTICE = re.compile(
     r"\b(?:not|no)\s+(?:a\s+|intended\s+(?:as\s+a\s+|to\s+be\s+a\s+)?)?substitute\s+for\b"
     r"|\b(?:does|do|is|are|will)\s+not\s+(?:intended\s+to\s+)?replace\s+(?:\w+\s+){0,2}?"
     r"(?:professional|human|expert|medical|legal|clinical|qualified)"
+    # ("intended to support, not replace, human decision-making"; "supports learning, not replace teachers")
+    r"|\b(?:support|supports|assist|assists|complement|complements|supplement|supplements)\b[^.;]{0,30}?,?\s+not\s+"
+    r"(?:to\s+)?replace,?\s+(?:\w+\s+){0,2}?(?:human|professional|expert|teacher|teachers|clinician|clinicians|staff|decision)"
     r"|\bnot\s+(?:be\s+)?(?:construed|considered|treated|taken)\s+as\s+(?:\w+\s+){0,2}?advice\b"
     r"|\bfor\s+(?:general\s+)?information(?:al)?\s+purposes\s+only\b"
     r"|\bbefore\s+(?:you\s+|they\s+|anyone\s+)?(?:rely|relying|act|acting)\s+on\b"
