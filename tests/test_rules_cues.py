@@ -521,6 +521,7 @@ def test_terms_of_a_service_that_takes_prompts_are_about_ai_however_rarely_they_
     # several services, no article, and two words between AI and what it is
     ("Acme offers state-of-the-art AI voice assistants for clinics.", True),
     ("Acme is an AI agent orchestration platform for teams.", True),
+    ("The Service provides custom AI classifiers fine-tuned from our own model.", True),
     ("The vendor offers AI training courses for staff.", False),
     ("The County is a public body under state law.", False),
 ])
@@ -768,3 +769,12 @@ def test_a_stated_window_to_take_the_data_out_is_an_export_window(text, expected
 ])
 def test_an_ai_that_supports_and_does_not_replace_people_is_a_reliance_notice(text, expected):
     assert bool(cues.RELIANCE_NOTICE.search(text)) is expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("AI model output may sometimes be unpredictable and is not guaranteed to match the prompt.", True),
+    ("Delivery dates are unpredictable in winter.", True),  # (the cue alone; the rule also needs the AI's output)
+    ("The weather was calm.", False),
+])
+def test_output_that_may_be_unpredictable_is_a_limitation_notice(text, expected):
+    assert bool(cues.LIMITATION_NOTICE.search(text)) is expected

@@ -236,6 +236,8 @@ LIMITATION_NOTICE = re.compile(
     # "By purchasing, you accept that AI results may vary", "generated images are AI-created and are
     # not real photographs": what the model produces is not assured, nor real
     r"|\b(?:results?|outputs?|responses?|generations?)\s+(?:may|can|will)\s+vary\b"
+    # ("AI model output may sometimes be unpredictable and is not guaranteed to match the input prompt")
+    r"|\b(?:may|can|might|is|are)\s+(?:sometimes\s+|often\s+)?(?:be\s+)?unpredictable\b"
     r"|\bare\s+not\s+real\s+(?:photographs|photos|images|pictures|people|persons|recordings|voices)\b"
     # "Match Scores are probabilistic estimates", "machine-generated speech is probabilistic"
     r"|\b(?:are|is)\s+probabilistic\b|\bprobabilistic\s+nature\b"
@@ -286,8 +288,9 @@ SERVICE_IS_AI = re.compile(
     r"\b(?:(?:offers?|provides?|operates?)\s+(?:(?:a|an)\s+)?|is\s+(?:a|an)\s+)(?:[\w-]+\s+){0,2}?"
     r"(?:chatbot|(?:AI|A\.I\.)(?:[\s-](?:powered|based|driven|enabled))?|(?i:artificial[\s-]intelligence|generative\s+AI))"
     # ("an AI agent orchestration platform", "an AI voice creation technology")
+    # ("The Service provides custom AI classifiers fine-tuned from our model", "an AI tutor")
     r"\s+(?:[\w-]+\s+){0,2}?(?:services?|apps?|applications?|assistants?|companions?|platforms?|tools?|products?|agents?|"
-    r"technology|technologies)\b"
+    r"technology|technologies|classifiers?|models?|tutors?|generators?)\b"
 )
 
 
