@@ -53,8 +53,7 @@ class ArraySentencizer(Sentencizer):
             if not size:
                 guesses.append([])
                 continue
-            strings = doc.vocab.strings
-            ends = {strings.add(char) for char in self.punct_chars}
+            ends = self._end_hashes(doc)
             columns = doc.to_array([ORTH, IS_PUNCT])
             orths, puncts = columns[:, 0].tolist(), columns[:, 1].tolist()
             doc_guesses = [False] * size
@@ -70,6 +69,15 @@ class ArraySentencizer(Sentencizer):
             doc_guesses[start] = True
             guesses.append(doc_guesses)
         return guesses
+
+    def _end_hashes(self, doc: Doc) -> frozenset[int]:
+        """The string hashes of ``punct_chars`` (the ORTH values that end a sentence), worked out
+        once: the engine runs this on a few hundred batches of one document."""
+        cached = getattr(self, "_ends", None)
+        if cached is None or cached[0] is not self.punct_chars:
+            strings = doc.vocab.strings
+            cached = self._ends = (self.punct_chars, frozenset(strings.add(char) for char in self.punct_chars))
+        return cached[1]
 
 
 @Language.factory("tenderlint_sentencizer", assigns=["token.is_sent_start"])
