@@ -1243,14 +1243,17 @@ def _only_in_carve_outs(spans: list[tuple[int, int]], doc: Doc, passage: Passage
     if not spans:
         return None
     base = passage.span.start_char
+
+    def all_inside(matches) -> bool:  # every span within one of the matched stretches of the text
+        carved = [(base + m.start(), base + m.end()) for m in matches]
+        return bool(carved) and all(any(lo <= doc[a].idx and doc[b - 1].idx + len(doc[b - 1]) <= hi
+                                        for lo, hi in carved) for a, b in spans)
+
+    if "(" in passage.text and all_inside(cues.EXCEPTION_PARENTHETICAL.finditer(passage.text)):
+        return "only named as an exception to the scope"
     qualifier = cues.LEADING_QUALIFIER.match(passage.text)
-    exceptions = cues.EXCEPTION_PARENTHETICAL.finditer(passage.text) if "(" in passage.text else ()
-    for carved, why in (([(base + m.start(), base + m.end()) for m in exceptions], "only named as an exception to the scope"),
-                        ([(base + qualifier.start(), base + qualifier.end())] if qualifier else [],
-                         "only named in a condition on another duty")):
-        if carved and all(any(lo <= doc[a].idx and doc[b - 1].idx + len(doc[b - 1]) <= hi for lo, hi in carved)
-                          for a, b in spans):
-            return why
+    if qualifier and all_inside([qualifier]):
+        return "only named in a condition on another duty"
     return None
 
 
